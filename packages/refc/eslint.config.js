@@ -1,0 +1,3 @@
+import { beamlabConfig } from "@beamlab/eslint-config/base";
+
+export default beamlabConfig(import.meta.dirname);

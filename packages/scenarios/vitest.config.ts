@@ -1,0 +1,3 @@
+import { beamlabVitestConfig } from "@beamlab/vitest-config";
+
+export default beamlabVitestConfig();
