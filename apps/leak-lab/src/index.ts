@@ -1,1 +1,1 @@
-export {};
+export { run, type CliEnvironment } from "./cli.js";

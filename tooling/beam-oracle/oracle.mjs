@@ -1,0 +1,93 @@
+// Access to the real-BEAM oracle from tests and benchmarks.
+//
+// Owns: where fixtures live, how a recorder is run, whether a live `erl` is available, and how a
+// fresh recording is compared with a committed one. Fixtures are written only by the recorders
+// in ./recorders (never by hand); `pnpm oracle:record` re-records them all.
+//
+// Drift rule: every field must be equal except the ones a record declares volatile — a record
+// with `"deterministic": false` (pids, refs, ports: their numbers differ between runs) may differ
+// in `text` and `etf`, and a record may list other such fields in `"volatile_fields"`.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ORACLE_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES_DIR = path.join(ORACLE_DIR, "fixtures");
+export const RECORDERS_DIR = path.join(ORACLE_DIR, "recorders");
+
+/** The committed fixture `name` (e.g. "terms"), parsed. */
+export function loadFixture(name, dir = FIXTURES_DIR) {
+  return JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+}
+
+let erlVersion;
+/** The OTP release of the `erl` on PATH, or undefined when there is none. */
+export function liveErlRelease() {
+  if (erlVersion === undefined) {
+    const r = spawnSync("erl", ["-noshell", "-eval", 'io:format("~s", [erlang:system_info(otp_release)]), halt().'], { encoding: "utf8", timeout: 60_000 });
+    erlVersion = r.status === 0 ? r.stdout.trim() : null;
+  }
+  return erlVersion ?? undefined;
+}
+
+/** Whether tests must have a live BEAM: always in CI (which installs erlang-base). */
+export function liveErlRequired() {
+  return process.env.CI === "true" || process.env.BEAMLAB_REQUIRE_ERL === "1";
+}
+
+/** Recorder scripts (fixture-producing escripts), by fixture name. */
+export function recorders() {
+  return readdirSync(RECORDERS_DIR)
+    .filter((f) => f.endsWith(".escript") && !f.endsWith("_bench.escript"))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.escript$/, ""), script: path.join(RECORDERS_DIR, f) }));
+}
+
+/** Runs one escript with arguments; throws with its output when it fails. */
+export function runEscript(script, args, { timeoutMs = 600_000 } = {}) {
+  const r = spawnSync("escript", [script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) {
+    throw new Error(`${path.basename(script)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** Records every fixture into `outDir` with the live BEAM. */
+export function recordAll(outDir) {
+  const done = [];
+  for (const { name, script } of recorders()) {
+    runEscript(script, [outDir]);
+    done.push(name);
+  }
+  return done;
+}
+
+/**
+ * Differences between a committed fixture and a fresh recording, as readable paths
+ * (`terms[12].flat_size: committed 6, live 7`). Iterative; stops after `limit` differences.
+ */
+export function fixtureDrift(committed, live, limit = 20) {
+  const out = [];
+  const stack = [["", committed, live, new Set()]];
+  while (stack.length > 0 && out.length < limit) {
+    const [where, a, b, volatile] = stack.pop();
+    if (Array.isArray(a) && Array.isArray(b)) {
+      if (a.length !== b.length) out.push(`${where}: committed ${a.length} items, live ${b.length}`);
+      for (let i = Math.min(a.length, b.length) - 1; i >= 0; i--) stack.push([`${where}[${i}]`, a[i], b[i], new Set()]);
+    } else if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+      const vol = new Set(volatile);
+      if (a.deterministic === false) { vol.add("text"); vol.add("etf"); }
+      for (const f of a.volatile_fields ?? []) vol.add(f);
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        if (vol.has(key)) continue;
+        if (!(key in a) || !(key in b)) out.push(`${where}.${key}: only in ${key in a ? "committed" : "live"}`);
+        else stack.push([`${where}.${key}`, a[key], b[key], new Set()]);
+      }
+    } else if (a !== b) {
+      const show = (v) => { const s = JSON.stringify(v); return s.length > 80 ? `${s.slice(0, 77)}...` : s; };
+      out.push(`${where}: committed ${show(a)}, live ${show(b)}`);
+    }
+  }
+  return out;
+}
