@@ -1,7 +1,85 @@
 #!/usr/bin/env escript
 %% -*- erlang -*-
 %%
-%% HEADER_PLACEHOLDER
+%% terms.escript -- beamlab BEAM oracle: term sizes, sharing, sub-binaries, term order
+%%
+%% HOW TO RUN (from the repo root; one argument = output directory)
+%%   escript tooling/beam-oracle/recorders/terms.escript tooling/beam-oracle/fixtures
+%% writes <dir>/terms.json (~2.7 MB; one JSON object per line inside each array).
+%% Needs Erlang/OTP 25 (recorded with erts 13.1.5, 64-bit, JIT, default emulator flags).
+%%
+%% WHAT IT RECORDS (every number is measured on the running BEAM, nothing is computed here)
+%%   header       otp_release, erts_version, wordsize, node, creation.
+%%   "terms"      canonical corpus. For each entry the Erlang `source` is evaluated with
+%%                erl_eval (funs: by compiled code in this module, see fun_specs/0), then
+%%                T = binary_to_term(term_to_binary(Value)) -- the layout a process holds after
+%%                receiving the value -- and we record io_lib:format("~w", [T]) as `text`
+%%                (null when longer than 20000 characters), base64(term_to_binary(T)) as `etf`,
+%%                erts_debug:flat_size(T), erts_debug:size(T), erts_internal:term_type(T).
+%%   "shared"     terms with sharing. Each binding text is parsed (erl_scan/erl_parse) and
+%%                evaluated with erl_eval, the variable is bound, then the body is evaluated
+%%                with those bindings; flat_size/size are measured on the result directly
+%%                (no term_to_binary, which would lose the sharing).
+%%   "constructed" sub-binary producing operations on a parent binary that is built at run
+%%                time (binary:copy/list_to_binary) inside a fresh process spawned with
+%%                {min_heap_size, 100000}. flat_size/size/term_type are taken immediately
+%%                (the script asserts no GC happened yet: minor_gcs = 0 and recent_size = 0),
+%%                then erlang:garbage_collect() and flat_size/term_type again (*_after_gc);
+%%                the result is used after the GC so it stays live. Ops and args:
+%%                  binary_part  [Pos, Len]      binary:part(P, Pos, Len)
+%%                  match_binary [Skip, Len]     <<_:Skip/binary, S:Len/binary, _/binary>> = P
+%%                  match_rest   [Skip]          <<_:Skip/binary, Rest/binary>> = P
+%%                  split_binary [Pos, E]        element(E, split_binary(P, Pos))
+%%                  match_bits   [Skip, Len]     <<_:Skip, S:Len/bitstring, _/bitstring>> = P
+%%                  binary_copy  [Pos, Len]      binary:copy(binary:part(P, Pos, Len))
+%%                  binary_split [Byte, E]       lists:nth(E, binary:split(P, <<Byte>>))
+%%                  append_byte  [N]             N times P1 = <<P0/binary, K>> (K = N..1)
+%%                parents: "<<0:8000>>" = binary:copy(<<0>>, 1000) (refc), and
+%%                list_to_binary(lists:seq(1, 60)) (a 60-byte heap binary, text as ~w prints it).
+%%   "hamt_int_keys" [N, erts_debug:flat_size(maps:from_list([{I, I} || I <- lists:seq(1, N)]))]
+%%                for N = 0..1100, 2000, 4096, 10000, 65536.
+%%   "order"      for ~150 deterministic ids of "terms" (canonical values), for every pair
+%%                (i, j), i < j, row-major: `compare` gets '<' if Ti < Tj, '=' if Ti == Tj,
+%%                else '>'; `exact_equal` gets '1' if Ti =:= Tj else '0'.
+%%
+%% DETERMINISM (checked by running twice into two directories and diffing)
+%%   Everything is byte-identical between runs except the `text`/`etf` of the entries marked
+%%   "deterministic": false, i.e. local refs (make_ref, monitor, alias: numbers change every
+%%   run) and, conservatively, the local pid (self(), <0.9.0>) and local port (#Port<0.0>),
+%%   which were stable in our runs but depend on the runtime's boot sequence. Sizes of all
+%%   entries were identical between runs.
+%%   * Funs ARE deterministic, but only because this file declares a fixed -module name:
+%%     without it escript names the module "<script>__escript__<unique numbers>", so fun text
+%%     and ETF would change every run. A fun's ETF also contains the module MD5 (changes when
+%%     this file's code changes) and the creator pid (<0.9.0>, the escript main process).
+%%   * hamt_atom_keys_40 is marked false: atom keys hash the atom-table index, so its layout,
+%%     ~w key order and ETF depend on the VM's atom creation order (stable for a fixed script
+%%     and OTP build, but not something a simulator can predict).
+%%   * External pid/port/ref text prints the node as a channel number ("<13458.5.0>"). For a
+%%     node that is not connected that number is the atom-table index of the node-name atom
+%%     ('a@b'; creating 100 extra atoms first shifts it by exactly 100), so it is stable for a
+%%     fixed script but shifts if the script's atom usage changes.
+%%     Their ETF is fully deterministic. (The external pid is decoded from a well-formed
+%%     NEW_PID_EXT: node, ID 5, serial 0, creation 1; binary_to_term/1 silently ignores extra
+%%     trailing bytes, so a malformed 4-word variant would also "work".)
+%%
+%% THINGS THIS RECORDER FOUND ON OTP 25.2.3 / erts 13.1.5 (see the fixture for the numbers)
+%%   * erl_eval keeps sharing: a variable used twice in the body refers to one heap object, so
+%%     erts_debug:size counts it once ({X, X} of a 10-element list, [X, X, X] of a 3-tuple);
+%%     nothing becomes a code literal (a compiled literal [T, T, T] would lose the sharing).
+%%     BUT erl_eval's bit-syntax evaluator builds binaries by appending: <<1,2,3>> evaluates to
+%%     a sub-binary of a writable refc binary (flat_size 6, canonical heap binary 3) and
+%%     <<1:3>> to flat_size 11 (canonical 8). Literal binding texts (no variables) are
+%%     therefore canonicalised with binary_to_term(term_to_binary(V)) before being bound, and
+%%     binding texts that use variables, and bodies, must not contain bit syntax.
+%%   * Extracting <= 64 bytes (binary:part/3, binary matching incl. a Rest/binary tail,
+%%     split_binary/2, binary:split/2) yields a heap binary immediately, even before any GC;
+%%     no entry changes flat_size or term_type across the forced GC.
+%%   * alias() is a 4-word reference in the creating process, but after term_to_binary/
+%%     binary_to_term it is an ordinary 3-word reference (ref_alias).
+%%   * ~w prints latin-1 letter atoms unquoted (ünïcödé) but escapes code points > 255 in
+%%     quoted atoms ('\x{65E5}\x{672C}'); strings print as integer lists, binaries as byte lists.
+%%   * 0.0 == -0.0 and 0.0 =:= -0.0 are both true on OTP 25 (see "order").
 -module(beamlab_terms_recorder).
 -mode(compile).
 
@@ -557,17 +635,41 @@ shared_specs() ->
      {"shared_bin_in_map_values", [{"X", Bin100}], "#{a => X, b => [X, X]}"},
      {"shared_tuple_in_list_100", [{"X", "{p, q}"}], lists:flatten(["[", lists:join(", ", lists:duplicate(100, "X")), "]"])}].
 
+%% A binding text without variables is a plain literal: its value is canonicalised with
+%% binary_to_term(term_to_binary(V)) before it is bound (erl_eval's own bit-syntax evaluator
+%% builds binaries by appending, e.g. <<1,2,3>> comes out as a 6-word sub-binary of a
+%% writable refc binary instead of a 3-word heap binary). Texts that use variables (and the
+%% body) may only build tuples/lists/maps around them, never binaries, so every node they
+%% add has its canonical layout and every variable occurrence is the same heap object.
 measure_shared({Id, Bindings, Body}) ->
     Bs = lists:foldl(fun({Var, Text}, Acc) ->
-                             V = eval(Text, Acc),
+                             V = case has_vars(Text) of
+                                     false ->
+                                         binary_to_term(term_to_binary(eval(Text, Acc)));
+                                     true ->
+                                         no_bitsyntax(Id, Text),
+                                         eval(Text, Acc)
+                                 end,
                              erl_eval:add_binding(list_to_atom(Var), V, Acc)
                      end, erl_eval:new_bindings(), Bindings),
+    no_bitsyntax(Id, Body),
     T = eval(Body, Bs),
     obj([{<<"id">>, bin(Id)},
          {<<"bindings">>, [[bin(Var), bin(Text)] || {Var, Text} <- Bindings]},
          {<<"body">>, bin(Body)},
          {<<"flat_size">>, erts_debug:flat_size(T)},
          {<<"size">>, erts_debug:size(T)}]).
+
+tokens(Text) ->
+    {ok, Toks, _} = erl_scan:string(Text),
+    Toks.
+
+has_vars(Text) ->
+    lists:any(fun(Tok) -> element(1, Tok) =:= var end, tokens(Text)).
+
+no_bitsyntax(Id, Text) ->
+    lists:any(fun(Tok) -> element(1, Tok) =:= '<<' end, tokens(Text))
+        andalso error({binary_built_next_to_variables, Id, Text}).
 
 %% ===================================================================
 %% "constructed": sub-binaries made by operations on a runtime parent

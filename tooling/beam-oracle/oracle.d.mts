@@ -1,0 +1,11 @@
+// Types for oracle.mjs (see there for what each does).
+export declare const ORACLE_DIR: string;
+export declare const FIXTURES_DIR: string;
+export declare const RECORDERS_DIR: string;
+export declare function loadFixture(name: string, dir?: string): unknown;
+export declare function liveErlRelease(): string | undefined;
+export declare function liveErlRequired(): boolean;
+export declare function recorders(): { name: string; script: string }[];
+export declare function runEscript(script: string, args: readonly string[], options?: { timeoutMs?: number }): string;
+export declare function recordAll(outDir: string): string[];
+export declare function fixtureDrift(committed: unknown, live: unknown, limit?: number): string[];
