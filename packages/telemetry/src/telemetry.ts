@@ -85,7 +85,7 @@ export class TelemetryBus {
     for (const event of events) {
       const k = key(event);
       const list = this.byEvent.get(k) ?? [];
-      list.push({ id, handler: handler as Handler<never>, config });
+      list.push({ id, handler: handler, config });
       this.byEvent.set(k, list);
       const h = this.handles.get(k);
       if (h) h.enabled = true;

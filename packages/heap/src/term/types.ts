@@ -23,6 +23,8 @@
  *   can append in place before publishing a list.)
  * - An integer is a `number` exactly when it is a safe integer; `bigint` is used only outside
  *   ±(2^53 − 1). Use {@link int} to normalise. A non-integer `number` is not a term.
+ * - `gcStamp` is the only mutable field: the process heap that owns an object records there which
+ *   generation it is in (see `../process/`); it is never part of the term's value.
  * - Object identity is sharing: the same JS object reachable twice is one term stored once
  *   (what `erts_debug:size/1` counts). Bignums are JS `bigint` primitives and have no identity,
  *   so a shared bignum is counted at each occurrence (a documented gap).
@@ -53,6 +55,8 @@ export type Term =
 
 export class ErlFloat {
   declare readonly tag: typeof Tag.Float;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(readonly value: number) {
     if (!Number.isFinite(value)) throw new RangeError(`not an Erlang float: ${value} (the BEAM has no NaN or infinity)`);
   }
@@ -68,6 +72,8 @@ export const nil: Nil = new Nil();
 
 export class Cons {
   declare readonly tag: typeof Tag.Cons;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(
     readonly head: Term,
     /** Writable only while a builder owns the cell; never change a published list. */
@@ -77,6 +83,8 @@ export class Cons {
 
 export class Tuple {
   declare readonly tag: typeof Tag.Tuple;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(readonly elements: readonly Term[]) {}
   get arity(): number {
     return this.elements.length;
@@ -92,6 +100,8 @@ export const ON_HEAP_BINARY_LIMIT = 64;
  */
 export class Binary {
   declare readonly tag: typeof Tag.Binary;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(readonly bytes: Uint8Array) {}
   get byteSize(): number {
     return this.bytes.length;
@@ -112,6 +122,8 @@ export class Binary {
  */
 export class SubBinary {
   declare readonly tag: typeof Tag.SubBinary;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(
     readonly orig: Binary,
     readonly bitOffset: number,
@@ -133,6 +145,8 @@ export type BitString = Binary | SubBinary;
  */
 export class ErlMap {
   declare readonly tag: typeof Tag.Map;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   /** @internal build maps with `mapFromEntries` (map.ts), which sorts and deduplicates keys. */
   constructor(
     readonly keys: readonly Term[],
@@ -152,6 +166,8 @@ export const MAP_SMALL_MAP_LIMIT = 32;
  */
 export class Pid {
   declare readonly tag: typeof Tag.Pid;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(
     readonly node: Atom,
     readonly id: number,
@@ -162,6 +178,8 @@ export class Pid {
 
 export class Port {
   declare readonly tag: typeof Tag.Port;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(
     readonly node: Atom,
     readonly id: bigint,
@@ -178,6 +196,8 @@ export type RefKind = "ordinary" | "pid" | "magic";
 
 export class Ref {
   declare readonly tag: typeof Tag.Ref;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   constructor(
     readonly node: Atom,
     /** The 32-bit id words, as in the external term format (3 for ordinary refs, 5 for pid-refs). */
@@ -196,6 +216,8 @@ export type Fun = LocalFun | ExternalFun;
 
 export class LocalFun {
   declare readonly tag: typeof Tag.Fun;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   readonly external = false;
   constructor(
     readonly module: Atom,
@@ -213,6 +235,8 @@ export class LocalFun {
 
 export class ExternalFun {
   declare readonly tag: typeof Tag.Fun;
+  /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
+  gcStamp = 0;
   readonly external = true;
   constructor(
     readonly module: Atom,

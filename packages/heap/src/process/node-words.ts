@@ -1,0 +1,233 @@
+/**
+ * Heap words of one heap object: the words the object itself occupies on a process heap, not
+ * counting the boxed terms it points to (those are separate heap objects, counted once each).
+ *
+ * Owns: `nodeWords(obj)` and the child enumeration the collectors trace with.
+ *
+ * | object                 | words                                                          |
+ * |------------------------|----------------------------------------------------------------|
+ * | cons                   | 2                                                              |
+ * | tuple                  | 1 + arity (`{}`: 0 — it is a global literal)                    |
+ * | float                  | 2                                                              |
+ * | heap binary (≤ 64 B)   | 2 + ⌈bytes/8⌉                                                  |
+ * | refc binary            | 6 (the ProcBin; the bytes are off-heap, see `procBinVheapWords`)|
+ * | sub-binary             | 5 (+ its `orig`, a separate object)                             |
+ * | flatmap                | 3 + n values + keys tuple 1 + n (`#{}`: 3)                      |
+ * | HAMT (> 32 keys)       | nodes + one 2-word leaf cons per key (term/hamt.ts)             |
+ * | ref                    | local 3 (alias 4); external 3 + ⌈ids/2⌉                         |
+ * | external pid / port    | 4                                                              |
+ * | local fun              | 5 + free variables; external fun 5                              |
+ *
+ * Bignums are JS `bigint` primitives without identity, so a bignum's words (1 + ⌈bits/64⌉, 0 in the
+ * small range ±2^59) are counted with the object that holds it: a tuple holding a bignum is
+ * `1 + n + bignum words`. A bignum held directly as a root, outside any object, costs 0 (gap).
+ *
+ * Invariants: every function here is O(1) in the object's arity (maps: O(n) once, then cached),
+ * and nothing recurses on term depth.
+ */
+import { Tag } from "../term/tag.js";
+import {
+  MAP_SMALL_MAP_LIMIT,
+  type Binary,
+  type ErlMap,
+  type SubBinary,
+  type Cons,
+  type ErlFloat,
+  type ExternalFun,
+  type LocalFun,
+  type Pid,
+  type Port,
+  type Ref,
+  type Term,
+  type Tuple,
+} from "../term/types.js";
+import { hamtNodeWords } from "../term/hamt.js";
+import { isLocalNode } from "../term/node.js";
+
+/** A boxed term object: what a process heap holds and stamps. */
+export type HeapObject = Cons | Tuple | ErlFloat | Binary | SubBinary | ErlMap | Pid | Port | Ref | LocalFun | ExternalFun;
+
+const SMALL_LIMIT = 1n << 59n;
+
+/** Words of an integer on the heap: 0 for a small (±2^59), else 1 + ⌈bits/64⌉. */
+export function integerWords(v: number | bigint): number {
+  if (typeof v === "number") return 0;
+  const a = v < 0n ? -v : v;
+  if (a < SMALL_LIMIT && v >= -SMALL_LIMIT) return 0;
+  return 1 + Math.ceil(a.toString(2).length / 64);
+}
+
+/** `heap_bin_size(n)`: words of a heap binary of `n` bytes. */
+export function heapBinWords(bytes: number): number {
+  return 2 + Math.ceil(bytes / 8);
+}
+
+/** Size of a ProcBin on the heap. */
+export const PROC_BIN_WORDS = 6;
+/** Size of a sub-binary on the heap. */
+export const SUB_BIN_WORDS = 5;
+
+/**
+ * Whether `t` is a heap object (boxed), i.e. has a `gcStamp`. Immediates (small integers, atoms,
+ * `[]`), bignums (no identity) and local pids/ports are not.
+ */
+export function isHeapObject(t: Term): t is HeapObject {
+  if (typeof t !== "object") return false;
+  switch (t.tag) {
+    case Tag.Atom:
+    case Tag.Nil:
+      return false;
+    case Tag.Pid:
+    case Tag.Port:
+      return !isLocalNode((t as Pid | Port).node);
+    default:
+      return true;
+  }
+}
+
+/** Words the BEAM's copy of `map`'s own structure takes (without keys' and values' own objects). */
+export type MapWordsFn = (map: ErlMap) => number;
+
+const mapWordsCache = new WeakMap<ErlMap, number>();
+
+/**
+ * Default map sizing. Flatmaps: header, size, keys-tuple pointer, n values, plus the keys tuple
+ * (1 + n) — the model does not know when the keys tuple is a shared literal, as in the BEAM's
+ * `#{a => X}` expressions (a documented gap); `#{}` is 3. HAMTs: the exact node layout of
+ * term/hamt.ts (nodes + one 2-word leaf cons per key).
+ */
+function defaultMapWords(m: ErlMap): number {
+  const n = m.keys.length;
+  if (n === 0) return 3;
+  if (n <= MAP_SMALL_MAP_LIMIT) return 3 + n + 1 + n;
+  return hamtNodeWords(m);
+}
+
+let mapWords: MapWordsFn = defaultMapWords;
+
+/** Replaces the map sizing (e.g. with the exact HAMT layout from size.ts). Results are cached per map. */
+export function setMapWords(fn: MapWordsFn): void {
+  mapWords = fn;
+}
+
+function cachedMapWords(m: ErlMap): number {
+  let w = mapWordsCache.get(m);
+  if (w === undefined) {
+    w = mapWords(m);
+    mapWordsCache.set(m, w);
+  }
+  return w;
+}
+
+function bignumsIn(items: readonly Term[]): number {
+  let w = 0;
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if (typeof x === "bigint") w += integerWords(x);
+  }
+  return w;
+}
+
+/**
+ * The object's own heap words (plus the words of bignums it holds directly).
+ * `asCopiedByGc`: a sub-binary the GC would turn into a heap binary (byte-aligned, ≤ 24 bytes:
+ * erl_gc.c `erts_sub_binary_to_heap_binary`) is counted as that heap binary.
+ */
+export function nodeWords(o: HeapObject, asCopiedByGc = false): number {
+  switch (o.tag) {
+    case Tag.Cons: {
+      const c = o as Cons;
+      let w = 2;
+      if (typeof c.head === "bigint") w += integerWords(c.head);
+      if (typeof c.tail === "bigint") w += integerWords(c.tail);
+      return w;
+    }
+    case Tag.Tuple: {
+      const e = (o as Tuple).elements;
+      return e.length === 0 ? 0 : 1 + e.length + bignumsIn(e);
+    }
+    case Tag.Float:
+      return 2;
+    case Tag.Binary: {
+      const b = o as Binary;
+      return b.isRefc ? PROC_BIN_WORDS : heapBinWords(b.byteSize);
+    }
+    case Tag.SubBinary: {
+      const s = o as SubBinary;
+      if (asCopiedByGc && subBinaryBecomesHeapBinary(s)) return heapBinWords(s.bitSize / 8);
+      return SUB_BIN_WORDS;
+    }
+    case Tag.Map: {
+      const m = o as ErlMap;
+      return cachedMapWords(m) + bignumsIn(m.keys) + bignumsIn(m.values);
+    }
+    case Tag.Ref: {
+      const r = o as Ref;
+      if (!isLocalNode(r.node)) return 3 + Math.ceil(r.ids.length / 2);
+      return r.kind === "pid" ? 4 : 3;
+    }
+    case Tag.Pid:
+    case Tag.Port:
+      return isLocalNode((o as Pid | Port).node) ? 0 : 4;
+    case Tag.Fun: {
+      if ((o as LocalFun | ExternalFun).external) return 5;
+      const f = o as LocalFun;
+      return 5 + f.free.length + bignumsIn(f.free);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** `erts_sub_binary_to_heap_binary` applies: byte-aligned, not writable, at most 24 bytes (ERL_SUB_BIN_SIZE words). */
+export function subBinaryBecomesHeapBinary(s: SubBinary): boolean {
+  return s.bitOffset % 8 === 0 && s.bitSize % 8 === 0 && s.bitSize / 8 <= 24;
+}
+
+/** Binary virtual heap words of a refc binary's ProcBin: `byte_size / 8` (0 for a heap binary). */
+export function procBinVheapWords(o: HeapObject): number {
+  if (o.tag !== Tag.Binary) return 0;
+  const b = o as Binary;
+  return b.isRefc ? Math.floor(b.byteSize / 8) : 0;
+}
+
+/**
+ * Pushes the terms `o` points to onto `out` (only terms that may be heap objects; immediates
+ * are skipped). `asCopiedByGc`: a sub-binary that the GC turns into a heap binary no longer
+ * points at its original.
+ */
+export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): void {
+  switch (o.tag) {
+    case Tag.Cons: {
+      const c = o as Cons;
+      if (typeof c.tail === "object") out.push(c.tail);
+      if (typeof c.head === "object") out.push(c.head);
+      return;
+    }
+    case Tag.Tuple:
+      pushObjects((o as Tuple).elements, out);
+      return;
+    case Tag.SubBinary: {
+      const s = o as SubBinary;
+      if (!(asCopiedByGc && subBinaryBecomesHeapBinary(s))) out.push(s.orig);
+      return;
+    }
+    case Tag.Map:
+      pushObjects((o as ErlMap).keys, out);
+      pushObjects((o as ErlMap).values, out);
+      return;
+    case Tag.Fun:
+      if (!(o as LocalFun | ExternalFun).external) pushObjects((o as LocalFun).free, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function pushObjects(items: readonly Term[], out: Term[]): void {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const x = items[i] as Term;
+    if (typeof x === "object") out.push(x);
+  }
+}
+

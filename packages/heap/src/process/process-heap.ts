@@ -1,0 +1,637 @@
+/**
+ * One process's heap and its garbage collector driver: erl_gc.c `garbage_collect`, the heap test
+ * of compiled code, `ERTS_IS_GC_DESIRED`, `erl_create_process`'s sizing, `erts_heap_alloc`.
+ *
+ * Owns: the {@link HeapState} of one process, its {@link RootSet}, the allocation API and the
+ * decision of which collection to run when:
+ *  - **heap test** (`alloc`, `allocGarbage`): GC iff `htop + need + S_RESERVED − 1 > heap_sz − S`,
+ *    called with that `need`;
+ *  - **safe points** (`safePoint`, after `allocFragment` by default): GC with need 0 iff the
+ *    fragments do not fit the free space (`stop − htop < mbuf_sz`), the binary virtual heap is
+ *    over its block, or a GC was forced;
+ *  - **explicit** `garbageCollect()` (major unless `{type: "minor"}`) and `hibernate()`;
+ *  - **minor or major**: minor unless F_NEED_FULLSWEEP or `minor_gcs ≥ fullsweep_after`; a failed
+ *    minor becomes a major in the same GC (trace: minor start, minor end 0, major start, major end);
+ *  - **dirty GC**: when `ygen + S (+ old use for a major) ≥ 128 Ki words` the BEAM satisfies the
+ *    pending need in a fragment and collects later with need 0 and one stack word less (the
+ *    return address the JIT pushed is gone); the model places the allocation first and then
+ *    collects that way;
+ *  - **max_heap_size**: checked before copying; `kill` makes the heap report that the process
+ *    must exit with reason `killed` (`exitReason`, and a {@link ProcessKilled} thrown out of the
+ *    allocation) without collecting; `error_logger` produces a report event.
+ * Invariants: see heap-state.ts. Every allocation is O(new objects) (O(1) for `allocGarbage`),
+ * every collection O(objects reached from the roots in the generations it collects).
+ */
+import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
+import { list } from "../term/build.js";
+import type { Binary, Term } from "../term/types.js";
+import { copyTerm } from "./copy-term.js";
+import type { GcEvent, GcKind, GcReason, GcTraceEntry, GcTraceTag, MaxHeapSizeReport } from "./gc-event.js";
+import { processMemoryBytes, type GcInfo, type MaxHeapSize, type ProcessInfoItems } from "./gc-info.js";
+import {
+  DEFAULT_FULLSWEEP_AFTER,
+  F_FORCE_GC,
+  F_HIBERNATED,
+  F_NEED_FULLSWEEP,
+  LONG_GC_HSIZE,
+  S_RESERVED,
+  type HeapState,
+} from "./heap-state.js";
+import { BIN_VH_MIN_SIZE, ertsNextHeapSize, H_MIN_SIZE } from "./heap-sizes.js";
+import { hibernateCollection } from "./hibernate.js";
+import { majorCollection } from "./major.js";
+import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
+import { Tag } from "../term/tag.js";
+import type { HeapObject } from "./node-words.js";
+import { RootSet, type Frame, type RootSource } from "./roots.js";
+import { freshStamp, newHeapId } from "./stamps.js";
+import { claimFresh } from "./trace-live.js";
+
+export interface ProcessHeapOptions {
+  /** The owner's label (its pid string), used in events. */
+  readonly owner?: string;
+  /** `min_heap_size` (rounded up to a table size; below 233 means 233). */
+  readonly minHeapSize?: number;
+  /** `min_bin_vheap_size` (default 46422 words). */
+  readonly minBinVheapSize?: number;
+  /** `fullsweep_after` (default 65535). */
+  readonly fullsweepAfter?: number;
+  /** `max_heap_size`: a size in words (kill and error_logger true) or the map form. 0 = off. */
+  readonly maxHeapSize?: number | { readonly size: number; readonly kill?: boolean; readonly errorLogger?: boolean };
+  /** The spawn arguments: copied onto the new heap as the BEAM copies `[A1, …, An]`. */
+  readonly spawnArgs?: readonly Term[];
+  /** Initial GC-visible stack words (default 0). */
+  readonly stack?: number;
+  readonly telemetry?: TelemetryBus;
+  /** Called after each collection. */
+  readonly onGc?: (e: GcEvent) => void;
+  /** Called with each gc trace message the BEAM would send to a `garbage_collection` tracer. */
+  readonly onTrace?: (t: GcTraceEntry) => void;
+  /** Called for each refc binary whose ProcBin a collection found dead (the refc store decrements). */
+  readonly onProcBinSwept?: (b: Binary) => void;
+  /** max_heap_size error_logger report. */
+  readonly onMaxHeapSize?: (r: MaxHeapSizeReport) => void;
+  /** Check invariants (old heap never points into the young one, no use of collected terms…). */
+  readonly debugChecks?: boolean;
+  /**
+   * Model the perturbation a `garbage_collection` tracer causes on the BEAM: the erl_tracer NIF
+   * builds each 5-word `{trace, Pid, Tag, Info}` tuple in the traced process, and when fewer than
+   * 8 words are free (heap_block_size − heap_size − stack_size of the message's own info) it
+   * lands in a heap fragment whose 5 words stay counted in `mbuf_size` until the next GC
+   * (recorded and explained in tooling/beam-oracle/recorders/gc_traces.escript).
+   */
+  readonly tracePhantom?: boolean;
+}
+
+/** The process was killed by max_heap_size (or had already exited) and can run no further. */
+export class ProcessKilled extends Error {
+  constructor(readonly reason: string) {
+    super(`process exited: ${reason}`);
+    this.name = "ProcessKilled";
+  }
+}
+
+export interface AllocOptions {
+  /** Words the heap test asks for (default: the words of the new objects). */
+  readonly need?: number;
+  /** Also GC first when the new refc binaries would fill the binary virtual heap (binary construction). */
+  readonly vheapTest?: boolean;
+}
+
+export class ProcessHeap {
+  readonly state: HeapState;
+  readonly roots = new RootSet();
+  readonly owner: string;
+  /** The copied spawn arguments (root them, e.g. in a frame, while they are used). */
+  readonly args: readonly Term[];
+  private readonly debug: boolean;
+  private readonly opts: ProcessHeapOptions;
+  private readonly tel: Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle> | undefined;
+  private readonly ctx: CollectContext;
+  private reason: GcReason = "alloc";
+  /** See {@link ProcessHeapOptions.tracePhantom}; switch on when a tracer is attached. */
+  tracePhantom: boolean;
+
+  constructor(opts: ProcessHeapOptions = {}) {
+    this.opts = opts;
+    this.debug = opts.debugChecks ?? false;
+    this.tracePhantom = opts.tracePhantom ?? false;
+    this.owner = opts.owner ?? "<0.0.0>";
+    const heapId = newHeapId();
+    const minHeap = opts.minHeapSize === undefined || opts.minHeapSize <= H_MIN_SIZE ? H_MIN_SIZE : ertsNextHeapSize(opts.minHeapSize);
+    const minVheap = opts.minBinVheapSize ?? BIN_VH_MIN_SIZE;
+    const mhs = opts.maxHeapSize;
+    const maxHeapSize: MaxHeapSize =
+      mhs === undefined ? { size: 0, kill: true, errorLogger: true } : typeof mhs === "number" ? { size: mhs, kill: true, errorLogger: true } : { size: mhs.size, kill: mhs.kill ?? true, errorLogger: mhs.errorLogger ?? true };
+    this.state = {
+      heapId,
+      heapSz: minHeap,
+      htop: 0,
+      highWater: 0,
+      baseStack: opts.stack ?? 0,
+      oldSz: 0,
+      oldHtop: 0,
+      mbufSz: 0,
+      genGcs: 0,
+      maxGenGcs: opts.fullsweepAfter ?? DEFAULT_FULLSWEEP_AFTER,
+      minHeapSize: minHeap,
+      minVheapSize: minVheap,
+      flags: 0,
+      vheap: 0,
+      vheapSz: minVheap,
+      oldVheap: 0,
+      oldVheapSz: minVheap,
+      newStamp: freshStamp(heapId),
+      matureStamp: freshStamp(heapId),
+      oldStamp: freshStamp(heapId),
+      youngMso: [],
+      oldMso: [],
+      maxHeapSize,
+      minorCount: 0,
+      majorCount: 0,
+      reductions: 0,
+      exitReason: undefined,
+    };
+    const bus = opts.telemetry;
+    this.tel =
+      bus === undefined
+        ? undefined
+        : {
+            minorStart: bus.event(["beamlab", "gc", "minor", "start"]),
+            minorStop: bus.event(["beamlab", "gc", "minor", "stop"]),
+            majorStart: bus.event(["beamlab", "gc", "major", "start"]),
+            majorStop: bus.event(["beamlab", "gc", "major", "stop"]),
+            maxHeap: bus.event(["beamlab", "gc", "max_heap_size"]),
+          };
+    this.ctx = {
+      debug: this.debug,
+      onProcBinSwept: opts.onProcBinSwept,
+      maxHeapReached: (total, extraHeap, extraOld) => this.maxHeapReached(total, extraHeap, extraOld),
+    };
+    // erl_create_process: the argument list is copied onto the new heap.
+    if (opts.spawnArgs !== undefined && opts.spawnArgs.length > 0) {
+      const copied = copyTerm(list(opts.spawnArgs));
+      const fresh: HeapObject[] = [];
+      const { words, vheap } = claimFresh(copied, fresh);
+      const need = words + S_RESERVED;
+      this.state.heapSz = need < minHeap ? minHeap : ertsNextHeapSize(need);
+      this.place(fresh, words, vheap);
+      const args: Term[] = [];
+      let c = copied;
+      while (typeof c === "object" && c.tag === Tag.Cons) {
+        args.push(c.head);
+        c = c.tail;
+      }
+      this.args = args;
+    } else this.args = [];
+  }
+
+  // ---------------------------------------------------------------- stack and roots
+
+  /** The GC-visible stack size S: the base set by the program plus the frames' declared words. */
+  get stackSize(): number {
+    return this.state.baseStack + this.roots.frameStackWords();
+  }
+
+  /** Sets the base stack words (what the compiled code has on its stack at this point). */
+  setStack(words: number): void {
+    this.state.baseStack = words;
+  }
+
+  pushFrame(stackWords = 0): Frame {
+    return this.roots.pushFrame(stackWords);
+  }
+
+  popFrame(frame?: Frame): void {
+    this.roots.popFrame(frame);
+  }
+
+  addRootSource(s: RootSource): void {
+    this.roots.addSource(s);
+  }
+
+  removeRootSource(s: RootSource): void {
+    this.roots.removeSource(s);
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  /**
+   * Places a freshly built term (its objects that are on no heap yet) at htop, collecting first
+   * when the heap test fails. Objects already on this heap may be shared; literals cost nothing.
+   * Returns `term`.
+   */
+  alloc<T extends Term>(term: T, opts: AllocOptions = {}): T {
+    this.ensureAlive();
+    const fresh: HeapObject[] = [];
+    const { words, vheap } = claimFresh(term, fresh);
+    const need = opts.need ?? words;
+    const st = this.state;
+    const vheapFull = opts.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;
+    if (this.heapTestFails(need) || vheapFull) {
+      this.reason = "alloc";
+      const placed = this.collect(need, [term], () => this.place(fresh, words, vheap));
+      if (!placed) this.place(fresh, words, vheap);
+      this.afterAllocGc();
+    } else this.place(fresh, words, vheap);
+    if (this.debug && opts.need === undefined) this.checkInvariants();
+    return term;
+  }
+
+  /**
+   * Allocates `words` heap words of temporaries that are garbage at once (no objects: O(1)).
+   * `need` is the heap test's need (default `words`).
+   */
+  allocGarbage(words: number, opts: { readonly need?: number } = {}): void {
+    this.ensureAlive();
+    const need = opts.need ?? words;
+    if (this.heapTestFails(need)) {
+      this.reason = "alloc";
+      const placed = this.collect(need, [], () => {
+        this.state.htop += words;
+      });
+      if (!placed) this.state.htop += words;
+      this.afterAllocGc();
+    } else this.state.htop += words;
+  }
+
+  /** Alias of {@link allocGarbage}: words the program allocates and drops. */
+  allocWords(words: number, opts: { readonly need?: number } = {}): void {
+    this.allocGarbage(words, opts);
+  }
+
+  /**
+   * Puts a term in a heap fragment (a BIF result that did not fit, a bignum result, a received
+   * message's data): counted in `mbuf_size` until the next collection moves its live part into
+   * the young heap. Runs the safe-point check afterwards unless `check` is false.
+   */
+  allocFragment<T extends Term>(term: T, opts: { readonly check?: boolean } = {}): T {
+    this.ensureAlive();
+    const fresh: HeapObject[] = [];
+    const { words, vheap } = claimFresh(term, fresh);
+    const st = this.state;
+    for (const o of fresh) this.stampNew(o);
+    st.mbufSz += words;
+    st.vheap += vheap;
+    if (opts.check !== false) this.safePoint([term]);
+    return term;
+  }
+
+  /**
+   * A BIF's result built with `HAlloc`: on the heap when the free space (`stop − htop`) holds it,
+   * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns.
+   */
+  allocBif<T extends Term>(term: T): T {
+    this.ensureAlive();
+    const fresh: HeapObject[] = [];
+    const { words, vheap } = claimFresh(term, fresh);
+    const st = this.state;
+    if (st.heapSz - this.stackSize - st.htop >= words) this.place(fresh, words, vheap);
+    else {
+      for (const o of fresh) this.stampNew(o);
+      st.mbufSz += words;
+      st.vheap += vheap;
+    }
+    this.safePoint([term]);
+    return term;
+  }
+
+  /** Garbage words in a heap fragment (e.g. a BIF's temporary result dropped at once). */
+  allocFragmentGarbage(words: number, opts: { readonly check?: boolean } = {}): void {
+    this.ensureAlive();
+    this.state.mbufSz += words;
+    if (opts.check !== false) this.safePoint();
+  }
+
+  /**
+   * A message delivered to this process with `message_queue_data = on_heap`: its (copied) data
+   * goes directly to the young heap when it fits (`HEAP_LIMIT − HTOP > size`, no GC), otherwise
+   * into a fragment. Returns where it went. The queue itself (and the 88-byte container) belongs
+   * to the mailbox, which must register itself as a root source.
+   */
+  deliverMessage<T extends Term>(term: T): { where: "heap" | "fragment"; term: T } {
+    this.ensureAlive();
+    const fresh: HeapObject[] = [];
+    const { words, vheap } = claimFresh(term, fresh);
+    const st = this.state;
+    if (st.heapSz - this.stackSize - st.htop > words) {
+      this.place(fresh, words, vheap);
+      return { where: "heap", term };
+    }
+    for (const o of fresh) this.stampNew(o);
+    st.mbufSz += words;
+    st.vheap += vheap;
+    return { where: "fragment", term };
+  }
+
+  /**
+   * `ERTS_IS_GC_DESIRED` at a safe point (after a BIF returns, after a receive): collects with
+   * need 0 when fragments do not fit the free space, the binary virtual heap is over its block,
+   * or a GC was forced. `extraRoots`: terms live in registers (e.g. the BIF's result).
+   */
+  safePoint(extraRoots: readonly Term[] = []): boolean {
+    this.ensureAlive();
+    const st = this.state;
+    let reason: GcReason | undefined;
+    if (st.heapSz - this.stackSize - st.htop < st.mbufSz) reason = "mbuf";
+    else if (st.vheap > st.vheapSz) reason = "vheap";
+    else if ((st.flags & F_FORCE_GC) !== 0) reason = "explicit";
+    if (reason === undefined) return false;
+    this.reason = reason;
+    this.collect(0, [...extraRoots], undefined);
+    this.afterAllocGc();
+    return true;
+  }
+
+  /** `erlang:garbage_collect/0,1,2`: a major unless `type: "minor"` is asked for. Need 0. */
+  garbageCollect(opts: { readonly type?: "major" | "minor"; readonly extraRoots?: readonly Term[] } = {}): void {
+    this.ensureAlive();
+    if ((opts.type ?? "major") === "major") this.state.flags |= F_NEED_FULLSWEEP;
+    this.reason = "explicit";
+    this.collect(0, [...(opts.extraRoots ?? [])], undefined);
+    this.afterAllocGc();
+  }
+
+  /**
+   * `erlang:hibernate/3`: keeps what `liveRoots` and the root sources reach, in a heap of exactly
+   * that size + S_RESERVED; drops every frame (the stack is discarded). No gc trace messages.
+   */
+  hibernate(liveRoots: readonly Term[] = []): void {
+    this.ensureAlive();
+    const st = this.state;
+    const before = this.gcInfo();
+    this.roots.dropFrames();
+    const roots: Term[] = [];
+    this.roots.collect(roots, false);
+    for (const t of liveRoots) if (typeof t === "object") roots.push(t);
+    this.emitStart("major", 0, before, "hibernate");
+    const r = hibernateCollection(st, roots, this.ctx);
+    this.finish("major", "hibernate", 0, false, false, r, before);
+  }
+
+  // ---------------------------------------------------------------- reporting
+
+  /** The 11 `garbage_collection_info` items. */
+  gcInfo(): GcInfo {
+    const st = this.state;
+    return {
+      old_heap_block_size: st.oldSz,
+      heap_block_size: st.heapSz,
+      mbuf_size: st.mbufSz,
+      recent_size: st.highWater,
+      stack_size: this.stackSize,
+      old_heap_size: st.oldHtop,
+      heap_size: st.htop - this.hiddenWords,
+      bin_vheap_size: st.vheap,
+      bin_vheap_block_size: st.vheapSz,
+      bin_old_vheap_size: st.oldVheap,
+      bin_old_vheap_block_size: st.oldVheapSz,
+    };
+  }
+
+  /** `heap_size`: the young block (heap + stack). */
+  get heapSize(): number {
+    return this.state.heapSz;
+  }
+
+  /** `total_heap_size`: young block + old block + fragments. */
+  get totalHeapSize(): number {
+    const st = this.state;
+    return st.heapSz + st.oldSz + st.mbufSz;
+  }
+
+  /** `process_info/2` items; `extraBytes` = what the owner adds to `memory` (links, monitors, queue, dictionary). */
+  processInfo(extraBytes = 0, stack: number = this.stackSize): ProcessInfoItems {
+    const st = this.state;
+    return {
+      heap_size: st.heapSz,
+      total_heap_size: this.totalHeapSize,
+      stack_size: stack,
+      memory: processMemoryBytes(this.totalHeapSize, extraBytes),
+      garbage_collection: {
+        max_heap_size: { size: st.maxHeapSize.size, kill: st.maxHeapSize.kill, error_logger: st.maxHeapSize.errorLogger },
+        min_bin_vheap_size: st.minVheapSize,
+        min_heap_size: st.minHeapSize,
+        fullsweep_after: st.maxGenGcs,
+        minor_gcs: st.genGcs,
+      },
+    };
+  }
+
+  /** Why the process must exit (max_heap_size kill), if it must. */
+  get exitReason(): string | undefined {
+    return this.state.exitReason;
+  }
+
+  /** Throws when a structural invariant of heap-state.ts is broken. */
+  checkInvariants(): void {
+    const st = this.state;
+    const S = this.stackSize;
+    const fail = (m: string): never => {
+      throw new Error(`heap invariant broken: ${m} (${JSON.stringify(this.gcInfo())})`);
+    };
+    if (st.highWater < 0 || st.highWater > st.htop) fail("high-water mark outside [0, htop]");
+    if (st.htop + S > st.heapSz && (st.flags & F_HIBERNATED) === 0) fail("heap and stack overlap");
+    if (st.oldHtop > st.oldSz) fail("old heap overfull");
+    if (st.oldSz === 0 && st.oldHtop !== 0) fail("old data without an old heap");
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private heapTestFails(need: number): boolean {
+    const st = this.state;
+    return st.htop + need + S_RESERVED - 1 > st.heapSz - this.stackSize;
+  }
+
+  private ensureAlive(): void {
+    if (this.state.exitReason !== undefined) throw new ProcessKilled(this.state.exitReason);
+  }
+
+  private afterAllocGc(): void {
+    if (this.state.exitReason !== undefined) throw new ProcessKilled(this.state.exitReason);
+  }
+
+  private stampNew(o: HeapObject): void {
+    o.gcStamp = this.state.newStamp;
+    if (o.tag === Tag.Binary && (o as Binary).isRefc) this.state.youngMso.push(o as Binary);
+  }
+
+  private place(fresh: readonly HeapObject[], words: number, vheap: number): void {
+    const st = this.state;
+    for (const o of fresh) this.stampNew(o);
+    st.htop += words;
+    st.vheap += vheap;
+  }
+
+  /**
+   * erl_gc.c `garbage_collect`. `pending` places the allocation that asked for `need` words when
+   * the GC has to be delayed to a dirty scheduler (then the GC runs after it, with need 0 and one
+   * stack word less): returns true when it did so.
+   */
+  private collect(need: number, extraRoots: Term[], pending: (() => void) | undefined): boolean {
+    const st = this.state;
+    const S = this.stackSize;
+    const ygen = st.htop + st.mbufSz;
+    const wantMajor = (st.flags & F_NEED_FULLSWEEP) !== 0 || st.genGcs >= st.maxGenGcs;
+    if (pending !== undefined && need > 0 && ygen + S + (wantMajor ? st.oldHtop : 0) >= LONG_GC_HSIZE) {
+      this.delayed(pending, extraRoots);
+      return true;
+    }
+    return this.run(need, extraRoots, ygen, S, pending, false);
+  }
+
+  /**
+   * delay_garbage_collection + the dirty GC that follows. The pending allocation lands in the
+   * temporary heap (a fragment) that replaces the abandoned heap block: it counts in the young
+   * generation's usage, but the gc info of the dirty GC's start message still describes the
+   * abandoned block (heap_size without it).
+   */
+  private delayed(pending: () => void, extraRoots: Term[]): void {
+    const st = this.state;
+    const htop0 = st.htop;
+    pending();
+    this.hiddenWords = st.htop - htop0;
+    st.baseStack -= 1;
+    try {
+      this.run(0, extraRoots, st.htop + st.mbufSz, this.stackSize, undefined, true);
+    } finally {
+      st.baseStack += 1;
+      this.hiddenWords = 0;
+    }
+  }
+
+  /** Words in the delayed GC's temporary heap, not shown as heap_size until that GC has run. */
+  private hiddenWords = 0;
+
+  private rootTerms(extra: readonly Term[]): Term[] {
+    const roots: Term[] = [];
+    this.roots.collect(roots, true);
+    for (const t of extra) if (typeof t === "object") roots.push(t);
+    return roots;
+  }
+
+  /** Runs one GC; returns true when the pending allocation was placed (delayed after a failed minor). */
+  private run(need: number, extraRoots: Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean): boolean {
+    const st = this.state;
+    const reason = this.reason;
+    let failedMinor = false;
+    if (!((st.flags & F_NEED_FULLSWEEP) !== 0 || st.genGcs >= st.maxGenGcs)) {
+      const before = this.gcInfo();
+      this.trace("gc_minor_start", need, before, dirty);
+      this.emitStart("minor", need, before, reason);
+      const r = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+      if (r !== "failed") this.hiddenWords = 0;
+      if (r === "killed") return this.killed();
+      if (r !== "failed") {
+        this.trace("gc_minor_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
+        this.finish("minor", reason, need, false, dirty, r, before);
+        st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
+        return false;
+      }
+      this.trace("gc_minor_end", 0, this.gcInfo(), dirty);
+      this.tel?.minorStop.emit({ failed: 1, need }, { owner: this.owner, reason });
+      st.flags |= F_NEED_FULLSWEEP;
+      failedMinor = true;
+      if (!dirty && pending !== undefined && need > 0 && ygen + S + st.oldHtop >= LONG_GC_HSIZE) {
+        this.delayed(pending, extraRoots);
+        return true;
+      }
+    }
+    const before = this.gcInfo();
+    this.trace("gc_major_start", need, before, dirty);
+    this.emitStart("major", need, before, reason);
+    const r = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+    this.hiddenWords = 0;
+    if (r === "killed") return this.killed();
+    this.trace("gc_major_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
+    this.finish("major", reason, need, failedMinor, dirty, r, before);
+    st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
+    return false;
+  }
+
+  private killed(): boolean {
+    this.state.exitReason = "killed";
+    return false;
+  }
+
+  private maxHeapReached(total: number, extraHeap: number, extraOld: number): boolean {
+    const st = this.state;
+    const mhs = st.maxHeapSize;
+    const info = this.gcInfo();
+    // The trace message carries the block sizes including the prospective ones
+    // (erts_process_gc_info with extra_heap_size / extra_old_heap_size added).
+    this.trace("gc_max_heap_size", 0, { ...info, heap_block_size: info.heap_block_size + extraHeap, old_heap_block_size: info.old_heap_block_size + extraOld }, false, info);
+    const report: MaxHeapSizeReport = {
+      owner: this.owner,
+      kill: mhs.kill,
+      maxHeapSize: mhs.size,
+      totalHeapSize: total,
+      oldHeapBlockSize: extraOld + st.oldSz,
+      heapBlockSize: extraHeap,
+      mbufSize: st.mbufSz,
+      stackSize: this.stackSize,
+      oldHeapSize: st.oldHtop,
+      heapSize: st.htop,
+    };
+    if (mhs.errorLogger) {
+      this.opts.onMaxHeapSize?.(report);
+      this.tel?.maxHeap.emit({ total_heap_size: total, max_heap_size: mhs.size }, { owner: this.owner, kill: mhs.kill });
+    }
+    return mhs.kill;
+  }
+
+  /**
+   * Delivers a trace message. `onTempHeap`: the process runs on the delayed GC's temporary heap
+   * (≥ 40 free words), where the tracer's tuple always fits, so no phantom fragment is left.
+   */
+  private trace(tag: GcTraceTag, wordsize: number, info: GcInfo, onTempHeap = false, actual: GcInfo = info): void {
+    if (this.opts.onTrace === undefined) return;
+    this.opts.onTrace({ tag, wordsize, info });
+    if (this.tracePhantom && !onTempHeap && actual.heap_block_size - actual.heap_size - actual.stack_size < 8) this.state.mbufSz += 5;
+  }
+
+  private emitStart(kind: GcKind, need: number, before: GcInfo, reason: GcReason): void {
+    const h = kind === "minor" ? this.tel?.minorStart : this.tel?.majorStart;
+    if (h?.enabled === true) h.emit({ need, heap_block_size: before.heap_block_size, heap_size: before.heap_size, old_heap_size: before.old_heap_size }, { owner: this.owner, reason });
+  }
+
+  private finish(kind: GcKind, reason: GcReason, need: number, afterFailedMinor: boolean, dirty: boolean, r: CollectResult, before: GcInfo): void {
+    const after = this.gcInfo();
+    const h = kind === "minor" ? this.tel?.minorStop : this.tel?.majorStop;
+    if (h?.enabled === true) {
+      h.emit(
+        {
+          words_before: r.sizeBefore,
+          words_after: r.sizeAfter,
+          promoted: r.promoted,
+          reclaimed: r.sizeBefore - r.sizeAfter,
+          copied: r.copied,
+          need,
+          heap_block_size: after.heap_block_size,
+          old_heap_block_size: after.old_heap_block_size,
+          heap_size: after.heap_size,
+          old_heap_size: after.old_heap_size,
+          mbuf_size: before.mbuf_size,
+          stack_size: after.stack_size,
+          reductions: r.reductions,
+        },
+        { owner: this.owner, reason },
+      );
+    }
+    this.opts.onGc?.({
+      kind,
+      reason,
+      need,
+      afterFailedMinor,
+      dirty,
+      wordsBefore: r.sizeBefore,
+      wordsAfter: r.sizeAfter,
+      promoted: r.promoted,
+      reclaimed: r.sizeBefore - r.sizeAfter,
+      copied: r.copied,
+      reductions: r.reductions,
+      before,
+      after,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The root protocol: what a process's collections start tracing from.
+ *
+ * Owns: the root set of one process heap — a stack of frames for the code that is running, plus
+ * the root sources the process registers (its state, mailbox, dictionary…), plus the terms a
+ * single collection is given (the operands of the allocation that triggered it: `objv` in C).
+ *
+ * The BEAM's root set (erl_gc.c `setup_rootset`) is the stack, the argument registers, the
+ * process dictionary, the message queue (on-heap data), seq-trace token, group leader, fvalue and
+ * ftrace. Here:
+ *  - **Frames.** A frame stands for one Erlang stack frame (or the registers live across a call):
+ *    it holds the terms the running function still uses. `pushFrame` when a function starts,
+ *    `hold(term)` to keep a term, `release(term)` / `set(slot, …)` when it is dead, `popFrame` on return.
+ *    **Conservative gap:** the BEAM's compiler computes liveness per instruction (a y-register is
+ *    dead after its last use, `kill`/`trim` instructions), while a frame here keeps what it holds
+ *    until it returns or explicitly releases it. A model program that forgets to release keeps
+ *    more data alive than the BEAM would (pinned by the test "a frame keeps its temporaries until
+ *    it returns"). Each frame also declares its stack words, so S (the GC-visible stack size) can
+ *    come from the frames.
+ *  - **Root sources** (`addSource`): anything with `forEachRoot(visit)` — the process package's
+ *    mailbox, dictionary and state register themselves here.
+ * Invariant: every term the simulated program can still use is reachable from a frame, a source
+ * or the collection's extra roots; a collection keeps exactly what is reachable from them.
+ */
+import type { Term } from "../term/types.js";
+
+/** Anything that holds roots: it reports every term it keeps alive. */
+export interface RootSource {
+  forEachRoot(visit: (t: Term) => void): void;
+}
+
+/** One running function's live terms (an Erlang stack frame). */
+export class Frame implements RootSource {
+  private readonly slots: (Term | undefined)[] = [];
+  constructor(
+    /** Words this frame occupies on the Erlang stack (counted in S). */
+    public stackWords = 0,
+  ) {}
+
+  /** Keeps `t` alive until the frame returns (or it is released); returns `t`. */
+  hold<T extends Term>(t: T): T {
+    this.slots.push(t);
+    return t;
+  }
+
+  /** Sets slot `i` (a y-register); `undefined` kills it. */
+  set(i: number, t: Term | undefined): void {
+    while (this.slots.length <= i) this.slots.push(undefined);
+    this.slots[i] = t;
+  }
+
+  /** The term in slot `i`. */
+  get(i: number): Term | undefined {
+    return this.slots[i];
+  }
+
+  /** Forgets every slot holding `t` (its last use has passed). */
+  release(t: Term): void {
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i] === t) this.slots[i] = undefined;
+  }
+
+  /** Forgets everything the frame holds. */
+  clear(): void {
+    this.slots.length = 0;
+  }
+
+  forEachRoot(visit: (t: Term) => void): void {
+    for (const t of this.slots) if (t !== undefined) visit(t);
+  }
+}
+
+/** The frames and root sources of one process. */
+export class RootSet {
+  readonly frames: Frame[] = [];
+  private readonly sources = new Set<RootSource>();
+
+  pushFrame(stackWords = 0): Frame {
+    const f = new Frame(stackWords);
+    this.frames.push(f);
+    return f;
+  }
+
+  /** Pops `frame` (which must be the top frame) or the top frame. */
+  popFrame(frame?: Frame): void {
+    const top = this.frames[this.frames.length - 1];
+    if (top === undefined) throw new Error("popFrame: no frame");
+    if (frame !== undefined && frame !== top) throw new Error("popFrame: not the top frame");
+    this.frames.pop();
+  }
+
+  /** Drops every frame (the stack is discarded, e.g. by hibernation). */
+  dropFrames(): void {
+    this.frames.length = 0;
+  }
+
+  addSource(s: RootSource): void {
+    this.sources.add(s);
+  }
+
+  removeSource(s: RootSource): void {
+    this.sources.delete(s);
+  }
+
+  /** Stack words declared by the frames. */
+  frameStackWords(): number {
+    let n = 0;
+    for (const f of this.frames) n += f.stackWords;
+    return n;
+  }
+
+  /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
+  collect(out: Term[], withFrames = true): void {
+    const push = (t: Term): void => {
+      if (typeof t === "object") out.push(t);
+    };
+    for (const s of this.sources) s.forEachRoot(push);
+    if (withFrames) for (const f of this.frames) f.forEachRoot(push);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Building and reading maps.
+ *
+ * Owns: the only way to make an {@link ErlMap}. Invariant of every map built here: `keys` are
+ * strictly increasing in map-key order ({@link compareExact}, OTP 25's `erts_cmp(A, B, 1, 0)`:
+ * term order with every integer before every float), so no two keys are `=:=`, and `values[i]`
+ * belongs to `keys[i]`. That is the order `maps:to_list/1` returns for a flatmap (≤ 32 keys) on
+ * OTP 25; a HAMT (> 32 keys) holds the same keys in hash order on the BEAM, but its term order
+ * and equality are defined by this sorted order too.
+ */
+import { compareExact } from "./compare.js";
+import { ErlMap, MAP_SMALL_MAP_LIMIT, type Term } from "./types.js";
+
+/** The empty map `#{}`. */
+export const emptyMap: ErlMap = new ErlMap([], []);
+
+/**
+ * A map of `entries`, like `maps:from_list/1`: when two keys are `=:=`, the later entry wins.
+ * **Cost**: O(n log n) comparisons; one sort of the entry indices.
+ */
+export function mapFromEntries(entries: Iterable<readonly [Term, Term]>): ErlMap {
+  const ks: Term[] = [];
+  const vs: Term[] = [];
+  for (const [k, v] of entries) {
+    ks.push(k);
+    vs.push(v);
+  }
+  const n = ks.length;
+  if (n === 0) return emptyMap;
+  // Sort indices by key; among equal keys the later index sorts last, and it is the one kept.
+  const order = new Array<number>(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (sorted && i > 0 && compareExact(ks[i - 1] as Term, ks[i] as Term) >= 0) sorted = false;
+  }
+  if (sorted) return new ErlMap(ks, vs);
+  order.sort((i, j) => compareExact(ks[i] as Term, ks[j] as Term) || i - j);
+  const keys: Term[] = [];
+  const values: Term[] = [];
+  for (let p = 0; p < n; p++) {
+    const i = order[p] as number;
+    const next = order[p + 1];
+    if (next !== undefined && compareExact(ks[i] as Term, ks[next] as Term) === 0) continue;
+    keys.push(ks[i] as Term);
+    values.push(vs[i] as Term);
+  }
+  return new ErlMap(keys, values);
+}
+
+/**
+ * Position of `key` in `m.keys` when present (≥ 0), else `-(insertion point) - 1`.
+ * **Cost**: O(log n) comparisons.
+ */
+export function mapIndexOf(m: ErlMap, key: Term): number {
+  const keys = m.keys;
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareExact(keys[mid] as Term, key);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+/**
+ * The value of `key` (matched with `=:=`, like `maps:get/2`), or `undefined` when absent.
+ * **Cost**: O(log n) comparisons.
+ */
+export function mapGet(m: ErlMap, key: Term): Term | undefined {
+  const i = mapIndexOf(m, key);
+  return i >= 0 ? m.values[i] : undefined;
+}
+
+/**
+ * `maps:put(Key, Value, M)`: a new map; `m` is unchanged. When a key `=:=` to `key` is present, its
+ * key object is kept and only the value replaced; when that value is already `value` (the same
+ * object), `m` itself is returned, as the BEAM does.
+ * **Cost**: O(log n) to find the slot, O(n) to copy the arrays.
+ */
+export function mapPut(m: ErlMap, key: Term, value: Term): ErlMap {
+  const i = mapIndexOf(m, key);
+  if (i >= 0) {
+    // As on the BEAM: the same value (same object) gives back the same map; the stored key stays.
+    if (m.values[i] === value) return m;
+    const values = m.values.slice();
+    values[i] = value;
+    return new ErlMap(m.keys.slice(), values);
+  }
+  const at = -i - 1;
+  const keys = m.keys.slice();
+  const values = m.values.slice();
+  keys.splice(at, 0, key);
+  values.splice(at, 0, value);
+  return new ErlMap(keys, values);
+}
+
+/** The entries in map-key order (`maps:to_list/1` of a flatmap on OTP 25). O(n). */
+export function mapEntries(m: ErlMap): [Term, Term][] {
+  const out = new Array<[Term, Term]>(m.keys.length);
+  for (let i = 0; i < m.keys.length; i++) out[i] = [m.keys[i] as Term, m.values[i] as Term];
+  return out;
+}
+
+/** Whether the BEAM stores `m` as a flatmap (at most 32 keys) rather than a HAMT. */
+export function isFlatmap(m: ErlMap): boolean {
+  return m.keys.length <= MAP_SMALL_MAP_LIMIT;
+}
