@@ -81,8 +81,8 @@ export function fixtureDrift(committed, live, limit = 20) {
       for (const f of a.volatile_fields ?? []) vol.add(f);
       for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
         if (vol.has(key)) continue;
-        if (!(key in a) || !(key in b)) out.push(`${where}.${key}: only in ${key in a ? "committed" : "live"}`);
-        else stack.push([`${where}.${key}`, a[key], b[key], new Set()]);
+        if (!(key in a) || !(key in b)) out.push(`${where === "" ? key : `${where}.${key}`}: only in ${key in a ? "committed" : "live"}`);
+        else stack.push([where === "" ? key : `${where}.${key}`, a[key], b[key], new Set()]);
       }
     } else if (a !== b) {
       const show = (v) => { const s = JSON.stringify(v); return s.length > 80 ? `${s.slice(0, 77)}...` : s; };

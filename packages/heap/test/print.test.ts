@@ -47,22 +47,12 @@ function containsHamt(t: Term): boolean {
   for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
     if (typeof x !== "object" || seen.has(x)) continue;
     seen.add(x);
-    switch (x.tag) {
-      case Tag.Cons:
-        stack.push(x.head, x.tail);
-        break;
-      case Tag.Tuple:
-        stack.push(...x.elements);
-        break;
-      case Tag.Map:
-        if (x.size > 32) return true;
-        stack.push(...x.keys, ...x.values);
-        break;
-      case Tag.Fun:
-        if (!x.external) stack.push(...x.free);
-        break;
-      default:
-    }
+    if (x.tag === Tag.Cons) stack.push(x.head, x.tail);
+    else if (x.tag === Tag.Tuple) stack.push(...x.elements);
+    else if (x.tag === Tag.Map) {
+      if (x.size > 32) return true;
+      stack.push(...x.keys, ...x.values);
+    } else if (x.tag === Tag.Fun && !x.external) stack.push(...x.free);
   }
   return false;
 }
@@ -72,25 +62,12 @@ function wTextIdentifies(t: Term): boolean {
   const stack: Term[] = [t];
   for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
     if (typeof x !== "object") continue;
-    switch (x.tag) {
-      case Tag.Cons:
-        stack.push(x.head, x.tail);
-        break;
-      case Tag.Tuple:
-        stack.push(...x.elements);
-        break;
-      case Tag.Map:
-        stack.push(...x.keys, ...x.values);
-        break;
-      case Tag.Fun:
-        if (!x.external) return false;
-        break;
-      case Tag.Pid:
-      case Tag.Port:
-      case Tag.Ref:
-        if (x.node !== localNode() || x.creation !== localCreationNumber()) return false;
-        break;
-      default:
+    if (x.tag === Tag.Cons) stack.push(x.head, x.tail);
+    else if (x.tag === Tag.Tuple) stack.push(...x.elements);
+    else if (x.tag === Tag.Map) stack.push(...x.keys, ...x.values);
+    else if (x.tag === Tag.Fun && !x.external) return false;
+    else if ((x.tag === Tag.Pid || x.tag === Tag.Port || x.tag === Tag.Ref) && (x.node !== localNode() || x.creation !== localCreationNumber())) {
+      return false;
     }
   }
   return true;

@@ -20,16 +20,20 @@ interface Task {
 function kidsOf(o: HeapObject): readonly Term[] {
   switch (o.tag) {
     case Tag.Cons:
-      return [(o as Cons).head, (o as Cons).tail];
+      return [(o).head, (o).tail];
     case Tag.Tuple:
-      return (o as Tuple).elements;
+      return (o).elements;
     case Tag.SubBinary:
-      return [(o as SubBinary).orig];
+      return [(o).orig];
     case Tag.Map:
-      return [...(o as ErlMap).keys, ...(o as ErlMap).values];
+      return [...(o).keys, ...(o).values];
     case Tag.Fun:
-      return (o as LocalFun).external ? [] : (o as LocalFun).free;
-    default:
+      return o.external ? [] : o.free;
+    case Tag.Float:
+    case Tag.Binary:
+    case Tag.Pid:
+    case Tag.Port:
+    case Tag.Ref:
       return [];
   }
 }
@@ -39,25 +43,27 @@ function rebuild(o: HeapObject, k: Term[]): Term {
     case Tag.Cons:
       return new Cons(k[0] as Term, k[1] as Term);
     case Tag.Tuple:
-      return (o as Tuple).elements.length === 0 ? o : new Tuple(k);
+      return (o).elements.length === 0 ? o : new Tuple(k);
     case Tag.Float:
-      return new ErlFloat((o as ErlFloat).value);
+      return new ErlFloat((o).value);
     case Tag.Binary:
-      return new Binary((o as Binary).bytes);
+      return new Binary((o).bytes);
     case Tag.SubBinary: {
-      const s = o as SubBinary;
+      const s = o;
       return new SubBinary(k[0] as Binary, s.bitOffset, s.bitSize);
     }
     case Tag.Map: {
-      const n = (o as ErlMap).keys.length;
+      const n = (o).keys.length;
       return new ErlMap(k.slice(0, n), k.slice(n));
     }
     case Tag.Fun: {
-      const f = o as LocalFun;
-      if (f.external) return o;
+      if (o.external) return o;
+      const f = o;
       return new LocalFun(f.module, f.index, f.uniq, f.arity, k, f.md5, f.oldIndex, ...(f.pid ? [f.pid] : []));
     }
-    default: {
+    case Tag.Pid:
+    case Tag.Port:
+    case Tag.Ref: {
       // pids, ports and refs are immutable value objects: a fresh identity is enough.
       const c = Object.create(Object.getPrototypeOf(o) as object) as HeapObject;
       Object.assign(c, o);

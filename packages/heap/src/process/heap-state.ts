@@ -63,9 +63,10 @@ export interface HeapState {
   /** Refc binaries promoted to the old heap. */
   oldMso: Binary[];
   maxHeapSize: MaxHeapSize;
-  /** Collections done (minor includes failed ones that became majors? no: only successful minors). */
+  /** Successful minor collections, major collections, and minors that failed and became majors (all time). */
   minorCount: number;
   majorCount: number;
+  failedMinorCount: number;
   reductions: number;
   /** Set when max_heap_size killed the process: it must exit with this reason. */
   exitReason: string | undefined;

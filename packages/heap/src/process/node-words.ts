@@ -79,8 +79,15 @@ export function isHeapObject(t: Term): t is HeapObject {
       return false;
     case Tag.Pid:
     case Tag.Port:
-      return !isLocalNode((t as Pid | Port).node);
-    default:
+      return !isLocalNode(t.node);
+    case Tag.Float:
+    case Tag.Cons:
+    case Tag.Tuple:
+    case Tag.Binary:
+    case Tag.SubBinary:
+    case Tag.Map:
+    case Tag.Ref:
+    case Tag.Fun:
       return true;
   }
 }
@@ -121,10 +128,7 @@ function cachedMapWords(m: ErlMap): number {
 
 function bignumsIn(items: readonly Term[]): number {
   let w = 0;
-  for (let i = 0; i < items.length; i++) {
-    const x = items[i];
-    if (typeof x === "bigint") w += integerWords(x);
-  }
+  for (const x of items) if (typeof x === "bigint") w += integerWords(x);
   return w;
 }
 
@@ -136,42 +140,42 @@ function bignumsIn(items: readonly Term[]): number {
 export function nodeWords(o: HeapObject, asCopiedByGc = false): number {
   switch (o.tag) {
     case Tag.Cons: {
-      const c = o as Cons;
+      const c = o;
       let w = 2;
       if (typeof c.head === "bigint") w += integerWords(c.head);
       if (typeof c.tail === "bigint") w += integerWords(c.tail);
       return w;
     }
     case Tag.Tuple: {
-      const e = (o as Tuple).elements;
+      const e = (o).elements;
       return e.length === 0 ? 0 : 1 + e.length + bignumsIn(e);
     }
     case Tag.Float:
       return 2;
     case Tag.Binary: {
-      const b = o as Binary;
+      const b = o;
       return b.isRefc ? PROC_BIN_WORDS : heapBinWords(b.byteSize);
     }
     case Tag.SubBinary: {
-      const s = o as SubBinary;
+      const s = o;
       if (asCopiedByGc && subBinaryBecomesHeapBinary(s)) return heapBinWords(s.bitSize / 8);
       return SUB_BIN_WORDS;
     }
     case Tag.Map: {
-      const m = o as ErlMap;
+      const m = o;
       return cachedMapWords(m) + bignumsIn(m.keys) + bignumsIn(m.values);
     }
     case Tag.Ref: {
-      const r = o as Ref;
+      const r = o;
       if (!isLocalNode(r.node)) return 3 + Math.ceil(r.ids.length / 2);
       return r.kind === "pid" ? 4 : 3;
     }
     case Tag.Pid:
     case Tag.Port:
-      return isLocalNode((o as Pid | Port).node) ? 0 : 4;
+      return isLocalNode((o).node) ? 0 : 4;
     case Tag.Fun: {
-      if ((o as LocalFun | ExternalFun).external) return 5;
-      const f = o as LocalFun;
+      if ((o).external) return 5;
+      const f = o;
       return 5 + f.free.length + bignumsIn(f.free);
     }
     default:
@@ -187,7 +191,7 @@ export function subBinaryBecomesHeapBinary(s: SubBinary): boolean {
 /** Binary virtual heap words of a refc binary's ProcBin: `byte_size / 8` (0 for a heap binary). */
 export function procBinVheapWords(o: HeapObject): number {
   if (o.tag !== Tag.Binary) return 0;
-  const b = o as Binary;
+  const b = o;
   return b.isRefc ? Math.floor(b.byteSize / 8) : 0;
 }
 
@@ -199,27 +203,31 @@ export function procBinVheapWords(o: HeapObject): number {
 export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): void {
   switch (o.tag) {
     case Tag.Cons: {
-      const c = o as Cons;
+      const c = o;
       if (typeof c.tail === "object") out.push(c.tail);
       if (typeof c.head === "object") out.push(c.head);
       return;
     }
     case Tag.Tuple:
-      pushObjects((o as Tuple).elements, out);
+      pushObjects((o).elements, out);
       return;
     case Tag.SubBinary: {
-      const s = o as SubBinary;
+      const s = o;
       if (!(asCopiedByGc && subBinaryBecomesHeapBinary(s))) out.push(s.orig);
       return;
     }
     case Tag.Map:
-      pushObjects((o as ErlMap).keys, out);
-      pushObjects((o as ErlMap).values, out);
+      pushObjects((o).keys, out);
+      pushObjects((o).values, out);
       return;
     case Tag.Fun:
-      if (!(o as LocalFun | ExternalFun).external) pushObjects((o as LocalFun).free, out);
+      if (!o.external) pushObjects(o.free, out);
       return;
-    default:
+    case Tag.Float:
+    case Tag.Binary:
+    case Tag.Pid:
+    case Tag.Port:
+    case Tag.Ref:
       return;
   }
 }

@@ -149,6 +149,7 @@ export class ProcessHeap {
       maxHeapSize,
       minorCount: 0,
       majorCount: 0,
+      failedMinorCount: 0,
       reductions: 0,
       exitReason: undefined,
     };
@@ -230,7 +231,7 @@ export class ProcessHeap {
     const vheapFull = opts.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;
     if (this.heapTestFails(need) || vheapFull) {
       this.reason = "alloc";
-      const placed = this.collect(need, [term], () => this.place(fresh, words, vheap));
+      const placed = this.collect(need, [term], () => { this.place(fresh, words, vheap); });
       if (!placed) this.place(fresh, words, vheap);
       this.afterAllocGc();
     } else this.place(fresh, words, vheap);
@@ -453,7 +454,7 @@ export class ProcessHeap {
 
   private stampNew(o: HeapObject): void {
     o.gcStamp = this.state.newStamp;
-    if (o.tag === Tag.Binary && (o as Binary).isRefc) this.state.youngMso.push(o as Binary);
+    if (o.tag === Tag.Binary && (o).isRefc) this.state.youngMso.push(o);
   }
 
   private place(fresh: readonly HeapObject[], words: number, vheap: number): void {
@@ -486,14 +487,14 @@ export class ProcessHeap {
    * generation's usage, but the gc info of the dirty GC's start message still describes the
    * abandoned block (heap_size without it).
    */
-  private delayed(pending: () => void, extraRoots: Term[]): void {
+  private delayed(pending: () => void, extraRoots: Term[], afterFailedMinor = false): void {
     const st = this.state;
     const htop0 = st.htop;
     pending();
     this.hiddenWords = st.htop - htop0;
     st.baseStack -= 1;
     try {
-      this.run(0, extraRoots, st.htop + st.mbufSz, this.stackSize, undefined, true);
+      this.run(0, extraRoots, st.htop + st.mbufSz, this.stackSize, undefined, true, afterFailedMinor);
     } finally {
       st.baseStack += 1;
       this.hiddenWords = 0;
@@ -511,10 +512,10 @@ export class ProcessHeap {
   }
 
   /** Runs one GC; returns true when the pending allocation was placed (delayed after a failed minor). */
-  private run(need: number, extraRoots: Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean): boolean {
+  private run(need: number, extraRoots: Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean, afterFailedMinor = false): boolean {
     const st = this.state;
     const reason = this.reason;
-    let failedMinor = false;
+    let failedMinor = afterFailedMinor;
     if (!((st.flags & F_NEED_FULLSWEEP) !== 0 || st.genGcs >= st.maxGenGcs)) {
       const before = this.gcInfo();
       this.trace("gc_minor_start", need, before, dirty);
@@ -531,9 +532,10 @@ export class ProcessHeap {
       this.trace("gc_minor_end", 0, this.gcInfo(), dirty);
       this.tel?.minorStop.emit({ failed: 1, need }, { owner: this.owner, reason });
       st.flags |= F_NEED_FULLSWEEP;
+      st.failedMinorCount++;
       failedMinor = true;
       if (!dirty && pending !== undefined && need > 0 && ygen + S + st.oldHtop >= LONG_GC_HSIZE) {
-        this.delayed(pending, extraRoots);
+        this.delayed(pending, extraRoots, true);
         return true;
       }
     }

@@ -19,7 +19,7 @@
  * Cost: O(objects reached) time, O(depth-free) stack: an explicit array, no recursion.
  */
 import { Tag } from "../term/tag.js";
-import type { Cons, Term } from "../term/types.js";
+import type { Term } from "../term/types.js";
 import { nodeWords, procBinVheapWords, pushChildren, type HeapObject } from "./node-words.js";
 import { LITERAL, PENDING, stampOwner } from "./stamps.js";
 
@@ -61,9 +61,9 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
   while (work.length > 0) {
     const t = work.pop() as Term;
     if (typeof t !== "object") continue;
-    const st = (t as unknown as Stamped).gcStamp;
+    const st = (t as unknown as Partial<Stamped>).gcStamp;
     if (st === undefined) continue; // atom or []
-    const rule = r0 !== undefined && st === r0.from ? r0 : r1 !== undefined && st === r1.from ? r1 : r2 !== undefined && st === r2.from ? r2 : undefined;
+    const rule = st === r0?.from ? r0 : st === r1?.from ? r1 : st === r2?.from ? r2 : undefined;
     if (rule !== undefined) {
       const o = t as HeapObject;
       o.gcStamp = rule.to;
@@ -82,7 +82,7 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
       continue;
     }
     if (st === LITERAL) continue;
-    if ((r0 !== undefined && st === r0.to) || (r1 !== undefined && st === r1.to) || (r2 !== undefined && st === r2.to)) continue;
+    if (st === r0?.to || st === r1?.to || st === r2?.to) continue;
     if (opts.keep.includes(st)) continue;
     if (opts.debug) {
       const owner = stampOwner(st);
@@ -103,7 +103,7 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
 export function claimFresh(term: Term, out: HeapObject[]): { words: number; vheap: number } {
   // Fast path: one new cons whose head and tail are already placed (list building).
   if (typeof term === "object" && term.tag === Tag.Cons && (term as unknown as Stamped).gcStamp === 0) {
-    const c = term as Cons;
+    const c = term;
     if (!unclaimed(c.head) && !unclaimed(c.tail)) {
       c.gcStamp = PENDING;
       out.push(c);

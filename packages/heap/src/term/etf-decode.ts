@@ -36,6 +36,7 @@ import {
   Binary,
   Cons,
   ErlFloat,
+  ErlMap,
   ExternalFun,
   LocalFun,
   nil,
@@ -306,7 +307,8 @@ function readOne(r: Reader, stack: Frame[]): Term | undefined {
     }
     case EtfTag.Map: {
       const n = r.u32();
-      if (n === 0) return mapFromEntries([]);
+      // A fresh #{} each time (3 words each on the BEAM), not map.ts's shared empty map.
+      if (n === 0) return new ErlMap([], []);
       stack.push({ kind: "map", items: [], left: 2 * n, at });
       return undefined;
     }

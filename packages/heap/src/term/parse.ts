@@ -110,7 +110,7 @@ export function parseTermLines(text: string, options?: ParseTermOptions): Term[]
     let end = text.indexOf("\n", lineStart);
     if (end < 0) end = text.length;
     const line = text.slice(lineStart, end);
-    if (!/^[\s\u0080-\u00a0]*(%.*)?$/u.test(line)) {
+    if (!isBlankLine(line)) {
       try {
         out.push(parseTerm(line, options));
       } catch (e) {
@@ -122,6 +122,16 @@ export function parseTermLines(text: string, options?: ParseTermOptions): Term[]
     lineNo++;
   }
   return out;
+}
+
+/** Whether a line holds only white space and possibly a comment. */
+function isBlankLine(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 37) return true;
+    if (!isWhite(c)) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,13 +13,16 @@
  * - external funs `fun m:f/2`; pids, ports, references and local funs in the beamlab notation
  *   documented in parse.ts (local identifiers exactly as `~w` prints them).
  *
- * Where this text differs from `~w` (documented, both read back with parseTerm):
+ * Where this text differs from `~w` (checked against the real BEAM in print.beam.test.ts and
+ * print.test.ts; parseTerm reads both forms where `~w`'s is readable):
  * - maps of more than 32 keys: `~w` lists a HAMT in its internal hash order; here keys are always
  *   in map-key order;
- * - external funs whose module or function is a reserved word or needs quotes: `~w` prints the
- *   bare text (`fun and:if/0`, not valid Erlang); here it is quoted (`fun 'and':'if'/0`);
- * - non-local pids/ports/refs and local funs: `~w` prints `<8752.84.0>` / `#Fun<m.0.123>`, which
- *   do not identify the term; here the beamlab notation.
+ * - external funs: `~w` (i.e. `erlang:fun_to_list/1`, the runtime's C printer) quotes atoms by
+ *   its own rule — it quotes names containing `@` (`fun 'a@b':f/0`), does not quote reserved
+ *   words (`fun and:if/0`, which erl_parse rejects) and writes non-ASCII names as raw UTF-8 bytes;
+ *   here the atoms are written as everywhere else (`fun a@b:f/0`, `fun 'and':'if'/0`);
+ * - other nodes' pids/ports/refs and local funs: `~w` prints `<8752.84.0>` / `#Fun<m.0.123>`,
+ *   which do not identify the term; here the beamlab notation.
  *
  * Invariants: iterative (explicit stack) and linear time in the output length; no recursion on
  * nesting depth.

@@ -80,7 +80,7 @@ describe("liveness is traced", () => {
             const i = op.a % live.length;
             live.splice(i, 1);
             frame.clear();
-            live.forEach((t, j) => frame.set(j, t));
+            live.forEach((t, j) => { frame.set(j, t); });
           } else if (op.kind === "garbage") h.allocGarbage(op.n);
           else if (op.kind === "gc") {
             h.garbageCollect({ type: op.major ? "major" : "minor" });
@@ -103,8 +103,7 @@ describe("liveness is traced", () => {
     const h = new ProcessHeap({ stack: 2 });
     const f = h.pushFrame(1);
     // a temporary that the BEAM would consider dead after its last use…
-    const tmp = f.hold(h.alloc(list(Array.from({ length: 50 }, (_, i) => i))));
-    void tmp;
+    f.hold(h.alloc(list(Array.from({ length: 50 }, (_, i) => i))));
     h.garbageCollect();
     expect(h.state.htop).toBe(100); // …is still live here, because the frame holds it
     h.popFrame(f);
@@ -123,8 +122,8 @@ describe("liveness is traced", () => {
     const a = f.hold(h.alloc(new Cons(1, nil)));
     h.garbageCollect({ type: "minor" }); // no old heap, nothing mature: becomes a major; `a` is mature
     const b = h.alloc(new Cons(2, nil));
-    (a as Cons).tail = b; // illegal: terms are immutable once published
-    expect(() => h.garbageCollect({ type: "minor" })).toThrow(OldToYoungPointer);
+    (a).tail = b; // illegal: terms are immutable once published
+    expect(() => { h.garbageCollect({ type: "minor" }); }).toThrow(OldToYoungPointer);
   });
 
   it("debug: a term used after it was collected is reported", () => {
@@ -132,7 +131,7 @@ describe("liveness is traced", () => {
     const lost = h.alloc(new Tuple([1, 2]));
     h.garbageCollect(); // `lost` was not rooted: collected
     h.pushFrame().hold(lost);
-    expect(() => h.garbageCollect()).toThrow(UseOfCollectedTerm);
+    expect(() => { h.garbageCollect(); }).toThrow(UseOfCollectedTerm);
   });
 
   it("debug: a term of another process must be copied", () => {
@@ -141,7 +140,7 @@ describe("liveness is traced", () => {
     const t = p1.alloc(new Tuple([1]));
     p1.pushFrame().hold(t);
     p2.pushFrame().hold(t);
-    expect(() => p2.garbageCollect()).toThrow(UseOfCollectedTerm);
+    expect(() => { p2.garbageCollect(); }).toThrow(UseOfCollectedTerm);
   });
 });
 

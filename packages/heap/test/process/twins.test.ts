@@ -6,7 +6,7 @@
  * run, and the counts of minor and major collections — exactly.
  */
 import { describe, expect, it } from "vitest";
-import { checkpointView, firstEventDiff, gcFixture, summarize, type FixtureWorkload, type TwinRun } from "./twins/runtime.js";
+import { checkpointView, firstEventDiff, gcFixture, recorderSummary, type FixtureWorkload, type TwinRun } from "./twins/runtime.js";
 import { heapGrowthTwin } from "./twins/heap-growth.twin.js";
 import { buildAndDropTwin } from "./twins/build-and-drop.twin.js";
 import { minHeapTwin } from "./twins/min-heap.twin.js";
@@ -14,8 +14,17 @@ import { explicitGcExternalTwin, explicitGcSelfTwin } from "./twins/explicit-gc.
 import { bdThenHibernateTwin, hibernatorTwin } from "./twins/hibernate.twin.js";
 import { maxHeapTwin } from "./twins/max-heap.twin.js";
 import { phantomTwin } from "./twins/phantom.twin.js";
+import { serverNoCacheTwin, serverTwin } from "./twins/server.twin.js";
 
 const fixture = gcFixture();
+
+/**
+ * Workloads where a failed minor has a gc_max_heap_size message between its gc_minor_start and
+ * gc_minor_end: the recorder's summary rule (start, end, major start in a row) does not count it,
+ * so the fixture's failed_minors is one lower and successful_minors one higher than the GCs the
+ * BEAM (and the model) really did. The event sequences themselves match exactly.
+ */
+const HEURISTIC_GAP = new Set(["max_heap_size_nokill_3000"]);
 
 type TwinFn = (w: FixtureWorkload, traced: boolean) => TwinRun;
 
@@ -29,6 +38,8 @@ function twinFor(id: string): TwinFn | undefined {
   if (id === "hibernate_after_build_and_drop") return bdThenHibernateTwin;
   if (id.startsWith("max_heap_size_")) return maxHeapTwin;
   if (id.startsWith("trace_phantom_")) return phantomTwin;
+  if (id === "long_lived_server") return serverTwin;
+  if (id === "long_lived_server_no_cache") return serverNoCacheTwin;
   return undefined;
 }
 
@@ -40,7 +51,13 @@ describe.skipIf(fixture === undefined)("twin programs reproduce gc_traces.json",
       it("trace events, exactly", () => {
         const t = twin(w, true);
         expect(firstEventDiff(t.events, w.events)).toBeUndefined();
-        expect(summarize(t.events)).toEqual(w.summary);
+        expect(recorderSummary(t.events)).toEqual(w.summary);
+        // the model's own counts of minor and major collections agree with the fixture's…
+        const own = t.summary();
+        for (const k of ["events", "minor_starts", "majors", "max_heap_size_events"]) expect(own[k]).toBe(w.summary[k]);
+        // …and so do its failed/successful minors, except where the recorder's pattern rule
+        // cannot see a failed minor (see the pinned test below)
+        if (!HEURISTIC_GAP.has(w.id)) expect(own).toEqual(w.summary);
       });
       it("traced checkpoints, exactly", () => {
         const t = twin(w, true);
@@ -54,4 +71,13 @@ describe.skipIf(fixture === undefined)("twin programs reproduce gc_traces.json",
       });
     });
   }
+});
+
+describe.skipIf(!fixture?.workloads.some((w) => HEURISTIC_GAP.has(w.id)))("pinned gaps", () => {
+  it("gap: the fixture's summary does not count a failed minor interrupted by gc_max_heap_size (max_heap_size_nokill_3000)", () => {
+    const w = fixture?.workloads.find((x) => x.id === "max_heap_size_nokill_3000") as FixtureWorkload;
+    const own = (twinFor(w.id) as TwinFn)(w, true).summary();
+    expect(own.failed_minors).toBe((w.summary.failed_minors ?? 0) + 1);
+    expect(own.successful_minors).toBe((w.summary.successful_minors ?? 0) - 1);
+  });
 });

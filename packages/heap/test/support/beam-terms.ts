@@ -34,6 +34,7 @@ import {
   int,
   internalHashWith,
   list,
+  localCreationNumber,
   localNode,
   mapFromEntries,
   nil,
@@ -51,6 +52,7 @@ export interface BeamTermAnswer {
   etf: Uint8Array;
   hash: number;
   flatSize: number;
+  /** `erts_debug:size/1`, or −1 when not asked (it is quadratic on long lists: flat size > 4000). */
   size: number;
 }
 
@@ -61,17 +63,23 @@ export interface BeamAnswer {
 }
 
 const SCRIPT = `
+try
 [In, AtomsIn, Out] = init:get_plain_arguments(),
 erts_debug:set_internal_state(available_internal_state, true),
 Lines = fun(F) -> {ok, B} = file:read_file(F), [L || L <- binary:split(B, <<"\\n">>, [global]), L =/= <<>>] end,
 H = fun(T) -> erts_debug:get_internal_state({internal_hash, T}) end,
-Res = [begin T = binary_to_term(base64:decode(L)),
+Res = [begin T = try binary_to_term(base64:decode(L)) catch _:_ -> erlang:error({badarg_at, L}) end,
+         F = erts_debug:flat_size(T),
+         %% erts_debug:size/1 is written in Erlang and quadratic in list length: skip big terms.
+         S = if F =< 4000 -> erts_debug:size(T); true -> -1 end,
          [base64:encode(term_to_binary(T)), " ", integer_to_list(H(T)), " ",
-          integer_to_list(erts_debug:flat_size(T)), " ", integer_to_list(erts_debug:size(T)), "\\n"] end
+          integer_to_list(F), " ", integer_to_list(S), "\\n"] end
        || L <- Lines(In)],
-ARes = [[integer_to_list(H(binary_to_atom(base64:decode(L), utf8))), "\\n"] || L <- Lines(AtomsIn)],
+ARes = [[integer_to_list(H(binary_to_atom(base64:decode(A), utf8))), "\\n"] || <<"=", A/binary>> <- Lines(AtomsIn)],
 ok = file:write_file(Out, [Res, "--\\n", integer_to_list(erlang:system_info(atom_count)), "\\n", ARes]),
-halt().
+halt()
+catch C:E:S -> io:format(standard_error, "~p:~P~n~P~n", [C, E, 30, S, 30]), halt(2)
+end.
 `;
 
 /** Every atom in `terms` (iterative walk). */
@@ -126,10 +134,11 @@ export function askBeam(terms: readonly Term[], encoded: readonly Uint8Array[] =
     const atomsIn = path.join(dir, "atoms.txt");
     const output = path.join(dir, "out.txt");
     writeFileSync(input, encoded.map((b) => Buffer.from(b).toString("base64")).join("\n") + "\n");
-    writeFileSync(atomsIn, atoms.map((a) => Buffer.from(a.name, "utf8").toString("base64")).join("\n") + "\n");
+    // "=" keeps the empty atom's line non-empty
+    writeFileSync(atomsIn, atoms.map((a) => "=" + Buffer.from(a.name, "utf8").toString("base64")).join("\n") + "\n");
     const r = spawnSync("erl", ["-noshell", "-eval", SCRIPT, "-extra", input, atomsIn, output], {
       encoding: "utf8",
-      timeout: 300_000,
+      timeout: 120_000,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, ERL_CRASH_DUMP_SECONDS: "0" },
     });
@@ -179,10 +188,10 @@ export function hashReproducible(t: Term): boolean {
     switch (x.tag) {
       case Tag.Pid:
       case Tag.Port:
-        if (x.node !== localNode()) return false;
+        if (x.node !== localNode() || x.creation !== localCreationNumber()) return false;
         break;
       case Tag.Ref:
-        if (x.node !== localNode() || x.kind === "pid") return false;
+        if (x.node !== localNode() || x.creation !== localCreationNumber() || x.kind === "pid") return false;
         break;
       case Tag.Fun:
         if (x.external) return false;

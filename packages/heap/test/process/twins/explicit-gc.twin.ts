@@ -16,7 +16,7 @@
  * which allocates 4 words before the GC: the minor_start's heap_size is 4 above the checkpoint's);
  * an external GC runs with the parked stack (4 before the garbage build, 3 after it).
  */
-import { Tag, nil, type Cons, type Term } from "../../../src/index.js";
+import { Tag, nil, type Term } from "../../../src/index.js";
 import { TwinRun, type FixtureWorkload } from "./runtime.js";
 
 /** `lists:nthtail(N, L)`: no allocation. */
@@ -24,7 +24,7 @@ function nthtail(n: number, l: Term): Term {
   let c = l;
   for (let i = 0; i < n; i++) {
     if (typeof c !== "object" || c.tag !== Tag.Cons) throw new Error("nthtail: list too short");
-    c = (c as Cons).tail;
+    c = (c).tail;
   }
   return c;
 }
@@ -34,7 +34,7 @@ export function explicitGcSelfTwin(w: FixtureWorkload, traced: boolean): TwinRun
   const h = t.heap;
   const f = h.pushFrame();
   t.park("spawned", 4);
-  const tail = f.hold(nthtail(1500, t.build(2000, nil, 5)));
+  f.hold(nthtail(1500, t.build(2000, nil, 5)));
   t.park("dropped", 4);
   h.setStack(5);
   h.garbageCollect();
@@ -45,7 +45,6 @@ export function explicitGcSelfTwin(w: FixtureWorkload, traced: boolean): TwinRun
   h.allocGarbage(4); // the call path allocates 4 words before collecting (recorded: heap_size + 4)
   h.garbageCollect({ type: "minor" });
   t.park("after_minor", 3);
-  void tail;
   h.popFrame(f);
   return t;
 }
@@ -55,7 +54,7 @@ export function explicitGcExternalTwin(w: FixtureWorkload, traced: boolean): Twi
   const h = t.heap;
   const f = h.pushFrame();
   t.park("spawned", 4);
-  const tail = f.hold(nthtail(1500, t.build(2000, nil, 5)));
+  f.hold(nthtail(1500, t.build(2000, nil, 5)));
   t.park("dropped", 4);
   h.garbageCollect(); // from outside, parked with S = 4
   t.park("after_major", 4);
@@ -65,7 +64,6 @@ export function explicitGcExternalTwin(w: FixtureWorkload, traced: boolean): Twi
   t.park("after_minor", 3);
   h.garbageCollect({ type: "minor" });
   t.park("after_second_minor", 3);
-  void tail;
   h.popFrame(f);
   return t;
 }

@@ -28,9 +28,8 @@ function hibernateAndWake(t: TwinRun, live: Term, stackAtCall: number): void {
   // hib_wake(L, Rec): the arguments are in registers, then in its frame.
   const f = h.pushFrame();
   f.hold(live);
-  const tl = f.hold(t.build(10, nil, 2));
+  f.hold(t.build(10, nil, 2));
   t.park("woken", 4);
-  void tl;
   h.popFrame(f);
 }
 

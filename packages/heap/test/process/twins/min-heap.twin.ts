@@ -22,9 +22,8 @@ export function minHeapTwin(w: FixtureWorkload, traced: boolean): TwinRun {
   const l1 = f.hold(t.build(1000, nil, 5));
   t.park("list_1000", 4);
   f.release(l1);
-  const l2 = f.hold(t.build(19000, l1, 4));
+  f.hold(t.build(19000, l1, 4));
   t.park("list_20000", 3);
   t.heap.popFrame(f);
-  void l2;
   return t;
 }

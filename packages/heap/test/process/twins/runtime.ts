@@ -9,7 +9,7 @@
  * outside, while the process is parked in `receive` (S_PARK words of stack).
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { Cons, nil, ProcessHeap, type GcInfo, type GcTraceEntry, type ProcessHeapOptions, type Term } from "../../../src/index.js";
+import { Cons, nil, ProcessHeap, type GcEvent, type GcInfo, type GcTraceEntry, type ProcessHeapOptions, type Term } from "../../../src/index.js";
 
 export interface FixtureEvent {
   readonly event: string;
@@ -102,7 +102,11 @@ export class TwinRun {
       ...(so.min_heap_size !== undefined ? { minHeapSize: so.min_heap_size } : {}),
       ...(so.fullsweep_after !== undefined ? { fullsweepAfter: so.fullsweep_after } : {}),
       ...(so.max_heap_size !== undefined ? { maxHeapSize: { size: so.max_heap_size.size, kill: so.max_heap_size.kill, errorLogger: so.max_heap_size.error_logger } } : {}),
-      ...(traced ? { onTrace: (t: GcTraceEntry) => this.onTrace(t) } : {}),
+      ...(traced ? { onTrace: (t: GcTraceEntry) => { this.onTrace(t); } } : {}),
+      onGc: (e: GcEvent) => {
+        if (!this.tracing || e.reason === "hibernate") return;
+        if (e.kind === "minor") this.counts.successful_minors++;
+      },
       debugChecks: true,
       ...opts,
     });
@@ -113,6 +117,22 @@ export class TwinRun {
     const info: Record<string, number> = t.tag === "gc_max_heap_size" ? {} : { wordsize: t.wordsize };
     Object.assign(info, t.info);
     this.events.push({ event: t.tag, info });
+  }
+
+  private readonly counts = { successful_minors: 0 };
+  private failedBeforeTracing = 0;
+
+  /** The fixture's summary, from the model's own outcomes (not from the event pattern). */
+  summary(): Record<string, number> {
+    const count = (tag: string): number => this.events.filter((e) => e.event === tag).length;
+    return {
+      events: this.events.length,
+      minor_starts: count("gc_minor_start"),
+      failed_minors: this.heap.state.failedMinorCount - this.failedBeforeTracing,
+      successful_minors: this.counts.successful_minors,
+      majors: count("gc_major_start"),
+      max_heap_size_events: count("gc_max_heap_size"),
+    };
   }
 
   /** Tracing starts at the first checkpoint (the recorder enables it while the process is parked). */
@@ -145,6 +165,7 @@ export class TwinRun {
       garbage_collection_info: this.heap.gcInfo(),
       after_events: this.events.length,
     });
+    if (!this.tracing) this.failedBeforeTracing = this.heap.state.failedMinorCount;
     this.tracing = this.traced;
     this.heap.tracePhantom = this.traced;
   }
@@ -196,14 +217,24 @@ export function checkpointView(c: FixtureCheckpoint | ModelCheckpoint): Record<s
   };
 }
 
-/** Counts as in the fixture's summary. */
-export function summarize(events: readonly FixtureEvent[]): Record<string, number> {
-  const tags = events.map((e) => e.event);
+/**
+ * The fixture's summary rule applied to an event sequence (gc_traces.escript `summary/1`): a failed
+ * minor is gc_minor_start, gc_minor_end (wordsize 0; heap, old heap and high-water unchanged),
+ * gc_major_start.
+ */
+export function recorderSummary(events: readonly FixtureEvent[]): Record<string, number> {
   let failed = 0;
-  for (let i = 0; i + 1 < tags.length; i++) if (tags[i] === "gc_minor_end" && tags[i + 1] === "gc_major_start") failed++;
-  const count = (t: string): number => tags.filter((x) => x === t).length;
+  for (let i = 0; i + 2 < events.length; i++) {
+    const a = events[i] as FixtureEvent;
+    const b = events[i + 1] as FixtureEvent;
+    const c = events[i + 2] as FixtureEvent;
+    if (a.event !== "gc_minor_start" || b.event !== "gc_minor_end" || c.event !== "gc_major_start") continue;
+    const same = ["heap_block_size", "heap_size", "old_heap_block_size", "old_heap_size", "recent_size"].every((k) => a.info[k] === b.info[k]);
+    if (same && b.info.wordsize === 0) failed++;
+  }
+  const count = (tag: string): number => events.filter((e) => e.event === tag).length;
   return {
-    events: tags.length,
+    events: events.length,
     minor_starts: count("gc_minor_start"),
     failed_minors: failed,
     successful_minors: count("gc_minor_end") - failed,
