@@ -38,14 +38,26 @@ const byIndex: Atom[] = [];
 export function atom(name: string): Atom {
   let found = table.get(name);
   if (found === undefined) {
-    if ([...name].length > MAX_ATOM_CHARACTERS) {
-      throw new RangeError(`atom too long: ${[...name].length} characters (the BEAM allows ${MAX_ATOM_CHARACTERS})`);
+    const characters = codePoints(name);
+    if (characters > MAX_ATOM_CHARACTERS) {
+      throw new RangeError(`atom too long: ${characters} characters (the BEAM allows ${MAX_ATOM_CHARACTERS})`);
     }
     found = new Atom(name, byIndex.length);
     table.set(name, found);
     byIndex.push(found);
   }
   return found;
+}
+
+/** Number of Unicode code points in `text` (the BEAM's atom length unit). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
+    n++;
+  }
+  return n;
 }
 
 /** Number of atoms created so far (`erlang:system_info(atom_count)`). */

@@ -11,11 +11,14 @@
  *   creation *or 0* become local: the pid/port/ref gets the local creation (`dec_get_node`).
  *   A local pid must have id < 2^15 and serial < 2^13, a local port id < 2^28, a local ref 1..3
  *   id words (padded with zeros to 3) with `ids[0]` < 2^18; otherwise `badarg`.
+ * - a bignum's sign byte is "negative" when it is not 0; an export's arity is any non-negative
+ *   integer.
  * - a local reference's kind comes from its marker bits in `ids[1]`: bit 17 → magic (ETS
- *   tables, atomics …), bit 16 → pid-ref (`alias()`), neither → ordinary. (The BEAM makes a
- *   pid-ref only while the alias is active and a magic ref only while its object lives; else an
- *   ordinary ref: same words for magic, one word less for pid-refs. We cannot know, so we trust
- *   the marker. The owner pid of a pid-ref is not in the format.)
+ *   tables, atomics …), bit 16 → an alias, neither → ordinary. The format carries 3 id words
+ *   for every local ref, aliases included. The BEAM decodes an alias as a pid-ref (4 words,
+ *   hashed with its owner pid) only while the alias is active, and as an ordinary ref (3 words)
+ *   otherwise; we know which only through {@link DecodeEtfOptions.aliasOwner}, and without it
+ *   decode every alias as an inactive one. A magic ref stays "magic" (3 words either way).
  * - an external ref has 0..5 id words; `REFERENCE_EXT` and `NEW_REFERENCE_EXT` decode too.
  * - `MAP_EXT` with two equal keys is rejected; `LIST_EXT` of 0 elements is its tail.
  * - integers become `number` when safe, else `bigint` (normalised, whatever the encoding).
@@ -29,6 +32,7 @@ import { inflateSync } from "node:zlib";
 import { atom, type Atom } from "./atom.js";
 import { int } from "./build.js";
 import { EtfDecodeError, EtfTag } from "./etf-format.js";
+import { termWord } from "./hash.js";
 import { mapFromEntries } from "./map.js";
 import { localCreationNumber, localNode } from "./node.js";
 import { Tag } from "./tag.js";
@@ -45,7 +49,6 @@ import {
   Ref,
   SubBinary,
   Tuple,
-  type RefKind,
   type Term,
 } from "./types.js";
 
@@ -65,13 +68,23 @@ const REF_MAGIC_MARKER = 0x20000;
  * **Cost**: O(bytes); a compressed term is inflated first.
  * **Errors**: {@link EtfDecodeError} where the BEAM raises `badarg`.
  */
-export function decodeEtf(bytes: Uint8Array): Term {
-  return decodeEtfUsed(bytes).term;
+export function decodeEtf(bytes: Uint8Array, options: DecodeEtfOptions = {}): Term {
+  return decodeEtfUsed(bytes, options).term;
+}
+
+/** Options of {@link decodeEtf}. */
+export interface DecodeEtfOptions {
+  /**
+   * The owner of the *active* alias with these 3 id words, or `undefined` when it is not active
+   * (the BEAM looks the alias up in its table). An active alias decodes as a pid-ref whose
+   * `ids[3..4]` are the owner's term word (low, high 32 bits), so it hashes as on the BEAM.
+   */
+  aliasOwner?: (ids: readonly number[]) => Pid | undefined;
 }
 
 /** `binary_to_term(Bytes, [used])`: the term and how many bytes of `bytes` it used. */
-export function decodeEtfUsed(bytes: Uint8Array): { term: Term; used: number } {
-  const r = new Reader(bytes, 0, "");
+export function decodeEtfUsed(bytes: Uint8Array, options: DecodeEtfOptions = {}): { term: Term; used: number } {
+  const r = new Reader(bytes, 0, "", options);
   const version = r.u8();
   if (version !== EtfTag.Version) throw new EtfDecodeError("bad_version", 0, `version byte ${version}, expected 131`);
   if (r.peek() === EtfTag.Compressed) {
@@ -87,7 +100,7 @@ export function decodeEtfUsed(bytes: Uint8Array): { term: Term; used: number } {
     if (inflated.length < size) {
       throw new EtfDecodeError("bad_compressed", start, `compressed term inflates to ${inflated.length} bytes, header says ${size}`);
     }
-    const inner = new Reader(new Uint8Array(inflated.buffer, inflated.byteOffset, size), 0, " (in the decompressed data)");
+    const inner = new Reader(new Uint8Array(inflated.buffer, inflated.byteOffset, size), 0, " (in the decompressed data)", options);
     const term = decodeTerm(inner);
     // The BEAM requires the inflated term to use exactly the announced size.
     if (inner.pos !== size) throw new EtfDecodeError("bad_compressed", inner.pos, `compressed term used ${inner.pos} of ${size} bytes (in the decompressed data)`);
@@ -106,6 +119,7 @@ class Reader {
     start: number,
     /** Appended to error messages (" (in the decompressed data)"). */
     readonly where: string,
+    readonly options: DecodeEtfOptions,
   ) {
     this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -184,8 +198,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeTerm(r: Reader): Term {
   const stack: Frame[] = [];
   for (;;) {
-    let value = readOne(r, stack);
-    if (value === undefined) continue; // a container was opened; read its first sub-term
+    const read = readOne(r, stack);
+    if (read === undefined) continue; // a container was opened; read its first sub-term
+    let value: Term = read;
     // Deliver `value` to the open containers, closing every one it completes.
     for (;;) {
       const top = stack[stack.length - 1];
@@ -201,9 +216,10 @@ function decodeTerm(r: Reader): Term {
         }
         // `value` is the tail.
         stack.pop();
-        if (top.last === undefined) continue; // 0 elements: the list is its tail
-        top.last.tail = value;
-        value = top.first as Cons;
+        const { first, last } = top;
+        if (first === undefined || last === undefined) continue; // 0 elements: the list is its tail
+        last.tail = value;
+        value = first;
         continue;
       }
       top.items.push(value);
@@ -238,7 +254,8 @@ function closeFrame(r: Reader, f: Exclude<Frame, { kind: "list" }>): Term {
     case "export": {
       const [module, name, arity] = f.items;
       if (!isAtom(module) || !isAtom(name)) r.fail("bad_value", f.at, "export module/function is not an atom");
-      if (typeof arity !== "number" || arity < 0 || arity > 255) r.fail("bad_value", f.at, "export arity is not 0..255");
+      // The BEAM takes any non-negative small integer here (and writes it back as such).
+      if (typeof arity !== "number" || arity < 0) r.fail("bad_value", f.at, "export arity is not a non-negative integer");
       return new ExternalFun(module, name, arity);
     }
   }
@@ -263,13 +280,12 @@ function readOne(r: Reader, stack: Frame[]): Term | undefined {
     case EtfTag.SmallBig:
     case EtfTag.LargeBig: {
       const n = tag === EtfTag.SmallBig ? r.u8() : r.u32();
-      const sign = r.u8();
-      if (sign > 1) r.fail("bad_value", at + (tag === EtfTag.SmallBig ? 2 : 5), `bignum sign byte ${sign}`);
+      const sign = r.u8(); // any non-zero sign byte means negative, as on the BEAM
       const digits = r.take(n);
       let hex = "";
       for (let i = n - 1; i >= 0; i--) hex += (digits[i] as number).toString(16).padStart(2, "0");
       const magnitude = hex === "" ? 0n : BigInt("0x" + hex);
-      return int(sign === 1 ? -magnitude : magnitude);
+      return int(sign !== 0 ? -magnitude : magnitude);
     }
     case EtfTag.NewFloat:
       return makeFloat(r, at, r.f64());
@@ -363,12 +379,18 @@ function readOne(r: Reader, stack: Frame[]): Term | undefined {
         for (let i = 0; i < len; i++) ids.push(r.u32());
       }
       if (isLocalId(node, creation)) {
+        // (0 words: the BEAM reads uninitialised id words and usually, not always, says badarg.)
         if (len < 1 || len > 3) r.fail("bad_value", at, `local reference with ${len} id words (1..3 allowed)`);
         while (ids.length < 3) ids.push(0);
         if ((ids[0] as number) > MAX_REF_ID0) r.fail("bad_value", at, `local reference first id word ${ids[0]} ≥ 2^18`);
         const w1 = ids[1] as number;
-        const kind: RefKind = w1 & REF_MAGIC_MARKER ? "magic" : w1 & REF_PID_MARKER ? "pid" : "ordinary";
-        return new Ref(node, ids, localCreationNumber(), kind);
+        if (w1 & REF_MAGIC_MARKER) return new Ref(node, ids, localCreationNumber(), "magic");
+        if (w1 & REF_PID_MARKER) {
+          const owner = r.options.aliasOwner?.(ids);
+          const word = owner === undefined ? undefined : termWord(owner);
+          if (word !== undefined) return new Ref(node, [...ids, ...word], localCreationNumber(), "pid");
+        }
+        return new Ref(node, ids, localCreationNumber(), "ordinary");
       }
       if (len > 5) r.fail("bad_value", at, `reference with ${len} id words (at most 5)`);
       return new Ref(node, ids, creation);

@@ -208,10 +208,9 @@ function encodeOne(w: Writer, t: Term, stack: Work[], atomIndex: AtomIndexOf | u
         w.u8(EtfTag.Export);
         encodeAtom(w, t.module);
         encodeAtom(w, t.name);
-        w.u8(EtfTag.SmallInteger);
-        w.u8(t.arity);
+        encodeInteger(w, t.arity);
       } else {
-        encodeLocalFun(w, t as LocalFun, stack);
+        encodeLocalFun(w, t, stack);
       }
       return;
   }

@@ -11,6 +11,6 @@
  * - {@link encodeEtf} writes exactly the bytes OTP 25's `term_to_binary/1` writes (no options:
  *   minor version 1, latin-1 atoms as `ATOM_EXT`, others UTF-8; no compression).
  */
-export { decodeEtf, decodeEtfUsed } from "./etf-decode.js";
+export { decodeEtf, decodeEtfUsed, type DecodeEtfOptions } from "./etf-decode.js";
 export { encodeEtf, type EncodeEtfOptions } from "./etf-encode.js";
 export { EtfDecodeError, EtfTag, type EtfDecodeErrorCode } from "./etf-format.js";

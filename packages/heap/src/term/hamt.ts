@@ -6,10 +6,11 @@
  *
  * The tree is canonical: it depends only on the set of keys, not on insertion order.
  * - Each key has a 32-bit hash `internalHash(key, 0)` (hash.ts). At depth d (root = 0) its
- *   slot is nibble `d mod 8` of the hash, least significant first; below every 8 levels the
- *   key is rehashed with salt `d / 8` (`hashmap_shift_hash` / `hashmap_restore_hash`,
- *   erl_map.h: `make_map_hash(Key, Lvl >> 3)`). OTP 25 has no collision nodes: two different
- *   keys always differ in some salted hash.
+ *   slot is nibble `d mod 8` of the hash, least significant first. Keys equal in all 32 bits
+ *   go on below depth 8 with a second hash, `mapHash(key, 1)` (`make_map_hash(Key, Lvl >> 3)`
+ *   of `hashmap_restore_hash`, erl_map.h), whose start value we measured (hash.ts); below
+ *   depth 16 `mapHash(key, 2)`, and so on. OTP 25 has no collision nodes. Such keys are not
+ *   rare: among the integers 1..65536 the pair 40660, 59671 collides.
  * - A slot holding exactly one key points straight at its leaf, a cons cell `[K|V]`
  *   (2 words); a slot holding more keys points at an inner node one level down, even when all
  *   of them share the next nibble too (a chain of one-child nodes).
@@ -17,8 +18,10 @@
  *   root is the array form, `2 + 16`). Inner node: header (with the bitmap) and pointers:
  *   `1 + k` words.
  *
- * Checked against a live OTP 25 node: `erts_debug:flat_size/1` of `maps:from_list` of integer
- * keys for every size 33…1100 and more (size.test.ts, fixture `hamt_int_keys`).
+ * Checked against OTP 25.2.3: `erts_debug:flat_size/1` of `maps:from_list` of integer keys for
+ * every size 33…1100, 2000, 4096, 10000, 65536 (fixture `hamt_int_keys`, size.test.ts); pair
+ * order of `term_to_binary` of random HAMTs and of maps of colliding keys (etf.test.ts,
+ * hash.test.ts, with a live node).
  *
  * Iteration order (what `internalHash` of a HAMT and `term_to_binary` walk): depth first, the
  * children of a node from the *highest* slot to the lowest, a leaf's key before its value.
@@ -26,7 +29,7 @@
  * Invariants: maps are immutable, so a layout computed once stays valid; it is kept in a
  * WeakMap and dies with its map. Module cycle with hash.ts: see there.
  */
-import { internalHashWith, type AtomIndexOf } from "./hash.js";
+import { mapHash, type AtomIndexOf } from "./hash.js";
 import { MAP_SMALL_MAP_LIMIT, type ErlMap, type Term } from "./types.js";
 
 /**
@@ -110,7 +113,7 @@ function build(m: ErlMap, atomIndex: AtomIndexOf): Layout {
   const keys = m.keys;
   const n = keys.length;
   const h0 = new Uint32Array(n);
-  for (let i = 0; i < n; i++) h0[i] = internalHashWith(keys[i] as Term, 0, atomIndex);
+  for (let i = 0; i < n; i++) h0[i] = mapHash(keys[i] as Term, 0, atomIndex);
   // Rehashes for salt >= 1, computed only for keys that reach depth 8.
   const salted = new Map<number, number[]>();
   const hashAt = (i: number, depth: number): number => {
@@ -121,7 +124,7 @@ function build(m: ErlMap, atomIndex: AtomIndexOf): Layout {
       hs = [h0[i] as number];
       salted.set(i, hs);
     }
-    while (hs.length <= salt) hs.push(internalHashWith(keys[i] as Term, hs.length, atomIndex));
+    while (hs.length <= salt) hs.push(mapHash(keys[i] as Term, hs.length, atomIndex));
     return hs[salt] as number;
   };
 
@@ -133,8 +136,8 @@ function build(m: ErlMap, atomIndex: AtomIndexOf): Layout {
 
   const finish = (b: Building): void => {
     // Completes `b` and every ancestor whose last child it was.
-    let cur: Building | undefined = b;
-    while (cur !== undefined) {
+    let cur: Building = b;
+    for (;;) {
       const node = new HamtNode(m, cur.bitmap, cur.slots as (number | HamtNode)[], cur.depth);
       const parent: Building | undefined = cur.parent;
       if (parent === undefined) {

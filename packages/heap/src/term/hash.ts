@@ -3,8 +3,9 @@
  * utils.c), the hash a HAMT map (more than 32 keys) uses to place its keys (`hashmap_make_hash`,
  * `hashmap_shift_hash` in erl_map.h; see hamt.ts).
  *
- * Owns: {@link internalHash} and the *term word* of each immediate (the 64-bit word the BEAM
- * hashes for a small integer, atom, `[]`, local pid or local port):
+ * Owns: {@link internalHash}, {@link mapHash} (the per-level hash of a HAMT key) and the *term
+ * word* of each immediate (the 64-bit word the BEAM hashes for a small integer, atom, `[]`,
+ * local pid or local port):
  *
  * | term        | 64-bit term word                                                              |
  * |-------------|-------------------------------------------------------------------------------|
@@ -19,7 +20,9 @@
  * `((data & (size/8 − 1)) << 3) | ((data >> log2(size/8)) & 7)`. All of these were checked
  * against a live OTP 25 node (`erts_debug:get_internal_state({internal_hash, T})`).
  *
- * The algorithm (a port of the OTP 25 source; every step uses 32-bit wrap-around arithmetic):
+ * The algorithm (ported from the erts source of the OTP 25/26 era, then corrected where a live
+ * OTP 25.2.3 node disagreed: the `[]` word, pid-refs, the rehash seed; every step uses 32-bit
+ * wrap-around arithmetic):
  * Bob Jenkins' 96-bit `MIX` over pairs of 32-bit words, starting from `salt ^ 3432918353`;
  * tuples, lists, maps and funs are walked depth first, children in order; strings (runs of
  * integers 0..255 in a list) are packed four bytes per mix; binaries go through `block_hash`;
@@ -29,16 +32,16 @@
  * **Not reproducible** (documented substitutes, so the hash stays deterministic): the BEAM hashes
  * external pids, ports and references and `fun M:F/A` by the *address* of a VM structure (the
  * node entry, the export entry). Here the address is replaced by the node's atom word and
- * creation (external identifiers) or by the module, name and arity (external funs). A pid-ref
- * (`alias()`) hashes its owner pid; a pid-ref decoded from the external format does not carry
- * it (its `ids` has 3 words, not 5), and then the owner words hash as 0.
+ * creation (external identifiers) or by the module, name and arity (external funs). A local
+ * reference hashes its three id words, whatever its kind (an alias's owner is not hashed on
+ * OTP 25: measured).
  *
  * Invariants: iterative (explicit stack): any depth and length; the hash of an immediate
  * allocates nothing. Atom keys hash by atom index, so a HAMT with atom keys is laid out as on a
  * BEAM whose atom table has the same indices (ours differ from a real node's).
  *
- * Module cycle: hashing a HAMT needs its layout (hamt.ts), and the layout needs this hash. Only
- * function declarations cross the cycle, at call time.
+ * Module cycle: hashing a HAMT needs its layout (hamt.ts), and the layout needs this hash. Both
+ * sides use what they import only when called, never while the modules load.
  */
 import type { Atom } from "./atom.js";
 import { hamtLayout, HamtNode } from "./hamt.js";
@@ -49,14 +52,12 @@ import {
   type Binary,
   type Cons,
   type ErlMap,
-  type LocalFun,
   type ExternalFun,
   type Pid,
   type Port,
   type Ref,
   type SubBinary,
   type Term,
-  type Tuple,
 } from "./types.js";
 
 /** `INTERNAL_HASH_SALT`: xor-ed into the salt so the hash differs from `erlang:phash2/1`. */
@@ -225,7 +226,14 @@ function immediateWord(t: Term, atomIndex: AtomIndexOf): boolean {
       if (!isLocal(t.node, t.creation)) return false;
       localPortWord(t);
       return true;
-    default:
+    case Tag.Float:
+    case Tag.Cons:
+    case Tag.Tuple:
+    case Tag.Binary:
+    case Tag.SubBinary:
+    case Tag.Map:
+    case Tag.Ref:
+    case Tag.Fun:
       return false;
   }
 }
@@ -257,7 +265,9 @@ export function termWord(t: Term): [number, number] | undefined {
 }
 
 /** Marks "mix in the end-of-list constant now" on the work stack (`HASH_CDR` in utils.c). */
-class CdrMarker {}
+class CdrMarker {
+  readonly marker = "cdr";
+}
 const HASH_CDR = new CdrMarker();
 
 type Work = Term | HamtNode | CdrMarker;
@@ -269,9 +279,10 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /**
  * OTP 25's `make_internal_hash(term, salt)` as an unsigned 32-bit integer.
  *
- * **When to use**: to place keys in a HAMT (hamt.ts), or anywhere the simulator must order or
- * bucket terms exactly as the BEAM's maps do. `salt` is the rehash round (`depth / 8` below the
- * eighth level of a HAMT); 0 for the first 32 bits.
+ * **When to use**: anywhere the simulator must bucket or order terms exactly as the BEAM's maps
+ * do; with salt 0 it is the hash that places a key in the first 8 levels of a HAMT. The hash
+ * starts from `salt ^ 3432918353`; only salt 0 is checked against a node (OTP 25 exposes no
+ * other), and the HAMT's rehash below depth 8 is *not* salt 1: see {@link mapHash}.
  *
  * **Cost**: O(size of the term); immediates allocate nothing.
  *
@@ -287,7 +298,32 @@ export function internalHash(term: Term, salt = 0): number {
  * this to compare with `erts_debug:get_internal_state({internal_hash, T})`).
  */
 export function internalHashWith(term: Term, salt: number, atomIndex: AtomIndexOf): number {
-  let hash = (salt ^ INTERNAL_HASH_SALT) | 0;
+  return hashFrom(term, salt ^ INTERNAL_HASH_SALT, atomIndex);
+}
+
+/**
+ * Initial hash value of each rehash level of a HAMT key (`make_map_hash(Key, Level)`, OTP 25):
+ * level 0 is `make_internal_hash(Key, 0)`; level 1 (depths 8..15, only for keys whose first 32
+ * hash bits are equal) starts from 0x4B90C3CB instead. That value was *measured* on OTP 25.2.3:
+ * it is the only 32-bit start value that reproduces where the BEAM puts 1082 pairs of colliding
+ * integer keys (checked in hash.test.ts); we found no formula for it. Level 2 would need two keys
+ * equal in 64 hash bits, which no one has produced; it falls back to `Level ^ 3432918353`.
+ */
+const LEVEL_SEEDS: readonly number[] = [INTERNAL_HASH_SALT, 0x4b90c3cb];
+
+/**
+ * The hash a HAMT uses for `key` at rehash level `level` (depth / 8): `make_map_hash(Key,
+ * Level)`. Level 0 is {@link internalHash}`(key, 0)`.
+ *
+ * **Cost**: O(size of the key).
+ */
+export function mapHash(key: Term, level: number, atomIndex: AtomIndexOf = ownIndex): number {
+  return hashFrom(key, LEVEL_SEEDS[level] ?? level ^ INTERNAL_HASH_SALT, atomIndex);
+}
+
+/** The hash loop of `make_internal_hash`, from the initial value `init`. */
+function hashFrom(term: Term, init: number, atomIndex: AtomIndexOf): number {
+  let hash = init | 0;
   if (immediateWord(term, atomIndex)) {
     return hash2(hash, WORD[0] as number, WORD[1] as number, HCONST) >>> 0;
   }
@@ -340,12 +376,12 @@ export function internalHashWith(term: Term, salt: number, atomIndex: AtomIndexO
           break;
         }
         case Tag.Tuple: {
-          const el = (t as Tuple).elements;
+          const el = (t).elements;
           const n = el.length;
           hash = hash2(hash, n, 0, HCONST_9);
           if (n > 0) {
             for (let i = n - 1; i >= 1; i--) stack.push(el[i] as Term);
-            next = el[0] as Term;
+            next = el[0];
           }
           break;
         }
@@ -376,12 +412,12 @@ export function internalHashWith(term: Term, salt: number, atomIndex: AtomIndexO
           if (t.external) {
             hash = hashExternalFun(hash, t, atomIndex);
           } else {
-            const free = (t as LocalFun).free;
+            const free = (t).free;
             hash = hash2(hash, free.length, atomWordLow(t.module, atomIndex), HCONST_20);
             hash = hash2(hash, t.index, t.uniq, HCONST_21);
             if (free.length > 0) {
               for (let i = free.length - 1; i >= 1; i--) stack.push(free[i] as Term);
-              next = free[0] as Term;
+              next = free[0];
             }
           }
           break;
@@ -499,9 +535,9 @@ function hashRef(hash: number, r: Ref, atomIndex: AtomIndexOf): number {
   const id = (i: number): number => ids[i] ?? 0;
   if (isLocal(r.node, r.creation)) {
     hash = hash2(hash, id(0), 0, HCONST_7);
-    hash = hash2(hash, id(1), id(2), HCONST_8);
-    if (r.kind === "pid") hash = hash2(hash, id(3), id(4), HCONST_9);
-    return hash;
+    // OTP 25 hashes a pid-ref (alias) by these three words too, not by its owner (measured;
+    // newer releases mix the owner in).
+    return hash2(hash, id(1), id(2), HCONST_8);
   }
   // External: as the BEAM, with the node entry's address replaced by (node atom, creation).
   const n = ids.length;

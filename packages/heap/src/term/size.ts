@@ -35,7 +35,7 @@ import { MAX_SMALL, MIN_SMALL } from "./hash.js";
 import { hamtNodeWords } from "./hamt.js";
 import { localCreationNumber, localNode } from "./node.js";
 import { Tag } from "./tag.js";
-import { MAP_SMALL_MAP_LIMIT, ON_HEAP_BINARY_LIMIT, type Atom, type Binary, type Cons, type ErlMap, type LocalFun, type Ref, type SubBinary, type Term } from "./types.js";
+import { MAP_SMALL_MAP_LIMIT, ON_HEAP_BINARY_LIMIT, type Atom, type Binary, type Cons, type ErlMap, type Ref, type SubBinary, type Term } from "./types.js";
 
 /** Bytes per heap word on the simulated 64-bit BEAM. */
 export const WORD_SIZE = 8;
@@ -126,7 +126,7 @@ export function ownWords(t: Term): number {
     case Tag.Ref:
       return refWords(t);
     case Tag.Fun:
-      return t.external ? FUN_WORDS : FUN_WORDS + (t as LocalFun).free.length;
+      return t.external ? FUN_WORDS : FUN_WORDS + (t).free.length;
   }
 }
 
@@ -156,7 +156,20 @@ export function flatSize(term: Term): number {
             sum += 2;
             const h = c.head;
             if (typeof h === "object") {
-              if (h.tag !== Tag.Atom && h.tag !== Tag.Nil) st[sp++] = h;
+              if (h.tag === Tag.Tuple) {
+                // Inline the common list-of-tuples case: no push/pop for the tuple itself.
+                const el = h.elements;
+                const n = el.length;
+                if (n > 0) sum += 1 + n;
+                for (let i = 0; i < n; i++) {
+                  const e = el[i] as Term;
+                  if (typeof e === "object") {
+                    if (e.tag !== Tag.Atom && e.tag !== Tag.Nil) st[sp++] = e;
+                  } else if (typeof e === "bigint") {
+                    sum += bignumWords(e);
+                  }
+                }
+              } else if (h.tag !== Tag.Atom && h.tag !== Tag.Nil) st[sp++] = h;
             } else if (typeof h === "bigint") {
               sum += bignumWords(h);
             }
@@ -194,12 +207,19 @@ export function flatSize(term: Term): number {
         case Tag.Fun:
           if (t.external) sum += FUN_WORDS;
           else {
-            const free = (t as LocalFun).free;
+            const free = t.free;
             sum += FUN_WORDS + free.length;
             sp = pushAll(st, sp, free);
           }
           break;
-        default:
+        case Tag.Atom:
+        case Tag.Nil:
+        case Tag.Float:
+        case Tag.Binary:
+        case Tag.SubBinary:
+        case Tag.Pid:
+        case Tag.Port:
+        case Tag.Ref:
           sum += ownWords(t);
       }
     } else if (typeof t === "bigint") {
@@ -277,9 +297,14 @@ export function sharedSize(term: Term): number {
       }
       case Tag.Fun:
         sum += ownWords(t);
-        if (!t.external) for (const v of (t as LocalFun).free) stack.push(v);
+        if (!t.external) for (const v of t.free) stack.push(v);
         break;
-      default:
+      case Tag.Float:
+      case Tag.Binary:
+      case Tag.SubBinary:
+      case Tag.Pid:
+      case Tag.Port:
+      case Tag.Ref:
         sum += ownWords(t);
     }
   }

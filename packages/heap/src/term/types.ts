@@ -64,8 +64,6 @@ export class ErlFloat {
 
 export class Nil {
   declare readonly tag: typeof Tag.Nil;
-  /** @internal use {@link nil} */
-  constructor() {}
 }
 /** The empty list `[]`. */
 export const nil: Nil = new Nil();
@@ -226,7 +224,7 @@ export class LocalFun {
     readonly arity: number,
     readonly free: readonly Term[],
     /** The 16-byte MD5 of the module code (NEW_FUN_EXT `Uniq`), hex; "" when unknown. */
-    readonly md5: string = "",
+    readonly md5 = "",
     readonly oldIndex: number = index,
     /** Pid of the creator; on the BEAM every local fun records one. */
     readonly pid?: Pid,

@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { liveErlRelease, liveErlRequired } from "@beamlab/beam-oracle";
 import fc from "fast-check";
 import {
   Binary,
@@ -31,6 +32,7 @@ import {
   bitstring,
   encodeEtf,
   float,
+  hamtNodeWords,
   int,
   internalHashWith,
   list,
@@ -40,11 +42,15 @@ import {
   nil,
   tuple,
   type Atom,
+  type AtomIndexOf,
   type Term,
 } from "../../src/index.js";
 import { termArb } from "./compare-terms.js";
 
-export const hasErl = spawnSync("erl", ["-version"], { stdio: "ignore" }).status === 0;
+/** Whether a live `erl` is on PATH (then the live tests run and must agree exactly). */
+export const hasErl = liveErlRelease() !== undefined;
+/** Whether the live tests are mandatory (CI): then a missing `erl` is a failure, not a skip. */
+export const erlRequired = liveErlRequired();
 
 /** What the BEAM made of one term we sent. */
 export interface BeamTermAnswer {
@@ -54,6 +60,8 @@ export interface BeamTermAnswer {
   flatSize: number;
   /** `erts_debug:size/1`, or −1 when not asked (it is quadratic on long lists: flat size > 4000). */
   size: number;
+  /** `term_to_binary(T, [{compressed, 9}])` (uncompressed when compression does not pay). */
+  compressed: Uint8Array;
 }
 
 export interface BeamAnswer {
@@ -73,7 +81,8 @@ Res = [begin T = try binary_to_term(base64:decode(L)) catch _:_ -> erlang:error(
          %% erts_debug:size/1 is written in Erlang and quadratic in list length: skip big terms.
          S = if F =< 4000 -> erts_debug:size(T); true -> -1 end,
          [base64:encode(term_to_binary(T)), " ", integer_to_list(H(T)), " ",
-          integer_to_list(F), " ", integer_to_list(S), "\\n"] end
+          integer_to_list(F), " ", integer_to_list(S), " ",
+          base64:encode(term_to_binary(T, [{compressed, 9}])), "\\n"] end
        || L <- Lines(In)],
 ARes = [[integer_to_list(H(binary_to_atom(base64:decode(A), utf8))), "\\n"] || <<"=", A/binary>> <- Lines(AtomsIn)],
 ok = file:write_file(Out, [Res, "--\\n", integer_to_list(erlang:system_info(atom_count)), "\\n", ARes]),
@@ -118,7 +127,10 @@ export function atomsOf(terms: readonly Term[]): Atom[] {
           if (t.pid) stack.push(t.pid);
         }
         break;
-      default:
+      case Tag.Nil:
+      case Tag.Float:
+      case Tag.Binary:
+      case Tag.SubBinary:
         break;
     }
   }
@@ -148,8 +160,9 @@ export function askBeam(terms: readonly Term[], encoded: readonly Uint8Array[] =
       .split("\n")
       .filter((l) => l !== "")
       .map((l): BeamTermAnswer => {
-        const [etf = "", hash = "", flat = "", size = ""] = l.split(" ");
-        return { etf: new Uint8Array(Buffer.from(etf, "base64")), hash: Number(hash), flatSize: Number(flat), size: Number(size) };
+        const [etf = "", hash = "", flat = "", size = "", compressed = ""] = l.split(" ");
+        const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, "base64"));
+        return { etf: bytes(etf), hash: Number(hash), flatSize: Number(flat), size: Number(size), compressed: bytes(compressed) };
       });
     const [count = "0", ...hashes] = atomPart.split("\n").filter((l) => l !== "");
     // Invert "hash of atom with index i" for every index in use on that node.
@@ -177,7 +190,7 @@ export function askBeam(terms: readonly Term[], encoded: readonly Uint8Array[] =
 
 /**
  * Whether our hash of `t` can equal the BEAM's: false when `t` holds something the BEAM hashes
- * by a VM address (external pid/port/ref, `fun M:F/A`) or a pid-ref (its owner is not in `t`).
+ * by a VM address (external pid/port/ref, `fun M:F/A`).
  */
 export function hashReproducible(t: Term): boolean {
   const stack: Term[] = [t];
@@ -191,7 +204,7 @@ export function hashReproducible(t: Term): boolean {
         if (x.node !== localNode() || x.creation !== localCreationNumber()) return false;
         break;
       case Tag.Ref:
-        if (x.node !== localNode() || x.creation !== localCreationNumber() || x.kind === "pid") return false;
+        if (x.node !== localNode() || x.creation !== localCreationNumber()) return false;
         break;
       case Tag.Fun:
         if (x.external) return false;
@@ -206,7 +219,11 @@ export function hashReproducible(t: Term): boolean {
       case Tag.Map:
         stack.push(...x.keys, ...x.values);
         break;
-      default:
+      case Tag.Atom:
+      case Tag.Nil:
+      case Tag.Float:
+      case Tag.Binary:
+      case Tag.SubBinary:
         break;
     }
   }
@@ -289,4 +306,87 @@ export function specialTerms(): Term[] {
 /** Random nested terms (compare-terms' generator), reproducible from `seed`. */
 export function randomTerms(count: number, seed: number): Term[] {
   return fc.sample(termArb, { numRuns: count, seed });
+}
+
+/**
+ * How many words `flatSize` (or, with `shared`, `sharedSize`) of `t` changes when its HAMT maps
+ * are laid out with another atom numbering (a real node's): the layout of a HAMT with atom keys
+ * depends on atom indices, which differ between our table and the BEAM's.
+ */
+export function hamtWordsDelta(t: Term, atomIndex: AtomIndexOf, shared: boolean): number {
+  let delta = 0;
+  const seen = new Set<object>();
+  const stack: Term[] = [t];
+  for (;;) {
+    const x = stack.pop();
+    if (x === undefined) return delta;
+    if (typeof x !== "object") continue;
+    if (shared) {
+      if (seen.has(x)) continue;
+      seen.add(x);
+    }
+    switch (x.tag) {
+      case Tag.Map:
+        delta += hamtNodeWords(x, atomIndex) - hamtNodeWords(x);
+        stack.push(...x.keys, ...x.values);
+        break;
+      case Tag.Cons:
+        stack.push(x.head, x.tail);
+        break;
+      case Tag.Tuple:
+        stack.push(...x.elements);
+        break;
+      case Tag.Fun:
+        if (!x.external) stack.push(...x.free);
+        break;
+      case Tag.Atom:
+      case Tag.Nil:
+      case Tag.Float:
+      case Tag.Binary:
+      case Tag.SubBinary:
+      case Tag.Pid:
+      case Tag.Port:
+      case Tag.Ref:
+        break;
+    }
+  }
+}
+
+const ACCEPT_SCRIPT = `
+try
+[In, Out] = init:get_plain_arguments(),
+{ok, B} = file:read_file(In),
+%% each line is "=" followed by base64 ("=" keeps an empty binary's line non-empty)
+Ls = [L || <<"=", L/binary>> <- binary:split(B, <<"\\n">>, [global])],
+Res = [try T = binary_to_term(base64:decode(L)), [base64:encode(term_to_binary(T)), "\\n"]
+       catch error:badarg -> "badarg\\n" end || L <- Ls],
+ok = file:write_file(Out, Res),
+halt()
+catch C:E:S -> io:format(standard_error, "~p:~P~n~P~n", [C, E, 30, S, 30]), halt(2)
+end.
+`;
+
+/**
+ * For each binary: what `binary_to_term/1` does with it on the live BEAM: `"badarg"`, or the
+ * BEAM's `term_to_binary` of the decoded term.
+ */
+export function beamDecode(binaries: readonly Uint8Array[]): (Uint8Array | "badarg")[] {
+  const dir = mkdtempSync(path.join(tmpdir(), "beamlab-etf-"));
+  try {
+    const input = path.join(dir, "in.txt");
+    const output = path.join(dir, "out.txt");
+    writeFileSync(input, binaries.map((b) => "=" + Buffer.from(b).toString("base64")).join("\n") + "\n");
+    const r = spawnSync("erl", ["-noshell", "-eval", ACCEPT_SCRIPT, "-extra", input, output], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, ERL_CRASH_DUMP_SECONDS: "0" },
+    });
+    if (r.status !== 0) throw new Error(`erl failed (${r.status}): ${r.stdout}\n${r.stderr}`);
+    return readFileSync(output, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => (l === "badarg" ? "badarg" : new Uint8Array(Buffer.from(l, "base64"))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
