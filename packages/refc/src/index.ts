@@ -1,1 +1,3 @@
-export {};
+export { RefcStore, RefcError, type OffHeapBinary, type Holder, type ProcessBinary, type RefcStoreOptions } from "./store.js";
+export { binLeak, type BinLeakEntry } from "./bin-leak.js";
+export { ON_HEAP_BINARY_LIMIT, PROC_BIN_WORDS, SUB_BIN_WORDS, procBinVheapWords } from "./constants.js";

@@ -22,9 +22,10 @@
  * Invariants: see heap-state.ts. Every allocation is O(new objects) (O(1) for `allocGarbage`),
  * every collection O(objects reached from the roots in the generations it collects).
  */
+import type { RefcStore } from "@beamlab/refc";
 import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
 import { list } from "../term/build.js";
-import type { Binary, Term } from "../term/types.js";
+import type { Binary, SubBinary, Term } from "../term/types.js";
 import { copyTerm } from "./copy-term.js";
 import type { GcEvent, GcKind, GcReason, GcTraceEntry, GcTraceTag, MaxHeapSizeReport } from "./gc-event.js";
 import { processMemoryBytes, type GcInfo, type MaxHeapSize, type ProcessInfoItems } from "./gc-info.js";
@@ -42,10 +43,11 @@ import { hibernateCollection } from "./hibernate.js";
 import { majorCollection } from "./major.js";
 import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
 import { Tag } from "../term/tag.js";
-import type { HeapObject } from "./node-words.js";
+import { subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
 import { RootSet, type Frame, type RootSource } from "./roots.js";
 import { freshStamp, newHeapId } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
+import { RefcHolders } from "./refc-holders.js";
 
 export interface ProcessHeapOptions {
   /** The owner's label (its pid string), used in events. */
@@ -67,8 +69,15 @@ export interface ProcessHeapOptions {
   readonly onGc?: (e: GcEvent) => void;
   /** Called with each gc trace message the BEAM would send to a `garbage_collection` tracer. */
   readonly onTrace?: (t: GcTraceEntry) => void;
-  /** Called for each refc binary whose ProcBin a collection found dead (the refc store decrements). */
+  /** Called for each refc binary whose ProcBin a collection found dead (after the refc store, if any, was told). */
   readonly onProcBinSwept?: (b: Binary) => void;
+  /**
+   * The shared refc-binary store: every ProcBin placed on this heap adds a reference (keyed by
+   * the binary's `bytes`), every ProcBin a collection finds dead and every ProcBin left at
+   * {@link ProcessHeap.exit} releases one; sub-binaries into refc binaries are registered as
+   * holders (see refc-holders.ts).
+   */
+  readonly refc?: RefcStore;
   /** max_heap_size error_logger report. */
   readonly onMaxHeapSize?: (r: MaxHeapSizeReport) => void;
   /** Check invariants (old heap never points into the young one, no use of collected terms…). */
@@ -91,6 +100,15 @@ export class ProcessKilled extends Error {
   }
 }
 
+/**
+ * `erts_try_alloc_message_on_heap` copies a message onto the receiver's heap iff
+ * `HEAP_LIMIT − HTOP > size`; measured on OTP 25.2.3 (refc_traces.json, router_200: 6-word
+ * messages to processes parked with 2 and 3 stack words) the limit lies 3 words
+ * (S_REDZONE) below the stack: 8 free words did not take a 6-word message, 10 did.
+ * (The data allows 2 or 3; 3 = S_REDZONE is the value the JIT keeps free below the stack.)
+ */
+export const MESSAGE_HEAP_MARGIN = 3;
+
 export interface AllocOptions {
   /** Words the heap test asks for (default: the words of the new objects). */
   readonly need?: number;
@@ -108,6 +126,7 @@ export class ProcessHeap {
   private readonly opts: ProcessHeapOptions;
   private readonly tel: Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle> | undefined;
   private readonly ctx: CollectContext;
+  private readonly refcHolders: RefcHolders | undefined;
   private reason: GcReason = "alloc";
   /** See {@link ProcessHeapOptions.tracePhantom}; switch on when a tracer is attached. */
   tracePhantom: boolean;
@@ -164,9 +183,18 @@ export class ProcessHeap {
             majorStop: bus.event(["beamlab", "gc", "major", "stop"]),
             maxHeap: bus.event(["beamlab", "gc", "max_heap_size"]),
           };
+    this.refcHolders = opts.refc === undefined ? undefined : new RefcHolders(opts.refc, this.owner);
+    const holders = this.refcHolders;
+    const swept = opts.onProcBinSwept;
     this.ctx = {
       debug: this.debug,
-      onProcBinSwept: opts.onProcBinSwept,
+      onProcBinSwept:
+        holders === undefined
+          ? swept
+          : (b: Binary) => {
+              holders.procBinSwept(b);
+              swept?.(b);
+            },
       maxHeapReached: (total, extraHeap, extraOld) => this.maxHeapReached(total, extraHeap, extraOld),
     };
     // erl_create_process: the argument list is copied onto the new heap.
@@ -271,7 +299,7 @@ export class ProcessHeap {
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
-    for (const o of fresh) this.stampNew(o);
+    this.stampAll(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     if (opts.check !== false) this.safePoint([term]);
@@ -289,7 +317,7 @@ export class ProcessHeap {
     const st = this.state;
     if (st.heapSz - this.stackSize - st.htop >= words) this.place(fresh, words, vheap);
     else {
-      for (const o of fresh) this.stampNew(o);
+      this.stampAll(fresh);
       st.mbufSz += words;
       st.vheap += vheap;
     }
@@ -306,7 +334,8 @@ export class ProcessHeap {
 
   /**
    * A message delivered to this process with `message_queue_data = on_heap`: its (copied) data
-   * goes directly to the young heap when it fits (`HEAP_LIMIT − HTOP > size`, no GC), otherwise
+   * goes directly to the young heap when it fits (`HEAP_LIMIT − HTOP > size`, HEAP_LIMIT being
+   * {@link MESSAGE_HEAP_MARGIN} words below the stack; no GC), otherwise
    * into a fragment. Returns where it went. The queue itself (and the 88-byte container) belongs
    * to the mailbox, which must register itself as a root source.
    */
@@ -315,11 +344,11 @@ export class ProcessHeap {
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
-    if (st.heapSz - this.stackSize - st.htop > words) {
+    if (st.heapSz - this.stackSize - st.htop - MESSAGE_HEAP_MARGIN > words) {
       this.place(fresh, words, vheap);
       return { where: "heap", term };
     }
-    for (const o of fresh) this.stampNew(o);
+    this.stampAll(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     return { where: "fragment", term };
@@ -368,6 +397,35 @@ export class ProcessHeap {
     this.emitStart("major", 0, before, "hibernate");
     const r = hibernateCollection(st, roots, this.ctx);
     this.finish("major", "hibernate", 0, false, false, r, before);
+  }
+
+  /**
+   * Process exit: every ProcBin and sub-binary of this heap is released in the refc store (the
+   * BEAM's `erts_cleanup_offheap` when the process is freed), the heap is emptied and any
+   * further use throws {@link ProcessKilled} with `reason`. Idempotent.
+   */
+  exit(reason = "normal"): void {
+    const st = this.state;
+    if (this.exited) return;
+    this.exited = true;
+    this.refcHolders?.releaseAll();
+    st.youngMso = [];
+    st.oldMso = [];
+    st.vheap = 0;
+    st.oldVheap = 0;
+    st.exitReason ??= reason;
+  }
+
+  /** True after {@link exit}. */
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  private exited = false;
+
+  /** `process_info(P, binary)` (needs the `refc` option): one `{id, size, refc}` per ProcBin of this process. */
+  binaries(): { id: number; size: number; refc: number }[] {
+    return this.opts.refc?.processBinaries(this.owner) ?? [];
   }
 
   // ---------------------------------------------------------------- reporting
@@ -454,12 +512,25 @@ export class ProcessHeap {
 
   private stampNew(o: HeapObject): void {
     o.gcStamp = this.state.newStamp;
-    if (o.tag === Tag.Binary && (o).isRefc) this.state.youngMso.push(o);
+    if (o.tag === Tag.Binary && (o).isRefc) {
+      this.state.youngMso.push(o);
+      this.refcHolders?.procBinPlaced(o);
+    }
+  }
+
+  /** Stamps newly placed objects; registers ProcBins first, then the sub-binaries pointing into them. */
+  private stampAll(fresh: readonly HeapObject[]): void {
+    let subs: SubBinary[] | undefined;
+    for (const o of fresh) {
+      this.stampNew(o);
+      if (o.tag === Tag.SubBinary && this.refcHolders !== undefined && o.orig.isRefc) (subs ??= []).push(o);
+    }
+    if (subs !== undefined) for (const s of subs) this.refcHolders?.subBinaryPlaced(s);
   }
 
   private place(fresh: readonly HeapObject[], words: number, vheap: number): void {
     const st = this.state;
-    for (const o of fresh) this.stampNew(o);
+    this.stampAll(fresh);
     st.htop += words;
     st.vheap += vheap;
   }
@@ -598,6 +669,7 @@ export class ProcessHeap {
   }
 
   private finish(kind: GcKind, reason: GcReason, need: number, afterFailedMinor: boolean, dirty: boolean, r: CollectResult, before: GcInfo): void {
+    this.refcHolders?.afterCollection(this.state.matureStamp, this.state.oldStamp, subBinaryBecomesHeapBinary);
     const after = this.gcInfo();
     const h = kind === "minor" ? this.tel?.minorStop : this.tel?.majorStop;
     if (h?.enabled === true) {

@@ -1,0 +1,14 @@
+/**
+ * The BEAM's refc-binary constants (OTP 25, 64-bit: erl_binary.h).
+ * Owns: nothing but these numbers and the ProcBin's binary-virtual-heap weight.
+ */
+/** `ERL_ONHEAP_BIN_LIMIT`: binaries of at most this many bytes are heap binaries. */
+export const ON_HEAP_BINARY_LIMIT = 64;
+/** `PROC_BIN_SIZE`: words of a ProcBin on a process heap. */
+export const PROC_BIN_WORDS = 6;
+/** `ERL_SUB_BIN_SIZE`: words of a sub-binary on a process heap. */
+export const SUB_BIN_WORDS = 5;
+/** Words a ProcBin adds to its process's binary virtual heap (`off_heap.overhead`): `size / 8`. */
+export function procBinVheapWords(byteSize: number): number {
+  return Math.floor(byteSize / 8);
+}

@@ -1,0 +1,261 @@
+/**
+ * The shared refc-binary store: the BEAM's off-heap `Binary` objects (erl_binary.h) and who
+ * references them.
+ *
+ * Owns: one {@link OffHeapBinary} per off-heap data object (binaries above 64 bytes), its
+ * reference count, its id and byte size; and per process ("owner") the holder bookkeeping —
+ * how many ProcBins the owner has over each binary, and which sub-binaries (with their byte
+ * size) it keeps that point into it.
+ *
+ * The store is keyed by the *identity* of the off-heap data (any object: the heap package uses
+ * the term's `Uint8Array`), so it depends on no term representation; the heap tells it when a
+ * ProcBin appears on a heap (`addProcBin`), when a collection found one dead or the process
+ * exited (`releaseProcBin`, `releaseOwner`), and when a sub-binary into a refc binary is kept
+ * or dropped (`addSubBinary`, `releaseSubBinary`).
+ *
+ * Invariants (checked by {@link RefcStore.checkInvariants}):
+ *  - a binary's `refc` = the number of ProcBins over it, summed over all holders; never negative;
+ *  - a binary is in the store iff `refc > 0`; it is freed (removed, `freed` set, `onFree` called)
+ *    exactly when its last ProcBin is released;
+ *  - sub-binaries add no reference (as on the BEAM: a sub-binary points at a ProcBin of the same
+ *    process, which is what holds the reference); they are bookkeeping for {@link holdersOf};
+ *  - `bytes()` = Σ size of the binaries in the store.
+ * Cost: every operation is O(1) except the reports, which are O(binaries of the owner) or
+ * O(holders of the binary).
+ */
+import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
+
+/** One off-heap binary (the BEAM's `Binary`: `refc`, `orig_size`, the bytes). */
+export interface OffHeapBinary {
+  /** A stable id, unique for the life of the store (the BEAM shows an address). */
+  readonly id: number;
+  /** Byte size (`orig_size`). */
+  readonly size: number;
+  /** Reference count: ProcBins over it, in all processes. */
+  readonly refc: number;
+  /** Set when the last reference went away. */
+  readonly freed: boolean;
+}
+
+/** What one process holds of one binary. */
+export interface Holder {
+  readonly owner: string;
+  /** ProcBins of this owner over the binary (each is one reference). */
+  readonly procBins: number;
+  /** Byte sizes of the sub-binaries the owner keeps into the binary (sorted, ascending). */
+  readonly subBinaries: readonly number[];
+}
+
+/** A `process_info(P, binary)` entry: `{Id, Size, RefCount}`, one per ProcBin. */
+export interface ProcessBinary {
+  readonly id: number;
+  readonly size: number;
+  readonly refc: number;
+}
+
+export interface RefcStoreOptions {
+  /** Emits `[beamlab, refc, free]` with `{size}` and `[beamlab, refc, alloc]` with `{size}`. */
+  readonly telemetry?: TelemetryBus;
+  /** Called when a binary is freed (its refcount reached zero). */
+  readonly onFree?: (b: OffHeapBinary) => void;
+}
+
+class Entry implements OffHeapBinary {
+  refc = 0;
+  freed = false;
+  /** owner → ProcBin count and sub-binary sizes (sizes kept as a multiset: size → count). */
+  readonly holders = new Map<string, { procBins: number; subs: Map<number, number> }>();
+  constructor(
+    readonly id: number,
+    readonly size: number,
+  ) {}
+}
+
+export class RefcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefcError";
+  }
+}
+
+export class RefcStore {
+  private readonly entries = new Map<object, Entry>();
+  /** owner → the binaries (data keys) it holds anything of. */
+  private readonly byOwner = new Map<string, Set<object>>();
+  private nextId = 1;
+  private total = 0;
+  private readonly onFree: ((b: OffHeapBinary) => void) | undefined;
+  private readonly tel: { alloc: EventHandle; free: EventHandle } | undefined;
+
+  constructor(opts: RefcStoreOptions = {}) {
+    this.onFree = opts.onFree;
+    const bus = opts.telemetry;
+    this.tel = bus === undefined ? undefined : { alloc: bus.event(["beamlab", "refc", "alloc"]), free: bus.event(["beamlab", "refc", "free"]) };
+  }
+
+  /** The binary whose off-heap data is `data`, if it is alive. */
+  get(data: object): OffHeapBinary | undefined {
+    return this.entries.get(data);
+  }
+
+  /** A ProcBin over `data` (of `size` bytes) appeared on `owner`'s heap: one more reference. Creates the binary on first use. */
+  addProcBin(owner: string, data: object, size: number): OffHeapBinary {
+    let e = this.entries.get(data);
+    if (e === undefined) {
+      e = new Entry(this.nextId++, size);
+      this.entries.set(data, e);
+      this.total += size;
+      if (this.tel?.alloc.enabled === true) this.tel.alloc.emit({ size }, { id: e.id });
+    } else if (e.size !== size) throw new RefcError(`binary ${e.id}: size ${size} given, ${e.size} stored`);
+    e.refc++;
+    this.holder(e, owner, data).procBins++;
+    return e;
+  }
+
+  /** `owner` let go of one ProcBin over `data` (its GC found it dead, or it exited). Frees the binary at zero. */
+  releaseProcBin(owner: string, data: object): void {
+    const e = this.entries.get(data);
+    const h = e?.holders.get(owner);
+    if (e === undefined || h === undefined || h.procBins <= 0) throw new RefcError(`${owner} releases a ProcBin it does not hold`);
+    h.procBins--;
+    e.refc--;
+    this.dropHolderIfEmpty(e, owner, data);
+    if (e.refc === 0) this.free(data, e);
+  }
+
+  /** `owner` keeps a sub-binary of `size` bytes into `data` (it holds a ProcBin over it too). */
+  addSubBinary(owner: string, data: object, size: number): void {
+    const e = this.entries.get(data);
+    if (e === undefined) throw new RefcError(`${owner}: sub-binary into a binary that is not in the store`);
+    const subs = this.holder(e, owner, data).subs;
+    subs.set(size, (subs.get(size) ?? 0) + 1);
+  }
+
+  /** `owner` dropped a sub-binary of `size` bytes into `data`. */
+  releaseSubBinary(owner: string, data: object, size: number): void {
+    const e = this.entries.get(data);
+    const subs = e?.holders.get(owner)?.subs;
+    const n = subs?.get(size);
+    if (e === undefined || subs === undefined || n === undefined) throw new RefcError(`${owner} releases a sub-binary it does not hold`);
+    if (n === 1) subs.delete(size);
+    else subs.set(size, n - 1);
+    this.dropHolderIfEmpty(e, owner, data);
+  }
+
+  /** Process exit: every ProcBin and sub-binary of `owner` is released. Returns the references dropped. */
+  releaseOwner(owner: string): number {
+    const keys = this.byOwner.get(owner);
+    if (keys === undefined) return 0;
+    let dropped = 0;
+    for (const data of [...keys]) {
+      const e = this.entries.get(data);
+      const h = e?.holders.get(owner);
+      if (e === undefined || h === undefined) continue;
+      h.subs.clear();
+      const n = h.procBins;
+      for (let i = 0; i < n; i++) this.releaseProcBin(owner, data);
+      if (n === 0) this.dropHolderIfEmpty(e, owner, data);
+      dropped += n;
+    }
+    this.byOwner.delete(owner);
+    return dropped;
+  }
+
+  /** `process_info(P, binary)`: one `{Id, Size, RefCount}` per ProcBin of `owner` (ordered by id). */
+  processBinaries(owner: string): ProcessBinary[] {
+    const out: ProcessBinary[] = [];
+    for (const data of this.byOwner.get(owner) ?? []) {
+      const e = this.entries.get(data);
+      const h = e?.holders.get(owner);
+      if (e === undefined || h === undefined) continue;
+      for (let i = 0; i < h.procBins; i++) out.push({ id: e.id, size: e.size, refc: e.refc });
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Who holds `data`: per process, its ProcBins and the sizes of its sub-binaries into it. */
+  holdersOf(data: object): Holder[] {
+    const e = this.entries.get(data);
+    if (e === undefined) return [];
+    const out: Holder[] = [];
+    for (const [owner, h] of e.holders) {
+      const subs: number[] = [];
+      for (const [size, n] of h.subs) for (let i = 0; i < n; i++) subs.push(size);
+      out.push({ owner, procBins: h.procBins, subBinaries: subs.sort((a, b) => a - b) });
+    }
+    return out.sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+  }
+
+  /** The processes that hold anything. */
+  owners(): string[] {
+    return [...this.byOwner.keys()];
+  }
+
+  /** Σ byte sizes of the live binaries (see the README for how this differs from `erlang:memory(binary)`). */
+  bytes(): number {
+    return this.total;
+  }
+
+  /** Number of live binaries. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Live binaries, ordered by id. */
+  binaries(): OffHeapBinary[] {
+    return [...this.entries.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Throws when an invariant (see the header) does not hold. O(binaries + holders). */
+  checkInvariants(): void {
+    let total = 0;
+    for (const [data, e] of this.entries) {
+      let sum = 0;
+      for (const [owner, h] of e.holders) {
+        if (h.procBins < 0) throw new RefcError(`binary ${e.id}: negative ProcBin count for ${owner}`);
+        sum += h.procBins;
+        if (!this.byOwner.get(owner)?.has(data)) throw new RefcError(`binary ${e.id}: ${owner} missing from the owner index`);
+      }
+      if (sum !== e.refc) throw new RefcError(`binary ${e.id}: refc ${e.refc}, holders have ${sum} ProcBins`);
+      if (e.refc <= 0 || e.freed) throw new RefcError(`binary ${e.id}: in the store with refc ${e.refc}`);
+      total += e.size;
+    }
+    if (total !== this.total) throw new RefcError(`bytes ${this.total}, binaries sum to ${total}`);
+  }
+
+  private holder(e: Entry, owner: string, data: object): { procBins: number; subs: Map<number, number> } {
+    let h = e.holders.get(owner);
+    if (h === undefined) {
+      h = { procBins: 0, subs: new Map() };
+      e.holders.set(owner, h);
+      let set = this.byOwner.get(owner);
+      if (set === undefined) this.byOwner.set(owner, (set = new Set()));
+      set.add(data);
+    }
+    return h;
+  }
+
+  private dropHolderIfEmpty(e: Entry, owner: string, data: object): void {
+    const h = e.holders.get(owner);
+    if (h === undefined || h.procBins > 0 || h.subs.size > 0) return;
+    e.holders.delete(owner);
+    const set = this.byOwner.get(owner);
+    set?.delete(data);
+    if (set?.size === 0) this.byOwner.delete(owner);
+  }
+
+  private free(data: object, e: Entry): void {
+    // Sub-binaries cannot outlive the ProcBins of their own process; any left are stale bookkeeping.
+    for (const owner of [...e.holders.keys()]) {
+      e.holders.delete(owner);
+      const set = this.byOwner.get(owner);
+      set?.delete(data);
+      if (set?.size === 0) this.byOwner.delete(owner);
+    }
+    this.entries.delete(data);
+    this.total -= e.size;
+    e.freed = true;
+    if (this.tel?.free.enabled === true) this.tel.free.emit({ size: e.size }, { id: e.id });
+    this.onFree?.(e);
+  }
+}
