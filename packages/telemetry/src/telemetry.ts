@@ -10,8 +10,13 @@
  * - handlers run synchronously, in attach order, in the emitter's call;
  * - a handler that throws is detached, and the failure is reported once to `onHandlerFailure`;
  *   the emitter never sees the exception.
- * Cost: emitting an event nobody listens to is one map lookup; use {@link TelemetryBus.event} to
- * get a handle whose `enabled` check is a property read, for hot paths.
+ * Cost: `execute` on a bus with no handler at all returns after one integer compare; with handlers
+ * on other events it is one WeakMap lookup (the event array's key is cached, so no string is built
+ * for a reused name such as an {@link EVENTS} constant) and one Map lookup. For hot paths use
+ * {@link TelemetryBus.event}: a handle whose `enabled` check is a property read, so a disabled
+ * emitter does not even build its measurements (bench/overhead.ts measures all of these).
+ * Handler lists are copy-on-write: attach/detach replace a list, never mutate it, so `execute`
+ * iterates without copying and a handler that detaches during dispatch is safe.
  */
 
 /** An event name, e.g. `["beamlab", "gc", "minor", "stop"]`. */
@@ -40,17 +45,28 @@ export class AlreadyAttachedError extends Error {
   }
 }
 
-const key = (name: EventName): string => name.join("\u0000");
+const keyCache = new WeakMap<EventName, string>();
+const key = (name: EventName): string => {
+  // Only frozen arrays can be cached: a mutable array could change after being seen.
+  if (!Object.isFrozen(name)) return name.join("\u0000");
+  let k = keyCache.get(name);
+  if (k === undefined) {
+    k = name.join("\u0000");
+    keyCache.set(name, k);
+  }
+  return k;
+};
 const EMPTY: Metadata = Object.freeze({});
 
 class Handle implements EventHandle {
   enabled = false;
   constructor(
     readonly name: EventName,
+    private readonly k: string,
     private readonly bus: TelemetryBus,
   ) {}
   emit(measurements: Measurements, metadata: Metadata = EMPTY): void {
-    if (this.enabled) this.bus.execute(this.name, measurements, metadata);
+    if (this.enabled) this.bus.dispatch(this.k, this.name, measurements, metadata);
   }
 }
 
@@ -60,7 +76,7 @@ export interface TelemetryOptions {
 }
 
 export class TelemetryBus {
-  private readonly byEvent = new Map<string, Attached[]>();
+  private readonly byEvent = new Map<string, readonly Attached[]>();
   private readonly byId = new Map<string, EventName[]>();
   private readonly handles = new Map<string, Handle>();
   private readonly onHandlerFailure: (handlerId: string, event: EventName, error: unknown) => void;
@@ -84,9 +100,7 @@ export class TelemetryBus {
     this.byId.set(id, [...events]);
     for (const event of events) {
       const k = key(event);
-      const list = this.byEvent.get(k) ?? [];
-      list.push({ id, handler: handler, config });
-      this.byEvent.set(k, list);
+      this.byEvent.set(k, [...(this.byEvent.get(k) ?? []), { id, handler: handler, config }]);
       const h = this.handles.get(k);
       if (h) h.enabled = true;
     }
@@ -115,9 +129,15 @@ export class TelemetryBus {
 
   /** Emits an event to its handlers. */
   execute(event: EventName, measurements: Measurements, metadata: Metadata = EMPTY): void {
-    const list = this.byEvent.get(key(event));
+    if (this.byEvent.size === 0) return;
+    this.dispatch(key(event), event, measurements, metadata);
+  }
+
+  /** @internal Runs the handlers of the event whose key is `k`. */
+  dispatch(k: string, event: EventName, measurements: Measurements, metadata: Metadata): void {
+    const list = this.byEvent.get(k);
     if (list === undefined) return;
-    for (const a of [...list]) {
+    for (const a of list) {
       try {
         (a.handler as Handler)(event, measurements, metadata, a.config);
       } catch (error) {
@@ -132,7 +152,7 @@ export class TelemetryBus {
     const k = key(name);
     let h = this.handles.get(k);
     if (h === undefined) {
-      h = new Handle([...name], this);
+      h = new Handle(Object.freeze([...name]), k, this);
       h.enabled = this.byEvent.has(k);
       this.handles.set(k, h);
     }

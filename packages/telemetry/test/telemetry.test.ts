@@ -61,3 +61,47 @@ describe("TelemetryBus", () => {
     expect(events).toEqual(["start:10", "stop:5", "start:15", "exception:7"]);
   });
 });
+
+describe("TelemetryBus dispatch details", () => {
+  it("execute with no handler at all is a no-op; a handle reports enabled as handlers come and go", () => {
+    const bus = new TelemetryBus();
+    bus.execute(gcStop, { reclaimed: 1 });
+    const h = bus.event(gcStop);
+    const seen: number[] = [];
+    expect(h.enabled).toBe(false);
+    h.emit({ reclaimed: 1 });
+    bus.attach("a", ["beamlab", "gc", "minor", "stop"], (_e, m) => seen.push(m.reclaimed ?? -1));
+    expect(h.enabled).toBe(true);
+    h.emit({ reclaimed: 2 });
+    bus.execute(gcStop, { reclaimed: 3 });
+    bus.detach("a");
+    expect(h.enabled).toBe(false);
+    h.emit({ reclaimed: 4 });
+    expect(seen).toEqual([2, 3]);
+  });
+
+  it("routes a mutable name array by its current content (only frozen names are cached)", () => {
+    const bus = new TelemetryBus();
+    const seen: string[] = [];
+    bus.attach("x", ["a", "x"], () => seen.push("x"));
+    bus.attach("y", ["a", "y"], () => seen.push("y"));
+    const name = ["a", "x"];
+    bus.execute(name, {});
+    name[1] = "y";
+    bus.execute(name, {});
+    expect(seen).toEqual(["x", "y"]);
+  });
+
+  it("a handler that detaches another during dispatch does not disturb the current dispatch", () => {
+    const bus = new TelemetryBus();
+    const seen: string[] = [];
+    bus.attach("first", gcStop, () => {
+      seen.push("first");
+      bus.detach("second");
+    });
+    bus.attach("second", gcStop, () => seen.push("second"));
+    bus.execute(gcStop, {});
+    bus.execute(gcStop, {});
+    expect(seen).toEqual(["first", "second", "first"]);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Detector 4, sub-binary pinning: a small part (a sub-binary: a match context, `binary:part/3`,
+ * `<<Head:10/binary, _/binary>>`) keeps a large refc binary alive, so the whole binary stays
+ * allocated for the sake of a few bytes.
+ *
+ * Owns: the rule below, over the binary holder rows in `NodeSnapshot.binaries` (filled from the
+ * refc store; see binary-holders.ts). Snapshots without `binaries` are ignored.
+ * Rule: a binary held only through sub-binaries in each of the last `minSamples` snapshots that
+ * carry holder rows, with wasted bytes (size − Σ sub-binary sizes) ≥ `minWastedBytes` and
+ * wasted / size ≥ `minWastedFraction`. Findings are grouped per holding process (one finding per
+ * pid, its binaries summed), most wasted bytes first.
+ */
+import { BinaryHolderIndex, type PinnedBinary } from "../binary-holders.js";
+import { byPid, comparePids, type NodeSnapshot } from "../snapshot.js";
+import { culpritOf, round, type Culprit, type Finding } from "./finding.js";
+
+export interface SubBinaryPinningOptions {
+  /** Consecutive snapshots (with holder rows) the binary must stay pinned in (default 2). */
+  readonly minSamples?: number;
+  /** Default 64 KiB. */
+  readonly minWastedBytes?: number;
+  /** Default 0.9. */
+  readonly minWastedFraction?: number;
+}
+
+export const SUB_BINARY_PINNING_DEFAULTS: Required<SubBinaryPinningOptions> = Object.freeze({
+  minSamples: 2,
+  minWastedBytes: 64 * 1024,
+  minWastedFraction: 0.9,
+});
+
+export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options: SubBinaryPinningOptions = {}): Finding[] {
+  const o = { ...SUB_BINARY_PINNING_DEFAULTS, ...options };
+  const withRows = series.filter((s) => s.binaries !== undefined);
+  if (withRows.length < o.minSamples) return [];
+  const recent = withRows.slice(withRows.length - o.minSamples);
+  const pinnedSets = recent.map((s) => new Set(new BinaryHolderIndex(s.binaries ?? []).pinnedBySubBinaries().map((b) => b.binaryId)));
+  const last = recent[recent.length - 1];
+  if (last === undefined) return [];
+  const perPid = new Map<string, PinnedBinary[]>();
+  for (const b of new BinaryHolderIndex(last.binaries ?? []).pinnedBySubBinaries()) {
+    if (!pinnedSets.every((set) => set.has(b.binaryId))) continue;
+    if (b.wastedBytes < o.minWastedBytes || b.size === 0 || b.wastedBytes / b.size < o.minWastedFraction) continue;
+    for (const pid of b.pids) perPid.set(pid, [...(perPid.get(pid) ?? []), b]);
+  }
+  const procs = byPid(last);
+  const out: { wasted: number; pid: string; finding: Finding }[] = [];
+  for (const [pid, bins] of perPid) {
+    let wasted = 0;
+    let size = 0;
+    let used = 0;
+    for (const b of bins) {
+      wasted += b.wastedBytes;
+      size += b.size;
+      used += b.usedBytes;
+    }
+    const p = procs.get(pid);
+    const culprit: Culprit = p !== undefined ? culpritOf(p) : { pid, name: pid, initialCall: "undefined" };
+    out.push({
+      pid,
+      wasted,
+      finding: {
+        kind: "sub_binary_pinning",
+        culprits: [culprit],
+        evidence: {
+          samples: recent.length,
+          binaries: bins.length,
+          binary_bytes: size,
+          used_bytes: used,
+          wasted_bytes: wasted,
+          wasted_fraction: round(wasted / size),
+          largest_binary_bytes: Math.max(...bins.map((b) => b.size)),
+        },
+        fix:
+          "The process keeps a small part of a large binary (a sub-binary), which keeps the whole binary alive. " +
+          "Copy the part with binary:copy/1 before storing it (or sending it on), so the large binary can be freed.",
+        summary: `${culprit.name} (${pid}): ${used} bytes of sub-binaries keep ${size} bytes of refc binaries alive (${wasted} wasted)`,
+      },
+    });
+  }
+  return out.sort((a, b) => b.wasted - a.wasted || comparePids(a.pid, b.pid)).map((e) => e.finding);
+}
