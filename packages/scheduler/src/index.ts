@@ -1,1 +1,12 @@
-export {};
+export { Scheduler, NO_MESSAGE, type SchedulerOptions, type RunOptions, type RunResult } from "./scheduler.js";
+export { ProcessContext, type ReceiveOptions } from "./context.js";
+export { Proc, type Status } from "./process.js";
+export { Mailbox, type Entry, type Where } from "./mailbox.js";
+export { Clock, type Timer } from "./clock.js";
+export { RunQueues, type Priority } from "./run-queue.js";
+export { any, anyTerm, eq, tagged, tuple, oneOf, type Pattern } from "./pattern.js";
+export { ExitThrow, ErlangError } from "./errors.js";
+export { processInfo, processMemory, memory, type ProcessInfo, type InfoItem, type MemoryInfo, type SchedulerMemoryOptions } from "./info.js";
+export { freshWords } from "./message-words.js";
+export * from "./constants.js";
+export type { Body, BodyGen, Op, SpawnOptions, MaxHeapSizeOption } from "./types.js";

@@ -1,0 +1,372 @@
+/**
+ * What a process body can do: the BIF-like API handed to every body as `ctx`.
+ *
+ * Owns: the operations of the running process on itself and on others — receive (selective,
+ * with `after`), send, spawn*, links, monitors, exits, trap_exit, registered names, the process
+ * dictionary, timers, heap access, hibernation and queries.
+ * Blocking operations are generators used with `yield*`:
+ *
+ *     function* echo(ctx: ProcessContext) {
+ *       for (;;) {
+ *         const m = yield* ctx.receive(tagged("ping"), { after: 1000 });
+ *         if (m === undefined) return;                 // timed out
+ *         ctx.send((m as Tuple).elements[1] as Pid, atom("pong"));
+ *         yield* ctx.call();                           // a function call: may be preempted
+ *       }
+ *     }
+ *
+ * Reductions: `call()` 1, `send` 1, `spawn*` 1, other BIFs 1, a GC what the collector reports;
+ * a slice has CONTEXT_REDS. Receiving costs nothing by itself.
+ * Heap: messages a body receives are on its heap (or its fragments); a body that keeps one
+ * across a point where it may collect must hold it (`ctx.heap.pushFrame().hold(m)`), like the
+ * heap package's twins. `ctx.setStack(n)` states the Erlang stack words at the current point.
+ * Invariant: only the running process's context may be used (checked: a context used while its
+ * process is not running throws).
+ */
+import { atom, equals, Tuple, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { ErlangError, ExitThrow } from "./errors.js";
+import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
+import { any, type Pattern } from "./pattern.js";
+import { NO_ARGS, NO_OPTS, type Proc } from "./process.js";
+import type { Priority } from "./run-queue.js";
+import { NO_MESSAGE, RECEIVE_OP, SLEEP_OP, YIELD_OP, type Scheduler } from "./scheduler.js";
+import type { Body, Op, SpawnOptions } from "./types.js";
+
+export interface ReceiveOptions {
+  /** `after` in milliseconds (0: only look at what is queued). */
+  readonly after?: number;
+}
+
+const A = {
+  badarg: atom("badarg"),
+  noproc: atom("noproc"),
+  EXIT: atom("EXIT"),
+  true: atom("true"),
+  undefined: atom("undefined"),
+};
+
+export class ProcessContext {
+  constructor(
+    private readonly s: Scheduler,
+    private readonly p: Proc,
+  ) {}
+
+  /** `self()`. */
+  get self(): Pid {
+    return this.p.pid;
+  }
+
+  /** This process's heap (frames, alloc, stack words). */
+  get heap(): ProcessHeap {
+    return this.s.heapOf(this.p);
+  }
+
+  /** The virtual (or real-time) clock in ms (`erlang:monotonic_time(millisecond)`). */
+  now(): number {
+    return this.s.clock.now;
+  }
+
+  /** Seeded random float in [0, 1) (deterministic per scheduler seed). */
+  random(): number {
+    return this.s.random();
+  }
+
+  /** Sets the GC-visible Erlang stack words at this point (see the heap package's twins). */
+  setStack(words: number): void {
+    this.heap.setStack(words);
+  }
+
+  /** Places a term built by the body on this heap (heap test, may collect). */
+  alloc<T extends Term>(term: T, opts: { readonly need?: number } = {}): T {
+    return this.heap.alloc(term, opts);
+  }
+
+  // ---------------------------------------------------------------- control flow
+
+  /** A function call: costs one reduction; yields to the scheduler when the slice is used up. */
+  *call(reductions = 1): Generator<Op, void, unknown> {
+    const p = this.p;
+    p.fcalls -= reductions;
+    if (p.fcalls <= 0) yield YIELD_OP;
+  }
+
+  /** `erlang:yield()`. */
+  *yield(): Generator<Op, void, unknown> {
+    yield YIELD_OP;
+  }
+
+  /**
+   * `receive Pattern -> … after Ms -> … end`: the first queued message the pattern accepts,
+   * scanning from where this receive left off; `undefined` when the `after` time passed.
+   */
+  receive(pattern?: Pattern): Generator<Op, Term, unknown>;
+  receive(pattern: Pattern | undefined, opts: ReceiveOptions): Generator<Op, Term | undefined, unknown>;
+  *receive(pattern: Pattern = any, opts: ReceiveOptions = {}): Generator<Op, Term | undefined, unknown> {
+    const s = this.s;
+    const p = this.p;
+    this.check();
+    this.handleSignals();
+    p.mailbox?.resetScan();
+    const after = opts.after;
+    let armed = false;
+    for (;;) {
+      const m = s.take(p, pattern);
+      if (m !== NO_MESSAGE) return m;
+      if (p.timedOut) {
+        p.timedOut = false;
+        p.mailbox?.resetScan();
+        return undefined;
+      }
+      if (after === 0) {
+        p.mailbox?.resetScan();
+        return undefined;
+      }
+      if (!armed && after !== undefined && Number.isFinite(after)) {
+        armed = true;
+        p.timer = s.clock.add(after, () => {
+          p.timer = undefined;
+          if (p.wait === "receive") {
+            p.timedOut = true;
+            s.wake(p);
+          }
+        });
+      }
+      p.wait = "receive";
+      p.pattern = pattern;
+      yield RECEIVE_OP;
+      this.handleSignals();
+    }
+  }
+
+  /** `timer:sleep(Ms)` (`receive after Ms -> ok end`). */
+  *sleep(ms: number): Generator<Op, void, unknown> {
+    const s = this.s;
+    const p = this.p;
+    p.timer = s.clock.add(ms, () => {
+      p.timer = undefined;
+      if (p.wait === "sleep") s.wake(p);
+    });
+    p.wait = "sleep";
+    yield SLEEP_OP;
+  }
+
+  /** `exit(Reason)`: ends this process (throws; do not catch it). */
+  exit(reason: Term): never {
+    throw new ExitThrow(reason);
+  }
+
+  /** `erlang:error(Reason)`. */
+  error(reason: Term): never {
+    throw new ErlangError(reason);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /** `To ! Msg` to a pid or registered name; a dead pid swallows it, an unknown name is badarg. */
+  send(to: Pid | string, msg: Term): Term {
+    const s = this.s;
+    const p = this.p;
+    this.check();
+    p.fcalls -= 1;
+    const target = typeof to === "string" ? s.nameLookup(to) : s.lookup(to);
+    if (target === undefined && typeof to === "string") throw new ErlangError(A.badarg);
+    if (target !== undefined) s.deliver(target, msg);
+    s.safePoint(p);
+    return msg;
+  }
+
+  /** `erlang:send_after(Ms, To, Msg)`: the message is copied when the timer fires. */
+  sendAfter(ms: number, to: Pid | string, msg: Term): void {
+    const s = this.s;
+    // the message lives outside the process until the timer fires (like the BEAM's timer copy)
+    s.clock.add(ms, () => {
+      const target = typeof to === "string" ? s.nameLookup(to) : s.lookup(to);
+      if (target !== undefined) s.deliver(target, msg);
+    });
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  spawn(body: Body, args: readonly Term[] = NO_ARGS, opts: SpawnOptions = NO_OPTS): Pid {
+    this.check();
+    this.p.fcalls -= 1;
+    return this.s.spawnProc(body, args, opts, this.p).pid;
+  }
+
+  spawnLink(body: Body, args: readonly Term[] = NO_ARGS, opts: SpawnOptions = NO_OPTS): Pid {
+    return this.spawn(body, args, { ...opts, link: true });
+  }
+
+  spawnMonitor(body: Body, args: readonly Term[] = NO_ARGS, opts: SpawnOptions = NO_OPTS): [Pid, Ref] {
+    this.p.fcalls -= 1;
+    const child = this.s.spawnProc(body, args, { ...opts, monitor: false }, this.p);
+    const ref = this.s.monitor(this.p, child);
+    return [child.pid, ref];
+  }
+
+  /** `spawn_opt`: with `monitor: true` use {@link spawnMonitor} to get the ref. */
+  spawnOpt(body: Body, args: readonly Term[], opts: SpawnOptions): Pid {
+    return this.spawn(body, args, opts);
+  }
+
+  /** `link(Pid)`: to a dead pid, an `{'EXIT', Pid, noproc}` message when trapping, else error noproc. */
+  link(pid: Pid): void {
+    const t = this.s.lookup(pid);
+    if (t === undefined) {
+      if (this.p.trapExit) this.s.deliver(this.p, new Tuple([A.EXIT, pid, A.noproc]));
+      else throw new ErlangError(A.noproc);
+      return;
+    }
+    this.s.link(this.p, t);
+  }
+
+  unlink(pid: Pid): void {
+    const t = this.s.lookup(pid);
+    if (t !== undefined) this.s.unlink(this.p, t);
+  }
+
+  /** `monitor(process, Pid | Name)`. */
+  monitor(target: Pid | string): Ref {
+    const t = typeof target === "string" ? this.s.nameLookup(target) : this.s.lookup(target);
+    if (t === undefined) return this.s.monitorDead(this.p, typeof target === "string" ? this.p.pid : target);
+    return this.s.monitor(this.p, t);
+  }
+
+  /** `demonitor(Ref [, [flush]])`. */
+  demonitor(ref: Ref, opts: { readonly flush?: boolean } = {}): boolean {
+    return this.s.demonitor(this.p, ref, opts.flush ?? false);
+  }
+
+  /** `exit(Pid, Reason)`. */
+  exitSignal(pid: Pid, reason: Term): void {
+    const t = this.s.lookup(pid);
+    if (t === undefined) return;
+    if (t === this.p) {
+      if (reason === atom("kill")) throw new ExitThrow(atom("killed"));
+      if (!this.p.trapExit && reason !== atom("normal")) throw new ExitThrow(reason);
+    }
+    this.s.signalExit(t, this.p.pid, reason, false);
+    if (this.p.exitReason !== undefined) throw new ExitThrow(this.p.exitReason);
+  }
+
+  /** `process_flag(trap_exit, Bool)`: returns the old value. */
+  trapExit(on: boolean): boolean {
+    const old = this.p.trapExit;
+    this.p.trapExit = on;
+    return old;
+  }
+
+  /** `process_flag(priority, P)`: returns the old value. */
+  setPriority(priority: Priority): Priority {
+    const old = this.p.priority;
+    this.p.priority = priority;
+    return old;
+  }
+
+  register(name: string, pid: Pid = this.p.pid): void {
+    const t = this.s.lookup(pid);
+    if (t === undefined) throw new ErlangError(A.badarg);
+    this.s.register(name, t);
+  }
+
+  unregister(name: string): void {
+    this.s.unregister(name);
+  }
+
+  whereis(name: string): Pid | undefined {
+    return this.s.whereis(name);
+  }
+
+  isAlive(pid: Pid): boolean {
+    return this.s.isAlive(pid);
+  }
+
+  processes(): Pid[] {
+    return this.s.processes();
+  }
+
+  // ---------------------------------------------------------------- dictionary
+
+  /** `put(Key, Value)`: stores a `{Key, Value}` on this heap (3 words); returns the old value. */
+  put(key: Term, value: Term): Term {
+    const d = this.s.dictOf(this.p);
+    this.heap.alloc(new Tuple([key, value]), { need: 3 });
+    for (const e of d) {
+      if (equals(e[0], key)) {
+        const old = e[1];
+        e[1] = value;
+        return old;
+      }
+    }
+    d.push([key, value]);
+    return A.undefined;
+  }
+
+  /** `get(Key)` (`undefined` atom when absent). */
+  get(key: Term): Term {
+    for (const e of this.p.dict ?? []) if (equals(e[0], key)) return e[1];
+    return A.undefined;
+  }
+
+  /** `erase(Key)`: returns the old value. */
+  erase(key: Term): Term {
+    const d = this.p.dict;
+    if (d === undefined) return A.undefined;
+    for (let i = 0; i < d.length; i++) {
+      const e = d[i] as [Term, Term];
+      if (equals(e[0], key)) {
+        d.splice(i, 1);
+        return e[1];
+      }
+    }
+    return A.undefined;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  /** `erlang:garbage_collect()` / `garbage_collect(Pid)` (major unless asked for a minor). */
+  garbageCollect(type: "major" | "minor" = "major", pid?: Pid): boolean {
+    if (pid !== undefined && pid !== this.p.pid) return this.s.garbageCollect(pid, type);
+    this.heap.garbageCollect({ type });
+    return true;
+  }
+
+  /** Names the function the body is in, for `process_info(P, current_function)`. */
+  setCurrentFunction(mfa: string): void {
+    this.p.currentFunction = mfa;
+  }
+
+  /**
+   * `erlang:hibernate/3` (the continuation is the rest of the body): the heap shrinks to what
+   * `keep` and the mailbox/dictionary reach, the stack is dropped, and the process waits for a
+   * message. Returns once a message is queued (not taken: the body receives it).
+   */
+  *hibernate(keep: readonly Term[] = []): Generator<Op, void, unknown> {
+    this.heap.hibernate(keep);
+    const p = this.p;
+    if (p.mailbox !== undefined && p.mailbox.length > 0) return;
+    p.wait = "receive";
+    p.pattern = any;
+    yield RECEIVE_OP;
+  }
+
+  /** `process_info(Pid, Items)` (all items when `items` is omitted). */
+  processInfo(pid: Pid = this.p.pid, items?: readonly InfoItem[]): ProcessInfo | undefined {
+    this.p.fcalls -= 1;
+    const t = this.s.lookup(pid);
+    return t === undefined ? undefined : processInfo(this.s, t, items);
+  }
+
+  /** A context may only be used by its own body while it runs. */
+  private check(): void {
+    if (this.s.running !== this.p) throw new Error(`the context of ${this.p.initialCall} used while that process is not running`);
+  }
+
+  /** Pending monitor answers (see Scheduler.monitorDead) are handled when a receive starts. */
+  private handleSignals(): void {
+    const sig = this.p.pendingSignals;
+    if (sig === undefined) return;
+    this.p.pendingSignals = undefined;
+    for (const f of sig) f();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `process_info/2` and `erlang:memory/0` for simulated processes, measured from outside (no
+ * simulated heap is touched: the BEAM's `process_info(self(), …)` perturbation is not modelled).
+ *
+ * Owns: the formulas from a PCB to the reported items (erl_bif_info.c `process_info_aux`,
+ * break.c `erts_process_memory`, erl_alloc.c `erts_memory`):
+ *  - `heap_size`, `total_heap_size`, `stack_size`, `garbage_collection`,
+ *    `garbage_collection_info` from the heap (total/mbuf include queued on_heap fragments);
+ *  - `memory` = 776 + 8·total_heap_size + 40·links + 64·(monitors held + monitors on it)
+ *    + 88·queued messages + 8·words of queued off_heap data + dictionary array
+ *    + 56 per suspender [emp: sched_traces.json];
+ *  - `message_queue_len` counts every queued message, matched by a receive or not.
+ * erlang:memory(): `processes` = `processes_used` = Σ process `memory` (the BEAM's allocator
+ * overhead and pre-allocated blocks are not modelled: on the BEAM Σ process_info memory differs
+ * from both by a few %); `binary` = `SchedulerMemoryOptions.binaryBytes` if given, else the
+ * scheduler's refc store's `bytes()` (the live binaries' sizes: the BEAM adds its allocator's
+ * overhead, ~2 %), else 0;
+ * `atom`, `code`, `ets` = the constants given (default 0: not modelled); `system` = atom + binary
+ * + code + ets + other; `total` = processes + system.
+ */
+import { printTerm, type GarbageCollectionItem, type GcInfo, type Pid, type Term } from "@beamlab/heap";
+import {
+  dictionaryBytes,
+  LINK_BYTES,
+  MESSAGE_CONTAINER_BYTES,
+  MONITOR_BYTES,
+  PROCESS_STRUCT_BYTES,
+  SUSPEND_MONITOR_BYTES,
+  WORD_BYTES,
+} from "./constants.js";
+import { freshHeapSize, type Proc, type Status } from "./process.js";
+import type { Priority } from "./run-queue.js";
+import type { Scheduler } from "./scheduler.js";
+
+export interface ProcessInfo {
+  pid: string;
+  registered_name: string | undefined;
+  initial_call: string;
+  current_function: string;
+  status: Status;
+  message_queue_len: number;
+  links: Pid[];
+  monitors: Pid[];
+  monitored_by: Pid[];
+  dictionary: [Term, Term][];
+  trap_exit: boolean;
+  priority: Priority;
+  reductions: number;
+  heap_size: number;
+  total_heap_size: number;
+  stack_size: number;
+  memory: number;
+  garbage_collection: GarbageCollectionItem;
+  garbage_collection_info: GcInfo;
+  message_queue_data: "on_heap" | "off_heap";
+}
+
+export type InfoItem = keyof ProcessInfo;
+
+/** `memory` in bytes of one process. */
+export function processMemory(p: Proc): number {
+  const total = p.heap?.totalHeapSize ?? freshHeapSize(p.opts);
+  const mb = p.mailbox;
+  return (
+    PROCESS_STRUCT_BYTES +
+    WORD_BYTES * total +
+    LINK_BYTES * (p.links?.size ?? 0) +
+    MONITOR_BYTES * ((p.monitors?.size ?? 0) + (p.monitoredBy?.size ?? 0)) +
+    (mb === undefined ? 0 : MESSAGE_CONTAINER_BYTES * mb.length + WORD_BYTES * mb.offHeapWords) +
+    dictionaryBytes(p.dict?.length ?? 0, p.dict !== undefined) +
+    SUSPEND_MONITOR_BYTES * p.suspendCount
+  );
+}
+
+export function processInfo(s: Scheduler, p: Proc, items?: readonly InfoItem[]): ProcessInfo {
+  const h = s.heapOf(p);
+  const pi = h.processInfo(0);
+  const info: ProcessInfo = {
+    pid: printTerm(p.pid),
+    registered_name: p.registeredName,
+    initial_call: p.initialCall,
+    current_function: p.currentFunction ?? p.initialCall,
+    status: p.status,
+    message_queue_len: p.mailbox?.length ?? 0,
+    links: [...(p.links ?? [])].map((l) => l.pid),
+    monitors: [...(p.monitors?.values() ?? [])].map((t) => t.pid),
+    monitored_by: [...(p.monitoredBy?.values() ?? [])].map((o) => o.pid),
+    dictionary: [...(p.dict ?? [])],
+    trap_exit: p.trapExit,
+    priority: p.priority,
+    reductions: p.reductions,
+    heap_size: pi.heap_size,
+    total_heap_size: pi.total_heap_size,
+    stack_size: pi.stack_size,
+    memory: processMemory(p),
+    garbage_collection: pi.garbage_collection,
+    garbage_collection_info: h.gcInfo(),
+    message_queue_data: p.opts.messageQueueData ?? "on_heap",
+  };
+  if (items === undefined) return info;
+  const out: Partial<ProcessInfo> = {};
+  for (const k of items) (out as Record<string, unknown>)[k] = info[k];
+  return out as ProcessInfo;
+}
+
+export interface SchedulerMemoryOptions {
+  /** Bytes of refc binaries (the refc store's total), if one is wired. */
+  readonly binaryBytes?: number;
+  readonly atomBytes?: number;
+  readonly codeBytes?: number;
+  readonly etsBytes?: number;
+  readonly otherBytes?: number;
+}
+
+export interface MemoryInfo {
+  total: number;
+  processes: number;
+  processes_used: number;
+  system: number;
+  atom: number;
+  atom_used: number;
+  binary: number;
+  code: number;
+  ets: number;
+}
+
+/** `erlang:memory()` of the simulated node (see the header for what is modelled). */
+export function memory(s: Scheduler, o: SchedulerMemoryOptions = {}): MemoryInfo {
+  let processes = 0;
+  for (const p of s.procs()) processes += processMemory(p);
+  const atom = o.atomBytes ?? 0;
+  const binary = o.binaryBytes ?? s.refc?.bytes() ?? 0;
+  const code = o.codeBytes ?? 0;
+  const ets = o.etsBytes ?? 0;
+  const system = atom + binary + code + ets + (o.otherBytes ?? 0);
+  return { total: processes + system, processes, processes_used: processes, system, atom, atom_used: atom, binary, code, ets };
+}

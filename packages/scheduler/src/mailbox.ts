@@ -1,0 +1,139 @@
+/**
+ * A process's message queue with the BEAM's selective-receive semantics and memory accounting.
+ *
+ * Owns: the queued messages in arrival order, where each one's data lives, and the scan
+ * position of the receive in progress (the *save pointer*).
+ *  - `where`: "heap" (copied onto the receiver's young heap, stamped there: a GC root while
+ *    queued), "fragment" (on_heap data that did not fit: counted in the heap's mbuf_size and
+ *    total_heap_size, unstamped, not a GC root — a GC copies these onto the new heap after it
+ *    has run, like erl_gc.c's move of queued message fragments), "off_heap" (counted only in
+ *    `memory`, 8 bytes per word, until received).
+ *  - Selective receive: a receive scans from its save pointer; messages it skips stay queued in
+ *    order and are not scanned again by the same receive; a match removes the message and the
+ *    next receive starts from the front again. `length` counts every queued message.
+ * Invariants: `fragmentWords` = Σ words of "fragment" entries, `offHeapWords` = Σ words of
+ * "off_heap" entries; `head ≤ save ≤ items.length`. Removing the front is O(1), removing from the
+ * middle O(queue length) (an array splice).
+ */
+import type { RootSource, Term } from "@beamlab/heap";
+import type { Pattern } from "./pattern.js";
+
+export type Where = "heap" | "fragment" | "off_heap";
+
+export interface Entry {
+  readonly msg: Term;
+  readonly words: number;
+  where: Where;
+}
+
+export class Mailbox implements RootSource {
+  private items: Entry[] = [];
+  private head = 0;
+  /** Index of the next entry the receive in progress will look at. */
+  save = 0;
+  fragmentWords = 0;
+  offHeapWords = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(e: Entry): void {
+    this.items.push(e);
+    if (e.where === "fragment") this.fragmentWords += e.words;
+    else if (e.where === "off_heap") this.offHeapWords += e.words;
+  }
+
+  /** Starts a new receive: scanning begins at the oldest message. */
+  resetScan(): void {
+    this.save = this.head;
+  }
+
+  /**
+   * Scans from the save pointer for a message `p` accepts; removes and returns its entry, or
+   * returns undefined (the save pointer is then at the end: the next scan looks only at newer
+   * messages).
+   */
+  take(p: Pattern): Entry | undefined {
+    const items = this.items;
+    for (let i = this.save < this.head ? this.head : this.save; i < items.length; i++) {
+      const e = items[i] as Entry;
+      if (!p(e.msg)) continue;
+      this.removeAt(i);
+      this.save = this.head;
+      return e;
+    }
+    this.save = items.length;
+    return undefined;
+  }
+
+  /** Whether the newest message matches `p` (used to wake a receiver). */
+  newestMatches(p: Pattern): boolean {
+    const e = this.items[this.items.length - 1];
+    return e !== undefined && p(e.msg);
+  }
+
+  /** Removes every message `p` accepts (demonitor flush). */
+  removeAll(p: Pattern): number {
+    let n = 0;
+    for (let i = this.items.length - 1; i >= this.head; i--) {
+      const e = this.items[i] as Entry;
+      if (p(e.msg)) {
+        this.removeAt(i);
+        n++;
+      }
+    }
+    this.save = this.head;
+    return n;
+  }
+
+  entries(): readonly Entry[] {
+    return this.items.slice(this.head);
+  }
+
+  /** Entries in "fragment" (on_heap data outside the heap), oldest first. */
+  forEachFragment(f: (e: Entry) => void): void {
+    for (let i = this.head; i < this.items.length; i++) {
+      const e = this.items[i] as Entry;
+      if (e.where === "fragment") f(e);
+    }
+  }
+
+  /** Bookkeeping when a GC moved a "fragment" entry onto the heap. */
+  movedToHeap(e: Entry): void {
+    this.fragmentWords -= e.words;
+    e.where = "heap";
+  }
+
+  forEachRoot(visit: (t: Term) => void): void {
+    for (let i = this.head; i < this.items.length; i++) {
+      const e = this.items[i] as Entry;
+      if (e.where === "heap" && typeof e.msg === "object") visit(e.msg);
+    }
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.save = 0;
+    this.fragmentWords = 0;
+    this.offHeapWords = 0;
+  }
+
+  private removeAt(i: number): void {
+    const e = this.items[i] as Entry;
+    if (e.where === "fragment") this.fragmentWords -= e.words;
+    else if (e.where === "off_heap") this.offHeapWords -= e.words;
+    if (i === this.head) {
+      this.head++;
+      if (this.head === this.items.length) {
+        this.items.length = 0;
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.save -= this.head;
+        this.head = 0;
+      }
+    } else this.items.splice(i, 1);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The process control block (erl_process.h `Process`) of one simulated process.
+ *
+ * Owns: everything the runtime knows about one process — its pid, initial call and current
+ * function, status, priority, registered name, links, monitors (both directions), process
+ * dictionary, trap_exit, reductions, spawn options, its {@link ProcessHeap}, its {@link Mailbox}
+ * and the state of a body blocked in `receive`/`sleep`.
+ * Memory: a PCB is kept small because a million idle processes must fit in ~1 KB of Node heap
+ * each: the heap, the mailbox, link/monitor tables and the dictionary are created on first use
+ * (an untouched heap reports exactly what a fresh ProcessHeap would: the spawn sizing of
+ * `erl_create_process`, see {@link freshHeapSize}).
+ * Invariants: `status === "exited"` ⇔ the process is not in the process table; a link is
+ * recorded on both sides; a monitor is in the origin's `monitors` and the target's
+ * `monitoredBy` under the same ref.
+ */
+import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import type { Timer } from "./clock.js";
+import type { Mailbox } from "./mailbox.js";
+import type { Pattern } from "./pattern.js";
+import type { Priority, Schedulable } from "./run-queue.js";
+import type { ProcessContext } from "./context.js";
+import type { Body, BodyGen, SpawnOptions } from "./types.js";
+
+/** Shared defaults, so a spawn without arguments or options allocates neither. */
+export const NO_ARGS: readonly Term[] = Object.freeze([]);
+export const NO_OPTS: SpawnOptions = Object.freeze({});
+
+export type Status = "runnable" | "running" | "waiting" | "suspended" | "exiting" | "exited";
+
+/** What a body waits for when it yields to the scheduler. */
+export type Wait = "none" | "receive" | "sleep";
+
+export class Proc implements Schedulable {
+  status: Status = "runnable";
+  priority: Priority;
+  inQueue = false;
+  scheduleCount = 0;
+  registeredName: string | undefined = undefined;
+  /** `current_function` when the body said (ctx.setCurrentFunction), else the initial call. */
+  currentFunction: string | undefined = undefined;
+  /** The body's context, created when it first runs. */
+  ctx: ProcessContext | undefined = undefined;
+  trapExit = false;
+  reductions = 0;
+  /** Reductions left in the current slice (FCALLS). */
+  fcalls = 0;
+  heap: ProcessHeap | undefined = undefined;
+  mailbox: Mailbox | undefined = undefined;
+  links: Set<Proc> | undefined = undefined;
+  /** Monitors this process holds: ref → target. */
+  monitors: Map<Ref, Proc> | undefined = undefined;
+  /** Monitors on this process: ref → origin. */
+  monitoredBy: Map<Ref, Proc> | undefined = undefined;
+  dict: [Term, Term][] | undefined = undefined;
+  gen: BodyGen | undefined = undefined;
+  /** What the body is blocked on, and how it is resumed. */
+  wait: Wait = "none";
+  pattern: Pattern | undefined = undefined;
+  timer: Timer | undefined = undefined;
+  timedOut = false;
+  suspendCount = 0;
+  exitReason: Term | undefined = undefined;
+  /** Signals to handle before the next receive scans (monitor answers about dead processes). */
+  pendingSignals: (() => void)[] | undefined = undefined;
+  /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
+  gcDesired = false;
+
+  constructor(
+    readonly pid: Pid,
+    readonly body: Body,
+    readonly args: readonly Term[],
+    readonly opts: SpawnOptions,
+  ) {
+    this.priority = opts.priority ?? "normal";
+  }
+
+  /** `initial_call`: the spawn option, else the body function's name and arity (computed on
+   * demand so an idle process carries no string of its own). */
+  get initialCall(): string {
+    return this.opts.initialCall ?? `${this.body.name || "anonymous"}/${this.args.length + 1}`;
+  }
+}
+
+/** `heap_size` of a process whose heap was never touched (spawn sizing, arguments included). */
+export function freshHeapSize(opts: SpawnOptions): number {
+  const m = opts.minHeapSize;
+  return m === undefined || m <= H_MIN_SIZE ? H_MIN_SIZE : ertsNextHeapSize(m);
+}
