@@ -44,6 +44,21 @@ import {
 import { hamtNodeWords } from "../term/hamt.js";
 import { isLocalNode } from "../term/node.js";
 
+// Tags as module-local constants: V8's optimizing compiler folds them into the code, while each
+// `Tag.X` (a property of an imported binding) stays a memory load in the hot paths below.
+const T_FLOAT = Tag.Float;
+const T_ATOM = Tag.Atom;
+const T_NIL = Tag.Nil;
+const T_CONS = Tag.Cons;
+const T_TUPLE = Tag.Tuple;
+const T_BINARY = Tag.Binary;
+const T_SUB_BINARY = Tag.SubBinary;
+const T_MAP = Tag.Map;
+const T_PID = Tag.Pid;
+const T_PORT = Tag.Port;
+const T_REF = Tag.Ref;
+const T_FUN = Tag.Fun;
+
 /** A boxed term object: what a process heap holds and stamps. */
 export type HeapObject = Cons | Tuple | ErlFloat | Binary | SubBinary | ErlMap | Pid | Port | Ref | LocalFun | ExternalFun;
 
@@ -74,20 +89,20 @@ export const SUB_BIN_WORDS = 5;
 export function isHeapObject(t: Term): t is HeapObject {
   if (typeof t !== "object") return false;
   switch (t.tag) {
-    case Tag.Atom:
-    case Tag.Nil:
+    case T_ATOM:
+    case T_NIL:
       return false;
-    case Tag.Pid:
-    case Tag.Port:
+    case T_PID:
+    case T_PORT:
       return !isLocalNode(t.node);
-    case Tag.Float:
-    case Tag.Cons:
-    case Tag.Tuple:
-    case Tag.Binary:
-    case Tag.SubBinary:
-    case Tag.Map:
-    case Tag.Ref:
-    case Tag.Fun:
+    case T_FLOAT:
+    case T_CONS:
+    case T_TUPLE:
+    case T_BINARY:
+    case T_SUB_BINARY:
+    case T_MAP:
+    case T_REF:
+    case T_FUN:
       return true;
   }
 }
@@ -139,41 +154,41 @@ function bignumsIn(items: readonly Term[]): number {
  */
 export function nodeWords(o: HeapObject, asCopiedByGc = false): number {
   switch (o.tag) {
-    case Tag.Cons: {
+    case T_CONS: {
       const c = o;
       let w = 2;
       if (typeof c.head === "bigint") w += integerWords(c.head);
       if (typeof c.tail === "bigint") w += integerWords(c.tail);
       return w;
     }
-    case Tag.Tuple: {
+    case T_TUPLE: {
       const e = (o).elements;
       return e.length === 0 ? 0 : 1 + e.length + bignumsIn(e);
     }
-    case Tag.Float:
+    case T_FLOAT:
       return 2;
-    case Tag.Binary: {
+    case T_BINARY: {
       const b = o;
       return b.isRefc ? PROC_BIN_WORDS : heapBinWords(b.byteSize);
     }
-    case Tag.SubBinary: {
+    case T_SUB_BINARY: {
       const s = o;
       if (asCopiedByGc && subBinaryBecomesHeapBinary(s)) return heapBinWords(s.bitSize / 8);
       return SUB_BIN_WORDS;
     }
-    case Tag.Map: {
+    case T_MAP: {
       const m = o;
       return cachedMapWords(m) + bignumsIn(m.keys) + bignumsIn(m.values);
     }
-    case Tag.Ref: {
+    case T_REF: {
       const r = o;
       if (!isLocalNode(r.node)) return 3 + Math.ceil(r.ids.length / 2);
       return r.kind === "pid" ? 4 : 3;
     }
-    case Tag.Pid:
-    case Tag.Port:
+    case T_PID:
+    case T_PORT:
       return isLocalNode((o).node) ? 0 : 4;
-    case Tag.Fun: {
+    case T_FUN: {
       if ((o).external) return 5;
       const f = o;
       return 5 + f.free.length + bignumsIn(f.free);
@@ -190,7 +205,7 @@ export function subBinaryBecomesHeapBinary(s: SubBinary): boolean {
 
 /** Binary virtual heap words of a refc binary's ProcBin: `byte_size / 8` (0 for a heap binary). */
 export function procBinVheapWords(o: HeapObject): number {
-  if (o.tag !== Tag.Binary) return 0;
+  if (o.tag !== T_BINARY) return 0;
   const b = o;
   return b.isRefc ? Math.floor(b.byteSize / 8) : 0;
 }
@@ -202,32 +217,32 @@ export function procBinVheapWords(o: HeapObject): number {
  */
 export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): void {
   switch (o.tag) {
-    case Tag.Cons: {
+    case T_CONS: {
       const c = o;
       if (typeof c.tail === "object") out.push(c.tail);
       if (typeof c.head === "object") out.push(c.head);
       return;
     }
-    case Tag.Tuple:
+    case T_TUPLE:
       pushObjects((o).elements, out);
       return;
-    case Tag.SubBinary: {
+    case T_SUB_BINARY: {
       const s = o;
       if (!(asCopiedByGc && subBinaryBecomesHeapBinary(s))) out.push(s.orig);
       return;
     }
-    case Tag.Map:
+    case T_MAP:
       pushObjects((o).keys, out);
       pushObjects((o).values, out);
       return;
-    case Tag.Fun:
+    case T_FUN:
       if (!o.external) pushObjects(o.free, out);
       return;
-    case Tag.Float:
-    case Tag.Binary:
-    case Tag.Pid:
-    case Tag.Port:
-    case Tag.Ref:
+    case T_FLOAT:
+    case T_BINARY:
+    case T_PID:
+    case T_PORT:
+    case T_REF:
       return;
   }
 }

@@ -25,7 +25,7 @@
 import type { RefcStore } from "@beamlab/refc";
 import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
 import { list } from "../term/build.js";
-import type { Binary, SubBinary, Term } from "../term/types.js";
+import { Cons, type Binary, type SubBinary, type Term } from "../term/types.js";
 import { copyTerm } from "./copy-term.js";
 import type { GcEvent, GcKind, GcReason, GcTraceEntry, GcTraceTag, MaxHeapSizeReport } from "./gc-event.js";
 import { processMemoryBytes, type GcInfo, type MaxHeapSize, type ProcessInfoItems } from "./gc-info.js";
@@ -43,11 +43,14 @@ import { hibernateCollection } from "./hibernate.js";
 import { majorCollection } from "./major.js";
 import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
 import { Tag } from "../term/tag.js";
-import { subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
+import { integerWords, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
 import { RootSet, type Frame, type RootSource } from "./roots.js";
-import { freshStamp, newHeapId } from "./stamps.js";
+import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
 import { RefcHolders } from "./refc-holders.js";
+
+/** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
+const T_CONS = Tag.Cons;
 
 export interface ProcessHeapOptions {
   /** The owner's label (its pid string), used in events. */
@@ -134,6 +137,7 @@ export class ProcessHeap {
   constructor(opts: ProcessHeapOptions = {}) {
     this.opts = opts;
     this.debug = opts.debugChecks ?? false;
+    if (this.debug) trackStampOwners();
     this.tracePhantom = opts.tracePhantom ?? false;
     this.owner = opts.owner ?? "<0.0.0>";
     const heapId = newHeapId();
@@ -250,21 +254,83 @@ export class ProcessHeap {
    * when the heap test fails. Objects already on this heap may be shared; literals cost nothing.
    * Returns `term`.
    */
-  alloc<T extends Term>(term: T, opts: AllocOptions = {}): T {
+  alloc<T extends Term>(term: T, opts?: AllocOptions): T {
     this.ensureAlive();
+    // Fast path (list building): one new cons whose head and tail are already placed, and the
+    // heap test passes — stamped in place, no arrays. Same result as the general path.
+    if (typeof term === "object" && term.tag === T_CONS && term.gcStamp === 0 && this.placeConsFast(term, opts?.need)) {
+      if (this.debug && opts?.need === undefined) this.checkInvariants();
+      return term;
+    }
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
-    const need = opts.need ?? words;
+    const need = opts?.need ?? words;
     const st = this.state;
-    const vheapFull = opts.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;
+    const vheapFull = opts?.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;
     if (this.heapTestFails(need) || vheapFull) {
       this.reason = "alloc";
       const placed = this.collect(need, [term], () => { this.place(fresh, words, vheap); });
       if (!placed) this.place(fresh, words, vheap);
       this.afterAllocGc();
     } else this.place(fresh, words, vheap);
-    if (this.debug && opts.need === undefined) this.checkInvariants();
+    if (this.debug && opts?.need === undefined) this.checkInvariants();
     return term;
+  }
+
+  /**
+   * `[head | tail]` built and placed on this heap: {@link alloc} of `new Cons(head, tail)` with
+   * the heap test asking for `need` words (default: the cell's words, 2 plus any bignums).
+   * The cheap way to build lists cell by cell.
+   */
+  allocCons(head: Term, tail: Term, need?: number): Cons {
+    const c = new Cons(head, tail);
+    const st = this.state;
+    // Inline fast path: a small-integer head, a tail that is not a fresh object ([], an atom or
+    // a placed object: no `gcStamp` or a nonzero one), no debug checks, the heap test passes.
+    // Everything else goes through alloc (same result).
+    if (
+      typeof head === "number" &&
+      typeof tail === "object" &&
+      (tail as { gcStamp?: number }).gcStamp !== 0 &&
+      !this.debug &&
+      st.exitReason === undefined &&
+      st.htop + (need ?? 2) + S_RESERVED - 1 <= st.heapSz - st.baseStack - this.roots.frameStackWords()
+    ) {
+      c.gcStamp = st.newStamp;
+      st.htop += 2;
+      return c;
+    }
+    return this.allocConsSlow(c, need);
+  }
+
+  private allocConsSlow(c: Cons, need: number | undefined): Cons {
+    this.ensureAlive();
+    if (this.placeConsFast(c, need)) {
+      if (this.debug && need === undefined) this.checkInvariants();
+      return c;
+    }
+    return this.alloc(c, need === undefined ? undefined : { need });
+  }
+
+  /**
+   * Places the fresh cons `c` (stamp 0) when neither its head nor its tail is a fresh object and
+   * the heap test with `need` (default: its words) passes; returns false (nothing done) otherwise.
+   */
+  private placeConsFast(c: Cons, need: number | undefined): boolean {
+    const h = c.head;
+    const tl = c.tail;
+    let words = 2;
+    if (typeof h === "object") {
+      if ((h as { gcStamp?: number }).gcStamp === 0) return false;
+    } else if (typeof h === "bigint") words += integerWords(h);
+    if (typeof tl === "object") {
+      if ((tl as { gcStamp?: number }).gcStamp === 0) return false;
+    } else if (typeof tl === "bigint") words += integerWords(tl);
+    const st = this.state;
+    if (st.htop + (need ?? words) + S_RESERVED - 1 > st.heapSz - this.stackSize) return false;
+    c.gcStamp = st.newStamp;
+    st.htop += words;
+    return true;
   }
 
   /**

@@ -32,10 +32,22 @@ export interface RootSource {
 /** One running function's live terms (an Erlang stack frame). */
 export class Frame implements RootSource {
   private readonly slots: (Term | undefined)[] = [];
-  constructor(
-    /** Words this frame occupies on the Erlang stack (counted in S). */
-    public stackWords = 0,
-  ) {}
+  private words: number;
+  /** @internal The root set whose stack this frame is on (it keeps the sum of its frames' words). */
+  owner: RootSet | undefined = undefined;
+  constructor(stackWords = 0) {
+    this.words = stackWords;
+  }
+
+  /** Words this frame occupies on the Erlang stack (counted in S). */
+  get stackWords(): number {
+    return this.words;
+  }
+
+  set stackWords(words: number) {
+    if (this.owner !== undefined) this.owner.frameWordsChanged(words - this.words);
+    this.words = words;
+  }
 
   /** Keeps `t` alive until the frame returns (or it is released); returns `t`. */
   hold<T extends Term>(t: T): T {
@@ -71,26 +83,44 @@ export class Frame implements RootSource {
 
 /** The frames and root sources of one process. */
 export class RootSet {
-  readonly frames: Frame[] = [];
+  private readonly stack: Frame[] = [];
+  /** Sum of the frames' stack words (kept up to date: the heap test reads it on every allocation). */
+  private frameWords = 0;
   private readonly sources = new Set<RootSource>();
+
+  /** The frames, bottom first (change them only through pushFrame / popFrame / dropFrames). */
+  get frames(): readonly Frame[] {
+    return this.stack;
+  }
 
   pushFrame(stackWords = 0): Frame {
     const f = new Frame(stackWords);
-    this.frames.push(f);
+    f.owner = this;
+    this.stack.push(f);
+    this.frameWords += stackWords;
     return f;
   }
 
   /** Pops `frame` (which must be the top frame) or the top frame. */
   popFrame(frame?: Frame): void {
-    const top = this.frames[this.frames.length - 1];
+    const top = this.stack[this.stack.length - 1];
     if (top === undefined) throw new Error("popFrame: no frame");
     if (frame !== undefined && frame !== top) throw new Error("popFrame: not the top frame");
-    this.frames.pop();
+    this.stack.pop();
+    top.owner = undefined;
+    this.frameWords -= top.stackWords;
   }
 
   /** Drops every frame (the stack is discarded, e.g. by hibernation). */
   dropFrames(): void {
-    this.frames.length = 0;
+    for (const f of this.stack) f.owner = undefined;
+    this.stack.length = 0;
+    this.frameWords = 0;
+  }
+
+  /** @internal A frame on this stack changed its stack words by `delta`. */
+  frameWordsChanged(delta: number): void {
+    this.frameWords += delta;
   }
 
   addSource(s: RootSource): void {
@@ -103,9 +133,7 @@ export class RootSet {
 
   /** Stack words declared by the frames. */
   frameStackWords(): number {
-    let n = 0;
-    for (const f of this.frames) n += f.stackWords;
-    return n;
+    return this.frameWords;
   }
 
   /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
@@ -114,6 +142,6 @@ export class RootSet {
       if (typeof t === "object") out.push(t);
     };
     for (const s of this.sources) s.forEachRoot(push);
-    if (withFrames) for (const f of this.frames) f.forEachRoot(push);
+    if (withFrames) for (const f of this.stack) f.forEachRoot(push);
   }
 }

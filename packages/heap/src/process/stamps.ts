@@ -2,20 +2,25 @@
  * Generation stamps: how a heap object (a boxed term) records which process heap owns it and in
  * which generation it is (the `gcStamp` field every boxed term class reserves for this package).
  *
- * Owns: the stamp encoding and the global stamp counter.
+ * Owns: the stamp encoding, the global stamp counter and heap ids.
  *
- * A stamp is `epoch · 2^21 + heapId`: every process heap has an id (1 … 2^21 − 1) and draws a
- * fresh, never reused epoch whenever it opens a new generation (after each collection), so
- *  - a stamp names exactly one (heap, generation) pair for the life of the simulator, and the heap
- *    that owns an object is `stamp mod 2^21` — an object of another process is recognisable;
+ * A stamp is a number drawn from one global counter: every process heap draws a fresh, never
+ * reused stamp whenever it opens a new generation (after each collection), so
+ *  - a stamp names exactly one (heap, generation) pair for the life of the simulator;
  *  - a collection marks an object as visited by re-stamping it with a stamp that did not exist
  *    before the collection, so no separate mark bits or sets are needed;
- *  - an object carrying a stale stamp of its own heap was collected: reaching it is a use after
- *    free (reported in debug mode).
+ *  - an object whose stamp is none of a heap's current ones is not on that heap: it was collected
+ *    (a use after free) or belongs to another process (reported in debug mode). Which of the two
+ *    is told by {@link stampOwner}, which knows the owner of the stamps drawn after the first heap
+ *    with debug checks was created ({@link trackStampOwners}; 4 bytes per stamp from then on).
  * Special values: 0 = on no heap (freshly built, or a literal that was never marked),
  * {@link LITERAL} = in the literal area (never copied, never counted, never descended),
  * {@link PENDING} = being placed by an allocation that first has to collect (see process-heap).
- * Invariant: epochs stay below 2^32, so stamps are safe integers.
+ * Performance invariant: stamps are consecutive small integers, so up to 2^31 − 1 stamps (about
+ * 700 million collections) `gcStamp` stays a V8 small integer (Smi) in every term. (An encoding
+ * with the heap id in the low bits made stamps exceed 2^31 at once: V8 then boxes the field as a
+ * heap number, which made every cons allocation and every traced object markedly slower.)
+ * Beyond that stamps stay exact (safe integers), only slower.
  */
 export const HEAP_ID_BITS = 21;
 const HEAP_ID_SPACE = 2 ** HEAP_ID_BITS;
@@ -25,8 +30,13 @@ export const LITERAL = -1;
 /** Stamp of objects an allocation is about to place on the heap (during the GC that makes room). */
 export const PENDING = -2;
 
-let epoch = 0;
+/** Stamps below this are V8 small integers; the owner table covers only them. */
+const SMI_LIMIT = 2 ** 31;
+
+let lastStamp = 0;
 let nextHeapId = 0;
+/** `owners[stamp]` = the heap that drew it (0 = unknown), once tracking is on. */
+let owners: Int32Array | undefined;
 
 /** A new heap id (wraps after 2^21 − 1 heaps; ids of dead heaps are reused then). */
 export function newHeapId(): number {
@@ -36,12 +46,25 @@ export function newHeapId(): number {
 
 /** A stamp that has never been used, owned by `heapId`. */
 export function freshStamp(heapId: number): number {
-  epoch++;
-  if (epoch >= 2 ** 32) throw new RangeError("generation stamps exhausted");
-  return epoch * HEAP_ID_SPACE + heapId;
+  lastStamp++;
+  if (lastStamp >= Number.MAX_SAFE_INTEGER) throw new RangeError("generation stamps exhausted");
+  if (owners !== undefined && lastStamp < SMI_LIMIT) {
+    if (lastStamp >= owners.length) {
+      const grown = new Int32Array(Math.min(SMI_LIMIT, owners.length * 2));
+      grown.set(owners);
+      owners = grown;
+    }
+    owners[lastStamp] = heapId;
+  }
+  return lastStamp;
 }
 
-/** The heap id that owns `stamp` (0 for the special values). */
+/** Records the owner of every stamp drawn from now on (debug checks; see {@link stampOwner}). */
+export function trackStampOwners(): void {
+  owners ??= new Int32Array(Math.min(SMI_LIMIT, Math.max(1024, 2 * (lastStamp + 1))));
+}
+
+/** The heap id that drew `stamp`; 0 for the special values and for stamps drawn before tracking began. */
 export function stampOwner(stamp: number): number {
-  return stamp > 0 ? stamp % HEAP_ID_SPACE : 0;
+  return stamp > 0 && owners !== undefined && stamp < owners.length ? (owners[stamp] as number) : 0;
 }
