@@ -165,8 +165,8 @@ describe.skipIf(!hasErl)("sizes against the live BEAM", () => {
   }, 120_000);
 });
 
-it.runIf(erlRequired && !hasErl)("a live BEAM is required here (CI) but erl is not on PATH", () => {
-  expect(hasErl).toBe(true);
+it("has a live BEAM wherever one is required (CI), so the live comparisons above ran", () => {
+  expect(hasErl || !erlRequired).toBe(true);
 });
 
 describe("properties", () => {
