@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { atom, Binary, Cons, nil, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
 import { describe, expect, it } from "vitest";
+import { loadFixture } from "@beamlab/beam-oracle";
 import { CONTEXT_REDS, eq, memory, Scheduler, tagged, type Body, type ProcessContext } from "../src/index.js";
+
+interface PcbRow { label: string; memory: number; heap_size: number; links: number; monitored_by: number }
+const schedFixture = loadFixture("sched_traces") as { pcb_memory: PcbRow[] };
+const gcFixture = loadFixture("gc_traces") as { workloads: { id: string; checkpoints: { process_info: { heap_size: number } }[] }[] };
 
 const a = atom;
 
@@ -260,28 +265,41 @@ describe("exits, links, monitors", () => {
 });
 
 describe("process_info and memory", () => {
-  it("a fresh process is 233 words / 2640 bytes; links 40, monitors 64 on both sides, messages 88", () => {
+  it("a fresh process, a link, a monitor (both sides) and a queued message cost what the BEAM's do (sched_traces.json pcb_memory)", () => {
+    const pcb = new Map(schedFixture.pcb_memory.map((r) => [r.label, r]));
+    const want = (label: string) => {
+      const r = pcb.get(label);
+      if (r === undefined) throw new Error(`pcb_memory has no ${label}`);
+      return r;
+    };
     const s = new Scheduler();
     const p = s.spawn(idle);
     s.run();
-    const info = () => {
-      const pcb = s.lookup(p);
-      if (pcb === undefined) throw new Error("dead");
-      return s.contextOf(pcb).processInfo(p);
+    const info = (pid: Pid) => {
+      const c = s.lookup(pid);
+      if (c === undefined) throw new Error("dead");
+      return s.contextOf(c).processInfo(pid);
     };
-    expect(info()?.heap_size).toBe(233);
-    expect(info()?.memory).toBe(2640);
-    s.spawn(function* (ctx) {
+    expect(info(p)?.heap_size).toBe(want("fresh").heap_size);
+    expect(info(p)?.memory).toBe(want("fresh").memory);
+    const linker = s.spawn(function* (ctx) {
       ctx.link(p);
+      yield* idle(ctx);
+    });
+    s.run();
+    expect(info(p)?.memory).toBe(want("linked_target").memory);
+    expect(info(linker)?.memory).toBe(want("linker").memory);
+    const monitorer = s.spawn(function* (ctx) {
       ctx.monitor(p);
       yield* idle(ctx);
     });
     s.run();
-    expect(info()?.memory).toBe(2640 + 40 + 64);
-    s.send(p, a("x"));
-    expect(info()?.memory).toBe(2640 + 40 + 64 + 88);
-    expect(info()?.links.length).toBe(1);
-    expect(info()?.monitored_by.length).toBe(1);
+    expect(info(p)?.memory).toBe(want("linked_and_monitored_target").memory);
+    expect(info(monitorer)?.memory).toBe(want("monitorer").memory);
+    s.send(p, a("hello"));
+    expect(info(p)?.memory).toBe(want("linked_monitored_with_one_queued_atom").memory);
+    expect(info(p)?.links.length).toBe(want("linked_monitored_with_one_queued_atom").links);
+    expect(info(p)?.monitored_by.length).toBe(want("linked_monitored_with_one_queued_atom").monitored_by);
   });
 
   it("spawn_opt options reach the heap (min_heap_size rounded, fullsweep_after, off_heap)", () => {
@@ -290,7 +308,9 @@ describe("process_info and memory", () => {
     s.run();
     const pcb = s.lookup(p);
     const i = pcb && s.contextOf(pcb).processInfo(p);
-    expect(i?.heap_size).toBe(1598);
+    const recorded = gcFixture.workloads.find((w) => w.id === "min_heap_size_1000")?.checkpoints[0]?.process_info.heap_size;
+    expect(recorded).toBeDefined();
+    expect(i?.heap_size).toBe(recorded);
     expect(i?.garbage_collection.fullsweep_after).toBe(10);
     expect(i?.message_queue_data).toBe("off_heap");
   });
@@ -300,9 +320,13 @@ describe("process_info and memory", () => {
     const pids: Pid[] = [];
     for (let i = 0; i < 10; i++) pids.push(s.spawn(idle));
     s.run();
-    expect(memory(s).processes).toBe(10 * 2640);
+    const fresh = schedFixture.pcb_memory.find((r) => r.label === "fresh")?.memory ?? NaN;
+    expect(memory(s).processes).toBe(10 * fresh);
+    const before = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0] as Pid)?.memory ?? NaN;
     s.send(pids[0] as Pid, new Tuple([a("msg"), listOf(10)]));
-    expect(memory(s).processes).toBe(10 * 2640 + 88);
+    const after = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0] as Pid)?.memory ?? NaN;
+    expect(after).toBeGreaterThan(before);
+    expect(memory(s).processes).toBe(10 * fresh + (after - before));
     for (const p of pids) s.exit(p, a("kill"));
     expect(memory(s)).toMatchObject({ processes: 0, total: 0 });
   });

@@ -72,7 +72,7 @@
 -module(beamlab_sched_traces_recorder).
 -mode(compile).
 
--export([main/1, receiver/1, trapper/1, idle/0, exiter/0]).
+-export([main/1, receiver/1, trapper/1, idle/0, exiter/0, linker/1, monitorer/1]).
 
 -define(TIMEOUT, 10000).
 -define(SETTLE, 30).
@@ -81,6 +81,7 @@ main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
     Mailboxes = [record_mailbox(C) || C <- mailbox_cases()],
     Signals = [record_scenario(S) || S <- scenarios()],
+    Pcb = record_pcb_memory(),
     Doc = [<<"{\n">>,
            kv(<<"recorder">>, <<"sched_traces.escript">>), <<",\n">>,
            kv(<<"otp_release">>, list_to_binary(erlang:system_info(otp_release))), <<", ">>,
@@ -89,7 +90,8 @@ main([OutDir]) ->
            kv(<<"context_reductions">>, erlang:system_info(context_reductions)), <<", ">>,
            kv(<<"process_limit">>, erlang:system_info(process_limit)), <<",\n">>,
            <<"\"mailboxes\": [\n">>, join(Mailboxes, <<",\n">>), <<"\n],\n">>,
-           <<"\"signals\": [\n">>, join(Signals, <<",\n">>), <<"\n]\n">>,
+           <<"\"signals\": [\n">>, join(Signals, <<",\n">>), <<"\n],\n">>,
+           <<"\"pcb_memory\": [\n">>, join(Pcb, <<",\n">>), <<"\n]\n">>,
            <<"}\n">>],
     Path = filename:join(OutDir, "sched_traces.json"),
     ok = file:write_file(Path, Doc),
@@ -218,6 +220,52 @@ measure(Pid, Label, Sent) ->
          {<<"memory">>, M}, {<<"message_queue_len">>, Q},
          {<<"minor_gcs">>, proplists:get_value(minor_gcs, GC)},
          {<<"garbage_collection_info">>, obj([{atom_to_binary(K, utf8), V} || {K, V} <- GI])}]).
+
+%% ===================================================================
+%% 3. process memory beyond the heap (pcb_memory): links, monitors, queued messages
+%% ===================================================================
+
+%% A fresh process parked in idle/0 (spawned with no arguments), then what a link, a
+%% monitor (on both sides) and a queued atom message add to its `memory`, measured from
+%% outside while every process involved is blocked in a receive.
+record_pcb_memory() ->
+    A = spawn(?MODULE, idle, []),
+    ok = wait_status(A, waiting, 1000),
+    Fresh = pcb_measure(<<"fresh">>, A),
+    L = spawn(?MODULE, linker, [A]),
+    ok = wait_status(L, waiting, 1000),
+    Linked = pcb_measure(<<"linked_target">>, A),
+    Linker = pcb_measure(<<"linker">>, L),
+    M = spawn(?MODULE, monitorer, [A]),
+    ok = wait_status(M, waiting, 1000),
+    Monitored = pcb_measure(<<"linked_and_monitored_target">>, A),
+    Monitorer = pcb_measure(<<"monitorer">>, M),
+    A ! hello,
+    ok = wait_status(A, waiting, 1000),
+    Queued = pcb_measure(<<"linked_monitored_with_one_queued_atom">>, A),
+    Lone = spawn(?MODULE, idle, []),
+    ok = wait_status(Lone, waiting, 1000),
+    LoneFresh = pcb_measure(<<"second_fresh">>, Lone),
+    [exit(P, kill) || P <- [A, L, M, Lone]],
+    [json(O) || O <- [Fresh, Linked, Linker, Monitored, Monitorer, Queued, LoneFresh]].
+
+pcb_measure(Label, Pid) ->
+    [{memory, Mem}, {heap_size, H}, {total_heap_size, T}, {message_queue_len, Q},
+     {links, Links}, {monitors, Mons}, {monitored_by, By}] =
+        process_info(Pid, [memory, heap_size, total_heap_size, message_queue_len,
+                           links, monitors, monitored_by]),
+    obj([{<<"label">>, Label}, {<<"memory">>, Mem}, {<<"heap_size">>, H},
+         {<<"total_heap_size">>, T}, {<<"message_queue_len">>, Q},
+         {<<"links">>, length(Links)}, {<<"monitors">>, length(Mons)},
+         {<<"monitored_by">>, length(By)}]).
+
+linker(Target) ->
+    link(Target),
+    receive never -> ok end.
+
+monitorer(Target) ->
+    _ = erlang:monitor(process, Target),
+    receive never -> ok end.
 
 %% ===================================================================
 %% 2. exit and 'DOWN' signals
