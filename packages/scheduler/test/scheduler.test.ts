@@ -322,9 +322,9 @@ describe("process_info and memory", () => {
     s.run();
     const fresh = schedFixture.pcb_memory.find((r) => r.label === "fresh")?.memory ?? NaN;
     expect(memory(s).processes).toBe(10 * fresh);
-    const before = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0] as Pid)?.memory ?? NaN;
+    const before = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0])?.memory ?? NaN;
     s.send(pids[0] as Pid, new Tuple([a("msg"), listOf(10)]));
-    const after = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0] as Pid)?.memory ?? NaN;
+    const after = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0])?.memory ?? NaN;
     expect(after).toBeGreaterThan(before);
     expect(memory(s).processes).toBe(10 * fresh + (after - before));
     for (const p of pids) s.exit(p, a("kill"));
