@@ -4,6 +4,7 @@
  * young one (checked in debug mode), the root protocol's conservative frames, hibernation,
  * max_heap_size, the binary virtual heap hooks, telemetry, and O(live) cost.
  */
+import { loadFixture } from "@beamlab/beam-oracle";
 import { TelemetryBus } from "@beamlab/telemetry";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -16,6 +17,9 @@ import {
   ProcessKilled,
   Tuple,
   UseOfCollectedTerm,
+  S_RESERVED,
+  ertsNextHeapSize,
+  flatSize,
   isHeapObject,
   list,
   nodeWords,
@@ -145,14 +149,24 @@ describe("liveness is traced", () => {
 });
 
 describe("process heap", () => {
-  it("spawn copies the argument list and sizes the heap as erl_create_process", () => {
-    // arg words = 2 (the cons) + 1 + n (the tuple); heap need = arg words + 4
-    const h = new ProcessHeap({ spawnArgs: [new Tuple(Array.from({ length: 226 }, () => 0))] });
-    expect(h.state.htop).toBe(2 + 227);
-    expect(h.heapSize).toBe(233);
-    const big = new ProcessHeap({ spawnArgs: [new Tuple(Array.from({ length: 227 }, () => 0))] });
-    expect(big.heapSize).toBe(376);
-    expect(new ProcessHeap({ minHeapSize: 1000 }).heapSize).toBe(1598);
+  it("spawn copies the argument list onto the heap and sizes the block from the heap-size table", () => {
+    // erl_create_process: arg words (the argument list, copied flat) + S_RESERVED, rounded up.
+    for (const n of [226, 227]) {
+      const args = [new Tuple(Array.from({ length: n }, () => 0))];
+      const h = new ProcessHeap({ spawnArgs: args });
+      expect(h.state.htop).toBe(flatSize(list(args)));
+      expect(h.heapSize).toBe(Math.max(ertsNextHeapSize(flatSize(list(args)) + S_RESERVED), ertsNextHeapSize(233)));
+    }
+  });
+
+  it("min_heap_size at spawn gives the heap the BEAM gave each recorded min_heap_size_N process", () => {
+    const fx = loadFixture("gc_traces") as { workloads: { id: string; spawn_opts: Record<string, unknown>; checkpoints: { process_info: { heap_size: number } }[] }[] };
+    const cases = fx.workloads.filter((w) => w.id.startsWith("min_heap_size_"));
+    expect(cases.length).toBeGreaterThan(3);
+    for (const w of cases) {
+      const minHeapSize = Number(w.id.slice("min_heap_size_".length));
+      expect(new ProcessHeap({ minHeapSize }).heapSize, w.id).toBe(w.checkpoints[0]!.process_info.heap_size);
+    }
   });
 
   it("hibernation leaves exactly live + 4 words, no old heap, and drops the frames", () => {
