@@ -2,11 +2,29 @@
  * The leak-lab command line: one commander program, one module per command group.
  * `run` never calls `process.exit`; it resolves to the exit code so tests can drive it.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { scenarioCompare, scenarioList, scenarioRun, type RunOptions } from "./commands/scenario.js";
 import { termInputs, termParse, termSize, type Output } from "./commands/term.js";
 
 export interface CliEnvironment extends Output {
   readonly stdin: NodeJS.ReadableStream;
+}
+
+function nonNegativeInteger(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 0, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+function positiveInteger(flag: string): (v: string) => number {
+  const base = nonNegativeInteger(flag);
+  return (v) => {
+    const n = base(v);
+    if (n === 0) throw new InvalidArgumentError(`${flag} must be at least 1`);
+    return n;
+  };
 }
 
 export async function run(argv: readonly string[], env: CliEnvironment): Promise<number> {
@@ -35,6 +53,38 @@ export async function run(argv: readonly string[], env: CliEnvironment): Promise
     .action(async (terms: string[]) => {
       exitCode = await termParse(termInputs(terms, env.stdin), env);
     });
+
+  const scenario = program.command("scenario").description("run the leak scenarios on the simulated node and diagnose them");
+  scenario
+    .command("list")
+    .description("every scenario: each leak, its fixed variant, and a healthy node")
+    .option("--json", "one JSON object per scenario")
+    .action((opts: { json?: boolean }) => {
+      exitCode = scenarioList(env, opts.json === true);
+    });
+  const runOptions = (c: Command) =>
+    c
+      .option("--json", "JSON Lines: one object per sample, then one per finding")
+      .option("--seed <n>", "seed of the simulated node (default 1)", nonNegativeInteger("--seed"))
+      .option("--duration <ms>", "virtual milliseconds to run (default: the scenario's)", nonNegativeInteger("--duration"))
+      .option("--interval <ms>", "virtual milliseconds between samples (default: the scenario's)", positiveInteger("--interval"));
+  runOptions(
+    scenario
+      .command("run")
+      .description("run a scenario in virtual time: memory over time, then what the leak detectors found")
+      .argument("<id>", "scenario id (see `scenario list`)")
+      .option("--expect-clean", "exit 1 if any leak is found (a memory assertion for CI)"),
+  ).action((id: string, opts: RunOptions) => {
+    exitCode = scenarioRun(id, opts, env);
+  });
+  runOptions(
+    scenario
+      .command("compare")
+      .description("run a leak and its fixed variant, and compare their memory")
+      .argument("<id>", "id of a leak scenario"),
+  ).action((id: string, opts: RunOptions) => {
+    exitCode = scenarioCompare(id, opts, env);
+  });
 
   try {
     await program.parseAsync(["node", "leak-lab", ...argv]);

@@ -1,1 +1,14 @@
-export {};
+/**
+ * @beamlab/scenarios: the leak scenarios (each with its fixed variant) and a healthy busy node,
+ * as programs on the simulated node, plus the loop that samples them and runs the detectors.
+ */
+export type { Scenario, ScenarioOptions, ScenarioRun } from "./scenario.js";
+export { sampleScenario, type SampleOptions, type SampleResult } from "./sample.js";
+export { newNode, setRole, call, reply } from "./node.js";
+export { tenuredGarbage, tenuredGarbageFixed, startApiServer } from "./tenured-garbage.js";
+export { idleChildren, idleChildrenFixed, startJobs } from "./idle-children.js";
+export { pinnedRefc, pinnedRefcFixed, startRouter } from "./router.js";
+export { subBinaryPinning, subBinaryPinningFixed, startCache } from "./sub-binary-cache.js";
+export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlog.js";
+export { healthyNode } from "./healthy.js";
+export { SCENARIOS, scenarioById } from "./registry.js";

@@ -170,7 +170,7 @@ export class ProcessContext {
     p.fcalls -= 1;
     const target = typeof to === "string" ? s.nameLookup(to) : s.lookup(to);
     if (target === undefined && typeof to === "string") throw new ErlangError(A.badarg);
-    if (target !== undefined) s.deliver(target, msg);
+    if (target !== undefined) s.deliver(target, msg, p);
     s.safePoint(p);
     return msg;
   }

@@ -64,6 +64,11 @@ export class Proc implements Schedulable {
   pendingSignals: (() => void)[] | undefined = undefined;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
+  /** Messages queued to this process / taken out of its queue since spawn (telemetry's messages_in/out). */
+  messagesIn = 0;
+  messagesOut = 0;
+  /** The process that spawned this one (undefined when spawned from outside). */
+  parent: Pid | undefined = undefined;
 
   constructor(
     readonly pid: Pid,

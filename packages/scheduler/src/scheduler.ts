@@ -52,7 +52,7 @@ import {
   type Term,
 } from "@beamlab/heap";
 import type { RefcStore } from "@beamlab/refc";
-import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
+import { EVENTS, type EventHandle, type TelemetryBus } from "@beamlab/telemetry";
 import { Clock } from "./clock.js";
 import { CONTEXT_REDS, DEFAULT_PROCESS_LIMIT, LEAVE_REDS_AFTER_GC_DESIRED, ON_HEAP_MESSAGE_MARGIN } from "./constants.js";
 import { ProcessContext } from "./context.js";
@@ -154,7 +154,11 @@ export class Scheduler {
   private driverT0 = 0;
   /** Processes that exited in total (for statistics). */
   exited = 0;
-  private readonly tel: { spawn: EventHandle; exit: EventHandle } | undefined;
+  /** Node-wide counters for `erlang:statistics/1` (node-source.ts): collections and the words they
+   * reclaimed (every heap's GC events, exited processes included), reductions of exited
+   * processes, slices run (context switches). */
+  readonly stats = { gcs: 0, wordsReclaimed: 0, exitedReductions: 0, slices: 0 };
+  private readonly tel: { spawn: EventHandle; exit: EventHandle; send: EventHandle; slice: EventHandle } | undefined;
 
   constructor(opts: SchedulerOptions = {}) {
     this.opts = opts;
@@ -166,7 +170,15 @@ export class Scheduler {
     this.lines = opts.trace === true ? [] : undefined;
     this.traceFn = typeof opts.trace === "function" ? opts.trace : undefined;
     const bus = opts.telemetry;
-    this.tel = bus === undefined ? undefined : { spawn: bus.event(["beamlab", "process", "spawn"]), exit: bus.event(["beamlab", "process", "exit"]) };
+    this.tel =
+      bus === undefined
+        ? undefined
+        : {
+            spawn: bus.event(EVENTS.process.spawn),
+            exit: bus.event(EVENTS.process.exit),
+            send: bus.event(EVENTS.message.send),
+            slice: bus.event(EVENTS.scheduler.slice),
+          };
   }
 
   // ------------------------------------------------------------------ host API
@@ -299,6 +311,11 @@ export class Scheduler {
     return this.table.size;
   }
 
+  /** Processes ready to run (`statistics(run_queue)`). */
+  get runQueueLength(): number {
+    return this.rq.size;
+  }
+
   isAlive(pid: Pid): boolean {
     return this.lookup(pid) !== undefined;
   }
@@ -396,6 +413,7 @@ export class Scheduler {
     if (this.table.size >= this.processLimit) throw new ErlangError(A.system_limit);
     const pid = this.pids.allocate();
     const p = new Proc(pid, body, args.length === 0 ? NO_ARGS : args, opts);
+    if (parent !== undefined) p.parent = parent.pid;
     this.table.set(pidKey(pid), p);
     if (args.length > 0) this.heapOf(p); // erl_create_process copies the arguments now
     if (parent !== undefined) {
@@ -403,7 +421,7 @@ export class Scheduler {
       if (opts.monitor === true) this.monitor(parent, p);
     }
     if (this.lines !== undefined || this.traceFn !== undefined) this.event(`spawn ${printTerm(pid)} ${p.initialCall}${parent ? ` by ${printTerm(parent.pid)}` : ""}`);
-    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printTerm(pid), parent: parent === undefined ? undefined : printTerm(parent.pid) });
+    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printTerm(pid), parent: parent === undefined ? undefined : printTerm(parent.pid), initial_call: p.initialCall });
     this.rq.enqueue(p);
     this.kick();
     return p;
@@ -411,8 +429,9 @@ export class Scheduler {
 
   // ------------------------------------------------------------------ messages
 
-  /** Copies `msg` into `to`'s mailbox (see the header for where the data goes). */
-  deliver(to: Proc, msg: Term): void {
+  /** Copies `msg` into `to`'s mailbox (see the header for where the data goes); `from` is the
+   * sender for the `message.send` event (default: the outside world). */
+  deliver(to: Proc, msg: Term, from?: Proc): void {
     if (to.status === "exited" || to.status === "exiting") return;
     const mb = this.mailboxOf(to);
     const copied = copyTerm(msg);
@@ -432,6 +451,8 @@ export class Scheduler {
       }
     }
     mb.push(e);
+    to.messagesIn++;
+    if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printTerm(from?.pid ?? this.outside), to: printTerm(to.pid) });
     if (this.lines !== undefined || this.traceFn !== undefined) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
     if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) this.wake(to);
   }
@@ -456,6 +477,7 @@ export class Scheduler {
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
     const e = mb.take(pattern);
     if (e === undefined) return NO_MESSAGE;
+    p.messagesOut++;
     if (e.where !== "heap") {
       const h = this.heapOf(p);
       if (e.where === "fragment") h.state.mbufSz -= e.words;
@@ -493,6 +515,8 @@ export class Scheduler {
   /** After each collection: queued on_heap fragments are copied onto the new heap. */
   private afterGc(p: Proc, e: GcEvent): void {
     if (this.current === p) p.fcalls -= e.reductions;
+    this.stats.gcs++;
+    this.stats.wordsReclaimed += e.reclaimed;
     const mb = p.mailbox;
     const h = p.heap;
     if (mb !== undefined && h !== undefined && mb.fragmentWords > 0) {
@@ -634,6 +658,7 @@ export class Scheduler {
     this.gcTraced.delete(p);
     if (p.registeredName !== undefined) this.names.delete(p.registeredName);
     this.exited++;
+    this.stats.exitedReductions += p.reductions;
     if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printTerm(p.pid), reason: printTerm(reason) });
     if (this.lines !== undefined || this.traceFn !== undefined) this.event(`exit ${printTerm(p.pid)} ${printTerm(reason)}`);
     const links = p.links;
@@ -721,6 +746,8 @@ export class Scheduler {
     }
     p.reductions += start - p.fcalls;
     this.current = undefined;
+    this.stats.slices++;
+    if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printTerm(p.pid), scheduler: 1 });
     if (p.exitReason !== undefined && exit === undefined) exit = p.exitReason;
     if (exit !== undefined) {
       this.scheduleExit(p, exit);

@@ -48,6 +48,7 @@ import { RootSet, type Frame, type RootSource } from "./roots.js";
 import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
 import { RefcHolders } from "./refc-holders.js";
+import { traceLiveness, type Liveness } from "./liveness.js";
 
 /** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
 const T_CONS = Tag.Cons;
@@ -495,6 +496,20 @@ export class ProcessHeap {
   }
 
   // ---------------------------------------------------------------- reporting
+
+  /**
+   * What a collection would keep, without collecting: traces from the roots (sources and frames)
+   * with the collector's rules and reports live and garbage words of the young generation (heap
+   * and fragments) and of the old heap, and how each refc binary of the MSO lists is reached.
+   * Changes no state and no stamp (see liveness.ts). An exited heap reports zeros.
+   */
+  liveness(extraRoots: readonly Term[] = []): Liveness {
+    if (this.exited) return traceLiveness({ ...this.state, htop: 0, mbufSz: 0, oldHtop: 0, youngMso: [], oldMso: [] }, []);
+    const roots: Term[] = [];
+    this.roots.collect(roots, true);
+    for (const t of extraRoots) if (typeof t === "object") roots.push(t);
+    return traceLiveness(this.state, roots);
+  }
 
   /** The 11 `garbage_collection_info` items. */
   gcInfo(): GcInfo {

@@ -1,0 +1,123 @@
+/**
+ * Non-collecting liveness: what a collection would keep, measured without collecting.
+ *
+ * Owns: `traceLiveness` — starting from the same roots a collection starts from, visit every
+ * object reachable on this heap with the collector's own rules (trace-live.ts) and count the
+ * words it would copy, per generation; and which refc binaries the process still reaches, and how.
+ *
+ * Rules (those of `traceLive`, applied as a major collection applies them, since only a major
+ * descends into the old heap; a minor would find the same young survivors because nothing on the
+ * old heap points into the young generation, see minor.ts):
+ *  - an object stamped `newStamp` or `matureStamp` is live young data (young block or fragment),
+ *    one stamped `oldStamp` is live old data: its words are counted as the GC copies them
+ *    (`nodeWords(o, true)`: small byte-aligned sub-binaries as heap binaries) and its children
+ *    (`pushChildren(o, …, true)`) are traced;
+ *  - stamp 0 (never placed: e.g. a message still queued in a fragment the scheduler accounts for)
+ *    or PENDING costs nothing here but its children are traced;
+ *  - LITERAL, and any stamp of another heap or a stale one, are neither counted nor descended.
+ * Binary reach: a ProcBin reached from a non-sub-binary object is reachable `"procbin"` (the
+ * process can use the whole binary); one reached only through sub-binaries that the GC keeps as
+ * sub-binaries is `"sub_binary"`; a ProcBin of the MSO lists not reached at all is garbage
+ * (`"unreachable"`: it still pins its binary until a collection sweeps it).
+ * Invariants: nothing is mutated — no stamp, no heap field, no root (a visited `Set` replaces the
+ * collector's re-stamping); the live counts equal the `words` a major collection started now would
+ * copy from each generation. Cost: O(objects reachable), one Set entry per object.
+ */
+import { Tag } from "../term/tag.js";
+import type { Binary, Term } from "../term/types.js";
+import type { HeapState } from "./heap-state.js";
+import { nodeWords, pushChildren, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
+import { PENDING } from "./stamps.js";
+
+/** How a process reaches one refc binary (keyed by the binary's data, the refc store's key). */
+export type BinaryReach = "procbin" | "sub_binary" | "unreachable";
+
+export interface Liveness {
+  /** Young generation (young block below htop + heap fragments), words a collection would keep. */
+  readonly heapLiveWords: number;
+  /** htop + mbuf_size − heapLiveWords: what a collection of the young generation would free. */
+  readonly heapGarbageWords: number;
+  readonly oldHeapLiveWords: number;
+  /** old_heap_size − oldHeapLiveWords: freed only by the next major. */
+  readonly oldHeapGarbageWords: number;
+  /** Bytes of the refc binaries whose ProcBins (in the MSO lists) are all unreachable. */
+  readonly binaryGarbageBytes: number;
+  /** Per off-heap data object (Binary.bytes) of the MSO lists: how the process reaches it. */
+  readonly binaries: ReadonlyMap<object, BinaryReach>;
+  /** Words of never-placed objects (stamp 0) reached from the roots: costs the owner accounts for. */
+  readonly unplacedWords: number;
+}
+
+const T_SUB_BINARY = Tag.SubBinary;
+const T_BINARY = Tag.Binary;
+
+/** Traces `roots` over `st` without changing anything (see the header). */
+export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
+  const young1 = st.newStamp;
+  const young2 = st.matureStamp;
+  const old = st.oldStamp;
+  const seen = new Set<HeapObject>();
+  /** ProcBins reached from something other than a (kept) sub-binary. */
+  const direct = new Set<object>();
+  const viaSub: Binary[] = [];
+  let youngLive = 0;
+  let oldLive = 0;
+  let unplaced = 0;
+  const work: Term[] = [];
+  for (const r of roots) if (typeof r === "object") work.push(r);
+  const visit = (t: Term, fromSub: boolean): void => {
+    if (typeof t !== "object") return;
+    const st0 = (t as { gcStamp?: number }).gcStamp;
+    if (st0 === undefined) return; // atom, []
+    const o = t as HeapObject;
+    if (!fromSub && o.tag === T_BINARY && (o).isRefc) direct.add((o).bytes);
+    if (seen.has(o)) return;
+    if (st0 === young1 || st0 === young2 || st0 === old) {
+      seen.add(o);
+      const w = nodeWords(o, true);
+      if (st0 === old) oldLive += w;
+      else youngLive += w;
+    } else if (st0 === 0 || st0 === PENDING) {
+      seen.add(o);
+      if (st0 === 0) unplaced += nodeWords(o, false);
+    } else return;
+    if (o.tag === T_SUB_BINARY) {
+      const s = o;
+      if (!subBinaryBecomesHeapBinary(s)) viaSub.push(s.orig);
+      return;
+    }
+    const kids: Term[] = [];
+    pushChildren(o, kids, true);
+    for (const k of kids) work.push(k);
+  };
+  while (work.length > 0) visit(work.pop() as Term, false);
+  // Originals reached only through sub-binaries: live for the GC (counted once), pinned for refc.
+  for (const b of viaSub) visit(b, true);
+  const binaries = new Map<object, BinaryReach>();
+  const sizes = new Map<object, number>();
+  let garbageBytes = 0;
+  for (const list of [st.youngMso, st.oldMso]) {
+    for (const b of list) {
+      const reach: BinaryReach = direct.has(b.bytes) ? "procbin" : seen.has(b) ? "sub_binary" : "unreachable";
+      const prev = binaries.get(b.bytes);
+      sizes.set(b.bytes, b.byteSize);
+      // several ProcBins over one binary: the strongest reach wins
+      if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.bytes, reach);
+    }
+  }
+  for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;
+  const youngUsed = st.htop + st.mbufSz;
+  return {
+    heapLiveWords: youngLive,
+    heapGarbageWords: Math.max(0, youngUsed - youngLive),
+    oldHeapLiveWords: oldLive,
+    oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
+    binaryGarbageBytes: garbageBytes,
+    binaries,
+    unplacedWords: unplaced,
+  };
+}
+
+function rank(r: BinaryReach): number {
+  return r === "procbin" ? 2 : r === "sub_binary" ? 1 : 0;
+}

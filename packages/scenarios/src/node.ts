@@ -1,0 +1,59 @@
+/**
+ * Building blocks shared by the scenarios: a fresh simulated node, roles, and the small process
+ * patterns (a request/reply call with a timeout-free wait, a periodic client).
+ *
+ * Owns: `newNode` (scheduler + refc store + node source wired together), `setRole` (the
+ * `'$beamlab_role'` dictionary key the scheduler's node source reads), `call`/`reply` (the
+ * gen_server:call shape on plain processes: `{call, Ref, From, Request}` → `{Ref, Reply}`, a
+ * selective receive on a tag).
+ * The scenarios use plain scheduler processes, not @beamlab/otp (being written concurrently):
+ * each pattern is the few lines of the behaviour it stands for, and says which.
+ * Invariant: every term a body sends is first allocated on its own heap (`ctx.alloc`), so the
+ * sender pays the heap words the BEAM would.
+ */
+import { atom, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { RefcStore } from "@beamlab/refc";
+import { nodeSource, ROLE_KEY, Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
+import type { ScenarioOptions, ScenarioRun } from "./scenario.js";
+
+export const A = {
+  call: atom("call"),
+  cast: atom("cast"),
+  reply: atom("reply"),
+  ok: atom("ok"),
+  job: atom("job"),
+  put: atom("put"),
+  data: atom("data"),
+  EXIT: atom("EXIT"),
+} as const;
+
+/** A fresh node: a scheduler whose heaps reference their refc binaries in one store. */
+export function newNode(opts: ScenarioOptions, plan: { readonly duration: number; readonly interval: number }): ScenarioRun {
+  const refc = new RefcStore(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry });
+  const scheduler = new Scheduler({ seed: opts.seed ?? 1, refc, ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }) });
+  return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
+}
+
+/** `put('$beamlab_role', Role)`: what the node source reports as the process's role. */
+export function setRole(ctx: ProcessContext, role: string): void {
+  ctx.put(ROLE_KEY, atom(role));
+}
+
+let callTag = 0;
+
+/**
+ * gen_server:call on plain processes: sends `{call, Tag, Self, Request}` and waits (selective
+ * receive) for `{Tag, Reply}`; Tag is a small integer unique within the run (a ref's role).
+ */
+export function* call(ctx: ProcessContext, to: Pid | string, request: Term): Generator<Op, Term, unknown> {
+  const tag = ++callTag;
+  ctx.send(to, ctx.alloc(new Tuple([A.call, tag, ctx.self, request])));
+  const m = yield* ctx.receive((t) => t instanceof Tuple && t.elements.length === 2 && t.elements[0] === tag);
+  return (m as Tuple).elements[1] as Term;
+}
+
+/** The reply half of {@link call}: `From ! {Ref, Reply}` for a received `{call, Ref, From, _}`. */
+export function reply(ctx: ProcessContext, callMsg: Tuple, value: Term): void {
+  const [, ref, from] = callMsg.elements;
+  ctx.send(from as Pid, ctx.alloc(new Tuple([ref as Term, value])));
+}

@@ -1,0 +1,206 @@
+/**
+ * The scheduler as a telemetry {@link NodeSource}: `snapshot()` reads the simulated node's real
+ * data into a `NodeSnapshot`, `collectAll()` is `[erlang:garbage_collect(P) || P <- processes()]`.
+ *
+ * Owns: the mapping from the scheduler's PCBs, heaps and refc store to telemetry's shapes:
+ *  - `memory` = `erlang:memory()` (info.ts); `system_info` = process_count, process_limit,
+ *    schedulers = schedulers_online = 1 (the simulator runs one scheduler);
+ *  - `statistics`: `garbage_collection` = every collection of every heap since the scheduler
+ *    started (exited processes included) and the words they reclaimed (the GC events' `reclaimed`);
+ *    `reductions` = Σ live reductions + reductions of exited processes; `run_queue`;
+ *    `context_switches` = slices run. `scheduler_wall_time` is not reported: virtual time does not
+ *    advance while processes compute, so utilisation cannot be measured (a gap, not a zero);
+ *  - every process's `process_info` items (pids printed `<0.N.S>`), plus the beamlab fields:
+ *    `role`    — the process dictionary key `'$beamlab_role'` (an atom or binary value; {@link ROLE_KEY});
+ *    `parent`  — the first pid of the dictionary key `'$ancestors'` (proc_lib's convention), else
+ *                the process that spawned it;
+ *    `children`— reported only for a supervisor, i.e. a process whose role ends in "supervisor":
+ *                the live processes it is linked to whose `parent` is it (what
+ *                `supervisor:which_children/1` lists for linked children), sorted by pid;
+ *    `gc_count`— the heap's successful minors and its majors (a failed minor counts as the major it
+ *                became), cumulative; `messages_in` / `messages_out` — queued / taken out, cumulative;
+ *    `liveness`— `ProcessHeap.liveness()` (traced, nothing changed). Queued on_heap messages held in
+ *                fragments (counted in mbuf_size, copied onto the heap after a GC) are counted as
+ *                live young words; `binary_garbage_bytes` = bytes of the refc binaries the process
+ *                holds only through ProcBins it can no longer reach;
+ *  - `binaries` (when the scheduler has a refc store): one {@link BinaryHolderRow} per live refc
+ *    binary that some live process's heap references, from the store's `holdersOf`. A holder is
+ *    `via: "sub_binary"` (one entry per sub-binary, `subSize` its bytes) iff the refc store lists
+ *    sub-binaries of that process into the binary AND the process's traced liveness reaches the
+ *    ProcBin only through those sub-binaries; otherwise it is `via: "procbin"` (the process reaches
+ *    the whole binary, or holds it through a dead ProcBin its next collection will sweep — pinned
+ *    whole, not by a part). On the BEAM a sub-binary always points at a ProcBin of its own
+ *    process, so the store alone cannot tell the two apart: the tracing decides.
+ * Invariants: `snapshot()` changes nothing the simulation can observe: no collection, no
+ * re-stamping, no allocation, the clock does not move — so sampling cannot perturb what it
+ * measures (`process_info` may create the heap object of a never-touched process, which reports
+ * exactly the spawn sizing it reported before); processes are listed in spawn order.
+ * Cost: O(live objects of every heap) per snapshot when `liveness` is on (the default); pass
+ * `liveness: false` to skip the tracing.
+ */
+import { atom, Binary, Pid, printTerm, type Liveness, type ProcessHeap, type Term } from "@beamlab/heap";
+import type { BinaryHolder, BinaryHolderRow, LivenessSnapshot, NodeSnapshot, NodeSource, ProcessSnapshot } from "@beamlab/telemetry";
+import { memory, processInfo, type SchedulerMemoryOptions } from "./info.js";
+import type { Proc } from "./process.js";
+import type { Scheduler } from "./scheduler.js";
+
+/** The process dictionary key whose value names a process's role (`put('$beamlab_role', router)`). */
+export const ROLE_KEY = atom("$beamlab_role");
+const ANCESTORS = atom("$ancestors");
+
+export interface NodeSourceOptions {
+  /** Passed to `memory()` (atom/code/ets constants). */
+  readonly memory?: SchedulerMemoryOptions;
+  /** Trace every heap for `liveness` (default true). */
+  readonly liveness?: boolean;
+  /** Include the process dictionary in each process (default false: it can be large). */
+  readonly dictionary?: boolean;
+  /** Which roles report `children` (default: roles ending in "supervisor"). */
+  readonly isSupervisor?: (role: string) => boolean;
+}
+
+/** A telemetry `NodeSource` over a scheduler (see the header). */
+export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): NodeSource {
+  return {
+    snapshot: () => snapshotOf(s, opts),
+    collectAll: () => {
+      for (const pid of s.processes()) s.garbageCollect(pid);
+    },
+  };
+}
+
+/** The role of a process (its `'$beamlab_role'` dictionary value), if it declared one. */
+export function roleOf(p: Proc): string | undefined {
+  const v = dictGet(p, ROLE_KEY);
+  if (v === undefined) return undefined;
+  if (typeof v === "object" && "name" in v && typeof v.name === "string") return v.name; // atom
+  if (v instanceof Binary) return new TextDecoder().decode(v.bytes);
+  return printTerm(v);
+}
+
+function dictGet(p: Proc, key: Term): Term | undefined {
+  for (const [k, v] of p.dict ?? []) if (k === key) return v;
+  return undefined;
+}
+
+function parentOf(p: Proc): string | undefined {
+  let a = dictGet(p, ANCESTORS);
+  while (typeof a === "object" && "head" in a) {
+    const h = (a as { head: Term }).head;
+    if (h instanceof Pid) return printTerm(h);
+    a = (a as { tail: Term }).tail;
+  }
+  return p.parent === undefined ? undefined : printTerm(p.parent);
+}
+
+function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
+  const traceOn = opts.liveness ?? true;
+  const isSup = opts.isSupervisor ?? ((r: string) => r.endsWith("supervisor"));
+  const mem = memory(s, opts.memory);
+  const procs = [...s.procs()];
+  const lives = new Map<Proc, Liveness>();
+  let reductions = s.stats.exitedReductions;
+  const out: ProcessSnapshot[] = [];
+  for (const p of procs) {
+    reductions += p.reductions;
+    const h = p.heap;
+    const live = traceOn && h !== undefined ? h.liveness() : undefined;
+    if (live !== undefined) lives.set(p, live);
+    out.push(processSnapshot(s, p, h, live, opts, isSup));
+  }
+  const snap: NodeSnapshot = {
+    time: s.clock.now,
+    memory: mem,
+    system_info: { process_count: s.processCount, process_limit: s.processLimit, schedulers: 1, schedulers_online: 1 },
+    statistics: {
+      garbage_collection: { number_of_gcs: s.stats.gcs, words_reclaimed: s.stats.wordsReclaimed },
+      reductions,
+      run_queue: s.runQueueLength,
+      context_switches: s.stats.slices,
+    },
+    processes: out,
+  };
+  return s.refc === undefined ? snap : { ...snap, binaries: binaryRows(s, procs, lives) };
+}
+
+function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live: Liveness | undefined, opts: NodeSourceOptions, isSup: (r: string) => boolean): ProcessSnapshot {
+  const info = processInfo(s, p);
+  const pid = info.pid;
+  const role = roleOf(p);
+  const base: ProcessSnapshot = {
+    pid,
+    registered_name: info.registered_name,
+    initial_call: info.initial_call,
+    current_function: info.current_function,
+    status: info.status,
+    message_queue_len: info.message_queue_len,
+    memory: info.memory,
+    heap_size: info.heap_size,
+    total_heap_size: info.total_heap_size,
+    stack_size: info.stack_size,
+    reductions: info.reductions,
+    garbage_collection: { minor_gcs: info.garbage_collection.minor_gcs, fullsweep_after: info.garbage_collection.fullsweep_after },
+    garbage_collection_info: info.garbage_collection_info,
+    binary: h?.binaries() ?? [],
+    links: info.links.map((l) => printTerm(l)),
+    monitors: info.monitors.map((m) => printTerm(m)),
+    monitored_by: info.monitored_by.map((m) => printTerm(m)),
+    trap_exit: info.trap_exit,
+    priority: info.priority,
+    ...(opts.dictionary === true ? { dictionary: info.dictionary } : {}),
+    role,
+    parent: parentOf(p),
+    gc_count: { minor: h?.state.minorCount ?? 0, major: h?.state.majorCount ?? 0 },
+    messages_in: p.messagesIn,
+    messages_out: p.messagesOut,
+  };
+  const withChildren = role !== undefined && isSup(role) ? { ...base, children: childrenOf(p) } : base;
+  return live === undefined ? withChildren : { ...withChildren, liveness: livenessOf(p, live) };
+}
+
+function childrenOf(p: Proc): string[] {
+  const out: Proc[] = [];
+  for (const c of p.links ?? []) if (c.status !== "exited" && c.parent?.id === p.pid.id && c.parent.serial === p.pid.serial) out.push(c);
+  out.sort((a, b) => a.pid.serial - b.pid.serial || a.pid.id - b.pid.id);
+  return out.map((c) => printTerm(c.pid));
+}
+
+function livenessOf(p: Proc, l: Liveness): LivenessSnapshot {
+  // Queued on_heap messages in fragments: in mbuf_size, not roots of the heap (the scheduler moves
+  // them onto the new heap after each GC), so the heap counted them as garbage.
+  const queued = Math.min(p.mailbox?.fragmentWords ?? 0, l.heapGarbageWords);
+  return {
+    heap_live_words: l.heapLiveWords + queued,
+    heap_garbage_words: l.heapGarbageWords - queued,
+    old_heap_live_words: l.oldHeapLiveWords,
+    old_heap_garbage_words: l.oldHeapGarbageWords,
+    binary_garbage_bytes: l.binaryGarbageBytes,
+  };
+}
+
+function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Proc, Liveness>): BinaryHolderRow[] {
+  const store = s.refc;
+  if (store === undefined) return [];
+  const reachByOwner = new Map<string, ReadonlyMap<object, string>>();
+  const datas = new Set<object>();
+  for (const p of procs) {
+    const h = p.heap;
+    if (h === undefined) continue;
+    for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) datas.add(b.bytes);
+    const l = lives.get(p);
+    if (l !== undefined) reachByOwner.set(h.owner, l.binaries);
+  }
+  const rows: BinaryHolderRow[] = [];
+  for (const data of datas) {
+    const bin = store.get(data);
+    if (bin === undefined) continue;
+    const holders: BinaryHolder[] = [];
+    for (const hd of store.holdersOf(data)) {
+      const reach = reachByOwner.get(hd.owner)?.get(data);
+      if (hd.subBinaries.length > 0 && reach === "sub_binary") for (const size of hd.subBinaries) holders.push({ pid: hd.owner, via: "sub_binary", subSize: size });
+      else holders.push({ pid: hd.owner, via: "procbin" });
+    }
+    rows.push({ binaryId: bin.id, size: bin.size, holders });
+  }
+  return rows.sort((a, b) => a.binaryId - b.binaryId);
+}

@@ -1,0 +1,141 @@
+/**
+ * nodeSource: the scheduler as a telemetry NodeSource. Snapshots carry erlang:memory(),
+ * system_info, statistics, process_info and the beamlab fields from the real PCBs and heaps;
+ * binary holder rows tell ProcBins from sub-binaries by tracing; sampling does not perturb the
+ * run; send and slice events are emitted only to attached handlers.
+ */
+import { describe, expect, it } from "vitest";
+import { atom, binaryPart, makeBinary, printTerm, Tuple, type Pid } from "@beamlab/heap";
+import { RefcStore } from "@beamlab/refc";
+import { EVENTS, TelemetryBus, byPid } from "@beamlab/telemetry";
+import { nodeSource, ROLE_KEY, Scheduler, type ProcessContext } from "../src/index.js";
+
+function* idle(ctx: ProcessContext) {
+  ctx.put(ROLE_KEY, atom("worker"));
+  yield* ctx.receive();
+}
+
+function* sup(ctx: ProcessContext, n: unknown) {
+  ctx.put(ROLE_KEY, atom("supervisor"));
+  ctx.trapExit(true);
+  for (let i = 0; i < (n as number); i++) ctx.spawnLink(idle);
+  ctx.spawn(idle); // not linked: not a child
+  yield* ctx.receive();
+}
+
+describe("nodeSource", () => {
+  it("fills memory, system_info, statistics and per-process items from the scheduler", () => {
+    const s = new Scheduler({ refc: new RefcStore() });
+    const supPid = s.spawn(sup, [3]);
+    s.run();
+    const snap = nodeSource(s).snapshot();
+    expect(snap.time).toBe(0);
+    expect(snap.system_info.process_count).toBe(5);
+    expect(snap.system_info.process_limit).toBe(262144);
+    expect(snap.memory.processes).toBe(snap.processes.reduce((a, p) => a + p.memory, 0));
+    expect(snap.statistics?.run_queue).toBe(0);
+    expect(snap.statistics?.reductions).toBe(snap.processes.reduce((a, p) => a + p.reductions, 0));
+    const procs = byPid(snap);
+    const sp = procs.get("<0.1.0>");
+    expect(sp?.pid).toBe(printTerm(supPid));
+    expect(sp?.role).toBe("supervisor");
+    expect(sp?.children).toEqual(["<0.2.0>", "<0.3.0>", "<0.4.0>"]);
+    expect(procs.get("<0.5.0>")?.parent).toBe("<0.1.0>");
+    expect(procs.get("<0.5.0>")?.children).toBeUndefined();
+    expect(procs.get("<0.2.0>")?.role).toBe("worker");
+    expect(sp?.liveness?.heap_garbage_words).toBeGreaterThanOrEqual(0);
+  });
+
+  it("counts messages in and out, GCs and words reclaimed", () => {
+    const s = new Scheduler();
+    s.spawn(function* consumer(ctx: ProcessContext) {
+      ctx.register("c");
+      for (let i = 0; i < 100; i++) {
+        yield* ctx.receive();
+        ctx.heap.allocGarbage(200);
+      }
+      yield* ctx.receive(() => false); // parks with the rest queued
+    });
+    s.run();
+    for (let i = 0; i < 150; i++) s.send("c", new Tuple([atom("m"), i]));
+    s.run();
+    const snap = nodeSource(s).snapshot();
+    const c = snap.processes[0];
+    expect(c?.messages_in).toBe(150);
+    expect(c?.messages_out).toBe(100);
+    expect(c?.message_queue_len).toBe(50);
+    const gcs = (c?.gc_count?.minor ?? 0) + (c?.gc_count?.major ?? 0);
+    expect(gcs).toBeGreaterThan(0);
+    expect(snap.statistics?.garbage_collection?.number_of_gcs).toBe(gcs);
+    expect(snap.statistics?.garbage_collection?.words_reclaimed).toBeGreaterThan(0);
+  });
+
+  it("reports sub-binary holders only when the part is all the process reaches", () => {
+    const store = new RefcStore();
+    const s = new Scheduler({ refc: store });
+    s.spawn(function* cache(ctx: ProcessContext) {
+      const f = ctx.heap.pushFrame();
+      f.hold(makeBinary(ctx.heap, 65536));
+      const payload = f.hold(makeBinary(ctx.heap, 65536));
+      f.hold(binaryPart(ctx.heap, payload, 0, 100));
+      f.release(payload);
+      yield* ctx.receive();
+    });
+    s.run();
+    const snap = nodeSource(s).snapshot();
+    expect(snap.binaries).toEqual([
+      { binaryId: 1, size: 65536, holders: [{ pid: "<0.1.0>", via: "procbin" }] },
+      { binaryId: 2, size: 65536, holders: [{ pid: "<0.1.0>", via: "sub_binary", subSize: 100 }] },
+    ]);
+    expect(snap.processes[0]?.binary).toEqual([
+      { id: 1, size: 65536, refc: 1 },
+      { id: 2, size: 65536, refc: 1 },
+    ]);
+  });
+
+  it("collectAll collects every process; snapshots do not perturb the run", () => {
+    const run = (sample: boolean): string[] => {
+      const s = new Scheduler({ trace: true, refc: new RefcStore() });
+      const src = nodeSource(s);
+      s.spawn(function* worker(ctx: ProcessContext) {
+        const f = ctx.heap.pushFrame();
+        for (let i = 0; i < 50; i++) {
+          f.set(0, makeBinary(ctx.heap, 1000 + i));
+          ctx.heap.allocGarbage(300);
+          yield* ctx.sleep(10);
+        }
+      });
+      for (let t = 0; t <= 600; t += 25) {
+        s.run({ until: t });
+        if (sample) src.snapshot();
+      }
+      return [...s.trace()];
+    };
+    expect(run(true)).toEqual(run(false));
+    const s = new Scheduler();
+    s.spawn(function* w(ctx: ProcessContext) {
+      ctx.heap.allocGarbage(100);
+      yield* ctx.receive();
+    });
+    s.run();
+    nodeSource(s).collectAll?.();
+    expect(nodeSource(s).snapshot().processes[0]?.gc_count).toEqual({ minor: 0, major: 1 });
+  });
+
+  it("emits send and slice events to attached handlers", () => {
+    const bus = new TelemetryBus();
+    const seen: string[] = [];
+    bus.attach("send", EVENTS.message.send, (_e, m, md) => seen.push(`send ${String(md.from)}->${String(md.to)} ${String(m.words)}`));
+    bus.attach("slice", EVENTS.scheduler.slice, (_e, m, md) => seen.push(`slice ${String(md.pid)} ${String(m.reductions)}`));
+    const s = new Scheduler({ telemetry: bus });
+    const b = s.spawn(function* b(ctx: ProcessContext) {
+      yield* ctx.receive();
+    });
+    s.spawn(function* a(ctx: ProcessContext, to: unknown) {
+      ctx.send(to as Pid, new Tuple([atom("hi"), 1]));
+      yield* ctx.call();
+    }, [b]);
+    s.run();
+    expect(seen).toEqual(["slice <0.1.0> 0", "send <0.2.0>-><0.1.0> 3", "slice <0.2.0> 2", "slice <0.1.0> 0"]);
+  });
+});
