@@ -3,12 +3,10 @@
  * through detectLeaks: its detector fires (naming the culprit's pid and role, with the evidence
  * in numbers), and nothing fires on its fixed variant or on the healthy busy node.
  *
- * Detector options: the defaults, except `subBinaryPinning.minWastedBytes` (32 KiB instead of
- * 64 KiB): the default is per binary, so a 64 KiB payload pinned by a 100-byte part (65 436
- * bytes wasted) can never reach it — see the package README.
+ * Detector options: the defaults.
  */
 import { describe, expect, it } from "vitest";
-import type { DetectLeaksOptions, Finding } from "@beamlab/telemetry";
+import type { Finding } from "@beamlab/telemetry";
 import {
   healthyNode,
   idleChildren,
@@ -22,10 +20,8 @@ import {
   type Scenario,
 } from "../src/index.js";
 
-const DETECT: DetectLeaksOptions = { subBinaryPinning: { minWastedBytes: 32 * 1024 } };
-
 function findingsOf(s: Scenario): readonly Finding[] {
-  return sampleScenario(s, { detect: DETECT }).findings;
+  return sampleScenario(s).findings;
 }
 
 function only(s: Scenario): Finding {
@@ -86,13 +82,21 @@ describe("silence: fixed variants and a healthy busy node", () => {
   }
 
   it("healthy node: busy, and no finding", () => {
-    const r = sampleScenario(healthyNode, { detect: DETECT });
+    const r = sampleScenario(healthyNode);
     expect(r.findings).toEqual([]);
     const first = r.snapshots[0];
     const last = r.snapshots[r.snapshots.length - 1];
     const gcs = (s: typeof last): number => s?.statistics?.garbage_collection?.number_of_gcs ?? 0;
     expect(gcs(last) - gcs(first)).toBeGreaterThan(1000);
     expect(last?.system_info.process_count).toBeGreaterThan(5);
+  });
+});
+
+describe("detection does not depend on where sampling stops", () => {
+  it.each([2000, 2500, 3000])("tenured garbage is found after %i virtual ms, and not in its fix or a healthy node", (duration) => {
+    expect(sampleScenario(tenuredGarbage, { duration }).findings.map((f) => f.kind)).toEqual(["tenured_garbage"]);
+    expect(sampleScenario(tenuredGarbage.fixed!, { duration }).findings).toEqual([]);
+    expect(sampleScenario(healthyNode, { duration }).findings).toEqual([]);
   });
 });
 

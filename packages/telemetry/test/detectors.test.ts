@@ -1,6 +1,7 @@
 // Each detector on a synthetic leaking series, on the fixed variant of the same workload, and on a
 // healthy busy node. The numbers are synthetic shapes chosen to exercise the rules, not BEAM
-// measurements: real workloads from the scheduler/scenarios are still to come (see README).
+// measurements; the same detectors on simulated workloads (with their default options) are
+// tested in @beamlab/scenarios.
 import { describe, expect, it } from "vitest";
 import {
   detectIdleChildren,
@@ -20,6 +21,7 @@ const series = (f: (i: number) => ProcessSnapshot[], binaries?: (i: number) => B
   Array.from({ length: SAMPLES }, (_, i) => node(i * 1000, f(i), binaries === undefined ? {} : { binaries: binaries(i) }));
 
 const KB = 1024;
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const bins = (n: number, size: number, from = 0) => Array.from({ length: n }, (_, k) => ({ id: from + k, size, refc: 1 }));
 
 /** A busy node in good health: lots of work, garbage that gets collected, queues that drain. */
@@ -104,7 +106,55 @@ describe("tenured garbage", () => {
   it("honours its thresholds", () => {
     expect(detectTenuredGarbage(leaking, { minGarbageGrowthWords: 20_000 })).toEqual([]);
     expect(detectTenuredGarbage(leaking, { minGarbageFraction: 0.95 })).toEqual([]);
+    // 5 of 6 samples are ≥ 50 % garbage (the first one is clean)
+    expect(detectTenuredGarbage(leaking, { minHighFractionShare: 5 / 6 })).toHaveLength(1);
+    expect(detectTenuredGarbage(leaking, { minHighFractionShare: 1 })).toEqual([]);
     expect(detectTenuredGarbage(leaking.slice(0, 2))).toEqual([]); // too few samples
+  });
+
+  // Old-heap garbage as the BEAM makes it: it grows while minors promote dead request data, and a
+  // major (the old heap is full) clears it, then it grows again. 12 samples, a major every 4.
+  const SAW = [0, 3000, 6000, 9000, 200, 3200, 6200, 9200, 100, 3100, 6100, 9100];
+  const sawtooth = (n: number): NodeSnapshot[] =>
+    Array.from({ length: n }, (_, i) =>
+      node(i * 250, [
+        server(i, {
+          liveness: { heap_live_words: 200, heap_garbage_words: 300, old_heap_live_words: 800, old_heap_garbage_words: SAW[i] as number },
+          gc_count: { minor: 10 * i, major: Math.floor(i / 4) },
+          garbage_collection_info: { old_heap_block_size: 10_000, heap_block_size: 2000, mbuf_size: 0, recent_size: 0, stack_size: 10, old_heap_size: 800 + (SAW[i] as number), heap_size: 500, bin_vheap_size: 0, bin_vheap_block_size: 46_422, bin_old_vheap_size: 0, bin_old_vheap_block_size: 46_422 },
+        }),
+        ...healthyBusy(i % SAMPLES),
+      ]),
+    );
+
+  it("fires on a sawtooth wherever the series ends, even right after a major", () => {
+    for (let n = 5; n <= SAW.length; n++) {
+      const f = detectTenuredGarbage(sawtooth(n));
+      expect(f.map((x) => x.culprits[0]?.pid), `${n} samples`).toEqual([pid(40)]);
+    }
+    // ends right after the second major: the last sample is almost clean, the window is not
+    const f = detectTenuredGarbage(sawtooth(9))[0];
+    expect(f?.evidence).toMatchObject({
+      samples: 9,
+      old_heap_garbage_words_last: 100,
+      garbage_fraction: round4(9200 / 10_000),
+      garbage_bytes: 9200 * 8,
+      samples_over_fraction: 6,
+      garbage_growth_words: 9200,
+      garbage_refills: 2,
+      majors_in_window: 2,
+      old_heap_size_peak: 10_000,
+    });
+    expect(f?.summary).toMatch(/up to 92% of its old heap is garbage \(73600 bytes\), ≥ 50% in 6 of 9 samples, refilled 2 times across 2 major GCs/);
+    expect(detectTenuredGarbage(sawtooth(12))[0]?.evidence.garbage_refills).toBe(3);
+  });
+
+  it("ignores a single spike of old-heap garbage and garbage that does not accumulate", () => {
+    const spike = series((i) => [server(i, { liveness: { heap_live_words: 200, heap_garbage_words: 300, old_heap_live_words: 800, old_heap_garbage_words: i === 3 ? 9000 : 50 } }), ...healthyBusy(i)]);
+    expect(detectTenuredGarbage(spike)).toEqual([]);
+    // mostly garbage, but the same garbage all along (nothing promoted in the window)
+    const stale = series((i) => [server(i, { liveness: { heap_live_words: 200, heap_garbage_words: 300, old_heap_live_words: 800, old_heap_garbage_words: 9000 } }), ...healthyBusy(i)]);
+    expect(detectTenuredGarbage(stale)).toEqual([]);
   });
 });
 
@@ -188,6 +238,38 @@ describe("sub-binary pinning", () => {
     expect(f[0]?.evidence).toMatchObject({ binaries: 2, binary_bytes: 5 * MB, used_bytes: 16 + 48, wasted_bytes: 4 * MB - 16 + MB - 48, largest_binary_bytes: 4 * MB });
     expect(f[1]?.evidence).toMatchObject({ binaries: 1, wasted_bytes: MB - 48 });
     expect(f[0]?.fix).toMatch(/binary:copy/);
+  });
+
+  it("applies the byte threshold per process: many 64 KiB payloads each pinned by 100 bytes fire", () => {
+    // a cache keeping binary:part(Payload, 0, 100) of each 64 KiB payload: 65 436 bytes wasted per
+    // binary (below 64 KiB), 40 of them by the last sample
+    const cacheRows = (i: number): BinaryHolderRow[] => [
+      ...healthyRows(i),
+      ...Array.from({ length: 5 * (i + 1) }, (_, k) => ({ binaryId: 10_000 + k, size: 64 * KB, holders: [{ pid: pid(92), via: "sub_binary" as const, subSize: 100 }] })),
+    ];
+    const cache = series((i) => [proc(pid(92), { registered_name: "cache" }), ...healthyBusy(i)], cacheRows);
+    const f = detectSubBinaryPinning(cache);
+    expect(f.map((x) => x.culprits[0]?.name)).toEqual(["cache"]);
+    // pinned in both of the last 2 samples: the 25 payloads cached by sample 4 (of 0..5)
+    expect(f[0]?.evidence).toMatchObject({ binaries: 25, binary_bytes: 25 * 64 * KB, used_bytes: 2500, wasted_bytes: 25 * (64 * KB - 100), largest_binary_bytes: 64 * KB, largest_wasted_bytes: 64 * KB - 100 });
+    expect(f[0]?.summary).toBe("cache (<0.92.0>): 2500 bytes of sub-binaries keep 25 refc binaries of 1638400 bytes alive (1635900 wasted)");
+    // one such payload alone (65 436 bytes wasted) is below the per-process threshold
+    const one = series((i) => [proc(pid(92)), ...healthyBusy(i)], (i) => [...healthyRows(i), { binaryId: 10_000, size: 64 * KB, holders: [{ pid: pid(92), via: "sub_binary", subSize: 100 }] }]);
+    expect(detectSubBinaryPinning(one)).toEqual([]);
+    expect(detectSubBinaryPinning(one, { minWastedBytes: 64 * KB - 100 })).toHaveLength(1);
+  });
+
+  it("stays silent on a small binary legitimately kept through a sub-binary, and on binaries mostly used", () => {
+    // a process keeping the 1 KiB tail of a 2 KiB message, for good
+    const small = series((i) => [proc(pid(93)), ...healthyBusy(i)], (i) => [...healthyRows(i), { binaryId: 20_000, size: 2 * KB, holders: [{ pid: pid(93), via: "sub_binary", subSize: KB }] }]);
+    expect(detectSubBinaryPinning(small)).toEqual([]);
+    // many large binaries, each ≈ 80 % used by the sub-binaries kept: not waste enough per binary
+    const used = series(
+      (i) => [proc(pid(94)), ...healthyBusy(i)],
+      (i) => [...healthyRows(i), ...Array.from({ length: 20 }, (_, k) => ({ binaryId: 30_000 + k, size: MB, holders: [{ pid: pid(94), via: "sub_binary" as const, subSize: 800 * KB }] }))],
+    );
+    expect(detectSubBinaryPinning(used)).toEqual([]);
+    expect(detectSubBinaryPinning(used, { minWastedFraction: 0.1 })[0]?.evidence).toMatchObject({ binaries: 20, wasted_bytes: 20 * 224 * KB });
   });
 
   it("stays silent on the fixed variant and on a binary pinned for one sample only", () => {

@@ -5,10 +5,16 @@
  *
  * Owns: the rule below, over the binary holder rows in `NodeSnapshot.binaries` (filled from the
  * refc store; see binary-holders.ts). Snapshots without `binaries` are ignored.
- * Rule: a binary held only through sub-binaries in each of the last `minSamples` snapshots that
- * carry holder rows, with wasted bytes (size − Σ sub-binary sizes) ≥ `minWastedBytes` and
- * wasted / size ≥ `minWastedFraction`. Findings are grouped per holding process (one finding per
- * pid, its binaries summed), most wasted bytes first.
+ * Rule: per holding process, over the binaries it holds only through sub-binaries (every holder
+ * entry of the binary is a sub-binary) in each of the last `minSamples` snapshots that carry
+ * holder rows, and that waste ≥ `minWastedFraction` of their size each (wasted = size − Σ
+ * sub-binary sizes): the process fires when the wasted bytes summed over those binaries are
+ * ≥ `minWastedBytes`. The threshold is per process, not per binary: the canonical leak is many
+ * payloads each pinned by a small part (a cache keeping 100 bytes of each 64 KiB payload wastes
+ * 65 436 bytes per binary, megabytes in all), while one small binary kept through a sub-binary
+ * (a few KiB at most) stays far below it. A binary held through sub-binaries by several
+ * processes counts in full for each of them. One finding per pid, most wasted bytes first; the
+ * evidence keeps the per-binary detail (binaries, total and largest binary, largest waste).
  */
 import { BinaryHolderIndex, type PinnedBinary } from "../binary-holders.js";
 import { byPid, comparePids, type NodeSnapshot } from "../snapshot.js";
@@ -17,9 +23,9 @@ import { culpritOf, round, type Culprit, type Finding } from "./finding.js";
 export interface SubBinaryPinningOptions {
   /** Consecutive snapshots (with holder rows) the binary must stay pinned in (default 2). */
   readonly minSamples?: number;
-  /** Default 64 KiB. */
+  /** Wasted bytes summed over the binaries one process pins (default 64 KiB). */
   readonly minWastedBytes?: number;
-  /** Default 0.9. */
+  /** Share of a binary's size its sub-binaries must leave unused for it to count (default 0.9). */
   readonly minWastedFraction?: number;
 }
 
@@ -40,8 +46,12 @@ export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options:
   const perPid = new Map<string, PinnedBinary[]>();
   for (const b of new BinaryHolderIndex(last.binaries ?? []).pinnedBySubBinaries()) {
     if (!pinnedSets.every((set) => set.has(b.binaryId))) continue;
-    if (b.wastedBytes < o.minWastedBytes || b.size === 0 || b.wastedBytes / b.size < o.minWastedFraction) continue;
-    for (const pid of b.pids) perPid.set(pid, [...(perPid.get(pid) ?? []), b]);
+    if (b.size === 0 || b.wastedBytes / b.size < o.minWastedFraction) continue;
+    for (const pid of b.pids) {
+      const list = perPid.get(pid);
+      if (list === undefined) perPid.set(pid, [b]);
+      else list.push(b);
+    }
   }
   const procs = byPid(last);
   const out: { wasted: number; pid: string; finding: Finding }[] = [];
@@ -54,6 +64,7 @@ export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options:
       size += b.size;
       used += b.usedBytes;
     }
+    if (wasted < o.minWastedBytes) continue;
     const p = procs.get(pid);
     const culprit: Culprit = p !== undefined ? culpritOf(p) : { pid, name: pid, initialCall: "undefined" };
     out.push({
@@ -70,11 +81,12 @@ export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options:
           wasted_bytes: wasted,
           wasted_fraction: round(wasted / size),
           largest_binary_bytes: Math.max(...bins.map((b) => b.size)),
+          largest_wasted_bytes: Math.max(...bins.map((b) => b.wastedBytes)),
         },
         fix:
           "The process keeps a small part of a large binary (a sub-binary), which keeps the whole binary alive. " +
           "Copy the part with binary:copy/1 before storing it (or sending it on), so the large binary can be freed.",
-        summary: `${culprit.name} (${pid}): ${used} bytes of sub-binaries keep ${size} bytes of refc binaries alive (${wasted} wasted)`,
+        summary: `${culprit.name} (${pid}): ${used} bytes of sub-binaries keep ${bins.length} refc binar${bins.length === 1 ? "y" : "ies"} of ${size} bytes alive (${wasted} wasted)`,
       },
     });
   }
