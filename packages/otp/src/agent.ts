@@ -1,0 +1,67 @@
+/**
+ * Elixir's `Agent` (Agent.Server): a gen_server whose state is changed by funs sent to it.
+ *
+ * Owns: start/startLink(fun) (init runs the fun: `{ok, fun()}`), get, update, getAndUpdate
+ * (the fun returns `{Reply, NewState}`; anything else stops the agent with
+ * `{bad_return_value, V}`, as Agent.Server does), cast and stop. The funs travel in the messages
+ * as Erlang funs (common.ts `fun`): their free variables count in the message size.
+ * An Agent is a long-running process: its state stays on its heap until it is stopped.
+ * Invariant: every operation is one gen_server call or cast to the agent.
+ */
+import { atom, Tuple, type Term } from "@beamlab/heap";
+import type { ProcessContext } from "@beamlab/scheduler";
+import { A, applyFun, run, tuple, type Gen } from "./common.js";
+import * as GS from "./gen-server.js";
+import type { ServerRef, Timeout } from "./gen.js";
+
+const K = { get: atom("get"), update: atom("update"), get_and_update: atom("get_and_update"), cast: atom("cast") };
+
+export const AgentServer: GS.GenServerModule = {
+  name: "Elixir.Agent.Server",
+  *init(ctx, f) {
+    return GS.ok(yield* run(applyFun(ctx, f, [])));
+  },
+  *handleCall(ctx, req, _from, state) {
+    const e = (req as Tuple).elements;
+    const f = e[1] as Term;
+    if (e[0] === K.get) return GS.reply(yield* run(applyFun(ctx, f, [state])), state);
+    if (e[0] === K.update) return GS.reply(A.ok, yield* run(applyFun(ctx, f, [state])));
+    const r = yield* run(applyFun(ctx, f, [state]));
+    if (r instanceof Tuple && r.elements.length === 2) return GS.reply(r.elements[0] as Term, r.elements[1] as Term);
+    return GS.stop(tuple(A.bad_return_value, r), state);
+  },
+  *handleCast(ctx, msg, state) {
+    return GS.noreply(yield* run(applyFun(ctx, (msg as Tuple).elements[1] as Term, [state])));
+  },
+};
+
+export interface AgentOptions {
+  readonly name?: string;
+  readonly hibernateAfter?: number;
+}
+
+function opts(o: AgentOptions): GS.StartOptions {
+  return { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.hibernateAfter !== undefined ? { hibernateAfter: o.hibernateAfter } : {}) };
+}
+/** Agent.start_link(fun): `{ok, Pid}` | `{error, R}`. */
+export function startLink(ctx: ProcessContext, f: Term, o: AgentOptions = {}): Gen<Term> {
+  return GS.startLink(ctx, AgentServer, f, opts(o));
+}
+export function start(ctx: ProcessContext, f: Term, o: AgentOptions = {}): Gen<Term> {
+  return GS.start(ctx, AgentServer, f, opts(o));
+}
+export function get(ctx: ProcessContext, agent: ServerRef, f: Term, timeout: Timeout = 5000): Gen<Term> {
+  return GS.call(ctx, agent, tuple(K.get, f), timeout);
+}
+export function update(ctx: ProcessContext, agent: ServerRef, f: Term, timeout: Timeout = 5000): Gen<Term> {
+  return GS.call(ctx, agent, tuple(K.update, f), timeout);
+}
+export function getAndUpdate(ctx: ProcessContext, agent: ServerRef, f: Term, timeout: Timeout = 5000): Gen<Term> {
+  return GS.call(ctx, agent, tuple(K.get_and_update, f), timeout);
+}
+export function cast(ctx: ProcessContext, agent: ServerRef, f: Term): Term {
+  return GS.cast(ctx, agent, tuple(K.cast, f));
+}
+export function stop(ctx: ProcessContext, agent: ServerRef, reason: Term = A.normal, timeout: Timeout = "infinity"): Gen<Term> {
+  return GS.stopServer(ctx, agent, reason, timeout);
+}

@@ -1,0 +1,197 @@
+/**
+ * Elixir's `DynamicSupervisor`: a one_for_one supervisor of children started on demand.
+ *
+ * Owns: init options (max_restarts 3, max_seconds 5, max_children infinity, extra_arguments []:
+ * Elixir's defaults), start_child (`{error, max_children}` when full; the child's start function
+ * gets `extra_arguments ++ args`; `{ok, Pid}` | `{ok, Pid, Info}` | `ignore` | `{error, R}`),
+ * terminate_child by pid (`{error, not_found}`), which_children (`{undefined, Pid, Type,
+ * Modules}`), count_children (a map: specs, active, supervisors, workers), restarts on
+ * `{'EXIT', Pid, Reason}` with the same rules as supervisor.ts (a failed restart is retried via
+ * `{try_again_restart, Pid}`), and shutdown of every child (in no particular order in Elixir:
+ * here newest first) when it terminates.
+ * Memory: the gen_server state term is `{dynamic_supervisor, Count}`; the children table is in JS
+ * (Elixir keeps a map pid => child on the supervisor's heap — not modelled).
+ * Invariants: every child in the table is linked; `children.size <= maxChildren`.
+ */
+import { atom, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import type { ProcessContext } from "@beamlab/scheduler";
+import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
+import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import * as GS from "./gen-server.js";
+import type { ServerRef } from "./gen.js";
+import { shutdownChild } from "./supervisor.js";
+
+export interface DynamicSupervisorOptions {
+  readonly name?: string;
+  readonly maxRestarts?: number;
+  readonly maxSeconds?: number;
+  readonly maxChildren?: number;
+  readonly extraArguments?: readonly Term[];
+}
+
+interface DChild {
+  pid: Pid | "restarting";
+  readonly spec: CheckedSpec;
+}
+
+const pending = new Map<number, ChildSpec>();
+let nextId = 1;
+
+function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term[]): Gen<Term> {
+  try {
+    const r = spec.start.fn(ctx, ...extra, ...(spec.start.args ?? []));
+    const v = isGen(r) ? yield* r : r;
+    if (v instanceof Tuple && v.elements[0] === A.ok) return v;
+    if (v === A.ignore) return v;
+    if (v instanceof Tuple && v.elements[0] === A.error) return v;
+    return tuple(A.error, v);
+  } catch (err) {
+    const k = caught(err);
+    return tuple(A.error, tuple(A.EXIT, k.cls === A.exit ? k.reason : tuple(k.reason, k.stack)));
+  }
+}
+
+function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["restart"]): GS.GenServerModule {
+  const children = new Map<string, DChild>();
+  const maxR = o.maxRestarts ?? 3;
+  const maxS = o.maxSeconds ?? 5;
+  const maxC = o.maxChildren ?? Infinity;
+  const extra = o.extraArguments ?? [];
+  let restarts: number[] = [];
+  const key = (p: Pid): string => `${p.id}.${p.serial}`;
+  const stateT = (): Term => tuple(atom("dynamic_supervisor"), children.size);
+  const name = (ctx: ProcessContext): Term => (o.name !== undefined ? atom(o.name) : ctx.self);
+  const addRestart = (ctx: ProcessContext): boolean => {
+    const now = Math.floor(ctx.now() / 1000);
+    restarts = [now, ...restarts.filter((r) => r >= now - maxS)];
+    return restarts.length <= maxR;
+  };
+  function* restartChild(ctx: ProcessContext, oldKey: string, c: DChild): Gen<boolean> {
+    if (!addRestart(ctx)) {
+      log(ctx, "supervisor shutdown", { supervisor: name(ctx), reason: atom("reached_max_restart_intensity") });
+      children.delete(oldKey);
+      return false;
+    }
+    const r = yield* startSpec(ctx, c.spec, extra);
+    children.delete(oldKey);
+    const e = r instanceof Tuple ? r.elements : [];
+    if (e[0] === A.ok) {
+      const pid = e[1] as Pid;
+      children.set(key(pid), { pid, spec: c.spec });
+    } else if (r !== A.ignore) {
+      log(ctx, "supervisor start_error", { supervisor: name(ctx), reason: e[1] as Term });
+      children.set(oldKey, { pid: "restarting", spec: c.spec });
+      GS.cast(ctx, ctx.self, tuple(atom("try_again_restart"), atom(oldKey)));
+    }
+    return true;
+  }
+  return {
+    name: "Elixir.DynamicSupervisor",
+    init(ctx) {
+      ctx.trapExit(true);
+      return GS.ok(stateT());
+    },
+    *handleCall(ctx, req) {
+      const e = (req as Tuple).elements;
+      const tag = e[0];
+      const done = (v: Term): Term => GS.reply(v, stateT());
+      if (tag === atom("start_child")) {
+        const raw = pending.get(e[1] as number);
+        const spec = checkChildSpec(raw === undefined ? raw : { restart: defaultRestart, ...raw });
+        if (spec instanceof ChildSpecError) {
+          log(ctx, "supervisor start_spec", { supervisor: name(ctx), message: spec.message, reason: spec.term });
+          return done(tuple(A.error, spec.term));
+        }
+        if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
+        const r = yield* startSpec(ctx, spec, extra);
+        const x = r instanceof Tuple ? r.elements : [];
+        if (x[0] === A.ok && x[1] !== A.undefined) children.set(key(x[1] as Pid), { pid: x[1] as Pid, spec });
+        return done(r);
+      }
+      if (tag === atom("terminate_child")) {
+        const pid = e[1] as Pid;
+        const c = children.get(key(pid));
+        if (c === undefined || c.pid === "restarting") return done(tuple(A.error, A.not_found));
+        children.delete(key(pid));
+        const r = yield* shutdownChild(ctx, pid, c.spec.shutdown, c.spec.restart);
+        if (r !== A.ok) log(ctx, "supervisor shutdown_error", { supervisor: name(ctx), reason: (r as Tuple).elements[1] as Term });
+        return done(A.ok);
+      }
+      if (tag === atom("which_children")) {
+        return done(list([...children.values()].map((c) => tuple(A.undefined, c.pid === "restarting" ? atom("restarting") : c.pid, atom(c.spec.type), c.spec.modules))));
+      }
+      if (tag === atom("count_children")) {
+        const all = [...children.values()];
+        const sups = all.filter((c) => c.spec.type === "supervisor").length;
+        return done(
+          mapFromEntries([
+            [atom("specs"), all.length],
+            [atom("active"), all.filter((c) => c.pid !== "restarting").length],
+            [atom("supervisors"), sups],
+            [atom("workers"), all.length - sups],
+          ]),
+        );
+      }
+      return done(tuple(A.error, atom("badcall")));
+    },
+    *handleCast(ctx, msg) {
+      const e = (msg as Tuple).elements;
+      if (e[0] === atom("try_again_restart")) {
+        const k = (e[1] as { name: string }).name;
+        const c = children.get(k);
+        if (c?.pid === "restarting" && !(yield* restartChild(ctx, k, c))) return GS.stop(A.shutdown, stateT());
+      }
+      return GS.noreply(stateT());
+    },
+    *handleInfo(ctx, msg) {
+      const e = msg instanceof Tuple ? msg.elements : [];
+      if (e[0] !== A.EXIT || e.length !== 3) {
+        log(ctx, "supervisor unexpected_message", { supervisor: name(ctx), message: msg });
+        return GS.noreply(stateT());
+      }
+      const pid = e[1] as Pid;
+      const k = key(pid);
+      const c = children.get(k);
+      if (c === undefined) return GS.noreply(stateT());
+      const reason = e[2] as Term;
+      const rt = c.spec.restart;
+      if (rt === "temporary" || (rt === "transient" && isNormalish(reason))) {
+        if (!isNormalish(reason)) log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
+        children.delete(k);
+        return GS.noreply(stateT());
+      }
+      log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
+      if (!(yield* restartChild(ctx, k, c))) return GS.stop(A.shutdown, stateT());
+      return GS.noreply(stateT());
+    },
+    *terminate(ctx) {
+      const all = [...children.values()].reverse();
+      children.clear();
+      for (const c of all) if (c.pid !== "restarting") yield* shutdownChild(ctx, c.pid, c.spec.shutdown, c.spec.restart);
+      return A.ok;
+    },
+  };
+}
+
+/** DynamicSupervisor.start_link(opts) (`restart` default for children: permanent). */
+export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {}, defaultRestart: ChildSpec["restart"] = "permanent"): Gen<Term> {
+  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, o.name !== undefined ? { name: o.name } : {});
+}
+export function* startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec): Gen<Term> {
+  const id = nextId++;
+  pending.set(id, spec);
+  try {
+    return yield* GS.call(ctx, sup, tuple(atom("start_child"), id), "infinity");
+  } finally {
+    pending.delete(id);
+  }
+}
+export function terminateChild(ctx: ProcessContext, sup: ServerRef, pid: Pid): Gen<Term> {
+  return GS.call(ctx, sup, tuple(atom("terminate_child"), pid), "infinity");
+}
+export function whichChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {
+  return GS.call(ctx, sup, tuple(atom("which_children")), "infinity");
+}
+export function countChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {
+  return GS.call(ctx, sup, tuple(atom("count_children")), "infinity");
+}

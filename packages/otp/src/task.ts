@@ -1,0 +1,210 @@
+/**
+ * Elixir's `Task` and `Task.Supervisor` (Task.Supervised processes started with proc_lib).
+ *
+ * Owns: async (a linked proc_lib process with `'$callers'` = [Owner]; the caller monitors it with
+ * an alias and sends it `{Owner, Alias, Alias}`; the task runs its fun, sends `{Alias, Result}`
+ * and exits normally — its heap goes with it), await (timeout → `{timeout, {'Elixir.Task',
+ * await, [Task, Timeout]}}`; a 'DOWN' → `{Reason, {'Elixir.Task', await, [Task, Timeout]}}`; not
+ * the owner → an ArgumentError), awaitMany (results in task order; one timeout for all), yield
+ * (`{ok, R}` | `{exit, R}` | nil), shutdown (unlink, exit shutdown, kill after the timeout or
+ * brutal_kill: `{ok, R}` if the reply came first, `{exit, R}` for another reason, else nil),
+ * start/startLink (no reply), Task.Supervisor (a DynamicSupervisor whose children are
+ * temporary): startChild and asyncNolink (the task is linked to the supervisor and monitored by
+ * the caller).
+ * Differences: a crashing task writes proc_lib's crash report (Elixir's Task.Supervised writes
+ * its own "Task … terminating" log); the task is represented as the tuple
+ * `{'Elixir.Task', Pid, Ref, Owner}` in exit reasons (Elixir: a %Task{} struct).
+ * Invariant: after await/yield-with-reply/shutdown the caller holds no monitor for the task.
+ */
+import { atom, Cons, equals, list, nil, Tuple, type Pid, type Ref, type Term } from "@beamlab/heap";
+import type { Body, ProcessContext } from "@beamlab/scheduler";
+import { A, activateAlias, aliasActive, applyFun, deactivateAlias, demonitorFlush, run, tuple, type Gen } from "./common.js";
+import * as DS from "./dynamic-supervisor.js";
+import type { ServerRef, Timeout } from "./gen.js";
+import { spawnProcLib } from "./proc-lib.js";
+
+export interface Task {
+  readonly pid: Pid;
+  readonly ref: Ref;
+  readonly owner: Pid;
+  /** `{'Elixir.Task', Pid, Ref, Owner}`. */
+  readonly term: Term;
+}
+
+const TASK = atom("Elixir.Task");
+const callersK = atom("$callers");
+
+function callersOf(ctx: ProcessContext, owner: Pid): Term {
+  const mine = ctx.get(callersK);
+  return new Cons(owner, mine === A.undefined ? nil : mine);
+}
+
+/** The Task.Supervised process: `monitored` ones wait for `{Owner, Ref, ReplyTo}` first. */
+function taskBody(monitored: boolean): Body {
+  return function* taskSupervised(ctx: ProcessContext, callers: Term, f: Term) {
+    ctx.put(callersK, callers);
+    if (!monitored) {
+      yield* run(applyFun(ctx, f, []));
+      return;
+    }
+    const m = (yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3)) as Tuple;
+    const ref = m.elements[1] as Term;
+    const replyTo = m.elements[2] as Term;
+    const result = yield* run(applyFun(ctx, f, []));
+    const tag = new Cons(A.alias, ref);
+    if (aliasActive(ctx, tag)) ctx.send(m.elements[0] as Pid, tuple(replyTo, result));
+  };
+}
+
+function startTask(ctx: ProcessContext, f: Term, link: boolean, monitored: boolean, owner: Pid): Pid {
+  return spawnProcLib(ctx, taskBody(monitored), [callersOf(ctx, owner), f], { initialCall: ["Elixir.Task.Supervised", "invoke_mfa", 2], link });
+}
+
+function monitorTask(ctx: ProcessContext, pid: Pid): Task {
+  const ref = ctx.monitor(pid);
+  activateAlias(ctx, new Cons(A.alias, ref));
+  ctx.send(pid, tuple(ctx.self, ref, ref));
+  return { pid, ref, owner: ctx.self, term: tuple(TASK, pid, ref, ctx.self) };
+}
+
+/** Task.async(fun). */
+export function async(ctx: ProcessContext, f: Term): Task {
+  return monitorTask(ctx, startTask(ctx, f, true, true, ctx.self));
+}
+
+/** Task.start(fun) / Task.start_link(fun): `{ok, Pid}`. */
+export function start(ctx: ProcessContext, f: Term): Term {
+  return tuple(A.ok, startTask(ctx, f, false, false, ctx.self));
+}
+export function startLink(ctx: ProcessContext, f: Term): Term {
+  return tuple(A.ok, startTask(ctx, f, true, false, ctx.self));
+}
+
+const isReplyOf = (t: Task) => (m: Term): boolean => m instanceof Tuple && m.elements.length === 2 && equals(m.elements[0] as Term, t.ref);
+const isDownOf = (t: Task) => (m: Term): boolean => m instanceof Tuple && m.elements.length === 5 && m.elements[0] === A.DOWN && equals(m.elements[1] as Term, t.ref);
+
+function* forget(ctx: ProcessContext, t: Task): Gen<void> {
+  yield* demonitorFlush(ctx, t.ref);
+  deactivateAlias(ctx, new Cons(A.alias, t.ref));
+}
+
+function checkOwner(ctx: ProcessContext, t: Task): void {
+  if (t.owner.id !== ctx.self.id || t.owner.serial !== ctx.self.serial) throw new TypeError(`task ${t.pid.id} must be queried from the owner but was queried from ${ctx.self.id} (ArgumentError)`);
+}
+
+const timeoutT = (t: Timeout): Term => (t === "infinity" ? A.infinity : t);
+
+/** Task.await(task, timeout \\ 5000). */
+export function* await_(ctx: ProcessContext, t: Task, timeout: Timeout = 5000): Gen<Term> {
+  checkOwner(ctx, t);
+  const rep = isReplyOf(t);
+  const down = isDownOf(t);
+  const m = yield* ctx.receive((x) => rep(x) || down(x), timeout === "infinity" ? {} : { after: timeout });
+  const where = tuple(TASK, atom("await"), list([t.term, timeoutT(timeout)]));
+  if (m === undefined) {
+    yield* forget(ctx, t);
+    return ctx.exit(tuple(A.timeout, where));
+  }
+  const e = (m as Tuple).elements;
+  if (rep(m)) {
+    yield* forget(ctx, t);
+    return e[1] as Term;
+  }
+  deactivateAlias(ctx, new Cons(A.alias, t.ref));
+  return ctx.exit(tuple(e[4] as Term, where));
+}
+
+/** Task.await_many(tasks, timeout \\ 5000): the results in task order. */
+export function* awaitMany(ctx: ProcessContext, tasks: readonly Task[], timeout: Timeout = 5000): Gen<Term[]> {
+  for (const t of tasks) checkOwner(ctx, t);
+  const results = new Array<Term | undefined>(tasks.length);
+  let left = tasks.length;
+  const deadline = timeout === "infinity" ? Infinity : ctx.now() + timeout;
+  const where = tuple(TASK, atom("await_many"), list([list(tasks.map((t) => t.term)), timeoutT(timeout)]));
+  while (left > 0) {
+    const pending = tasks.map((t, i) => [t, i] as const).filter(([, i]) => results[i] === undefined);
+    const remaining = deadline - ctx.now();
+    const m = yield* ctx.receive((x) => pending.some(([t]) => isReplyOf(t)(x) || isDownOf(t)(x)), deadline === Infinity ? {} : { after: Math.max(0, remaining) });
+    if (m === undefined) {
+      for (const [t] of pending) yield* forget(ctx, t);
+      return ctx.exit(tuple(A.timeout, where));
+    }
+    const hit = pending.find(([t]) => isReplyOf(t)(m) || isDownOf(t)(m)) as readonly [Task, number];
+    const e = (m as Tuple).elements;
+    if (isReplyOf(hit[0])(m)) {
+      yield* forget(ctx, hit[0]);
+      results[hit[1]] = e[1];
+      left--;
+    } else return ctx.exit(tuple(e[4] as Term, where));
+  }
+  return results as Term[];
+}
+
+/** Task.yield(task, timeout \\ 5000): `{ok, R}` | `{exit, R}` | undefined (nil). */
+export function* yield_(ctx: ProcessContext, t: Task, timeout: Timeout = 5000): Gen<Term | undefined> {
+  checkOwner(ctx, t);
+  const rep = isReplyOf(t);
+  const down = isDownOf(t);
+  const m = yield* ctx.receive((x) => rep(x) || down(x), timeout === "infinity" ? {} : { after: timeout });
+  if (m === undefined) return undefined;
+  const e = (m as Tuple).elements;
+  if (rep(m)) {
+    yield* forget(ctx, t);
+    return tuple(A.ok, e[1] as Term);
+  }
+  deactivateAlias(ctx, new Cons(A.alias, t.ref));
+  return tuple(A.exit, e[4] as Term);
+}
+
+/** Task.shutdown(task, timeout \\ 5000 | brutal_kill): `{ok, R}` | `{exit, R}` | undefined (nil). */
+export function* shutdown(ctx: ProcessContext, t: Task, timeout: Timeout | "brutal_kill" = 5000): Gen<Term | undefined> {
+  checkOwner(ctx, t);
+  ctx.unlink(t.pid);
+  ctx.exitSignal(t.pid, timeout === "brutal_kill" ? A.kill : A.shutdown);
+  const rep = isReplyOf(t);
+  const down = isDownOf(t);
+  let m = yield* ctx.receive((x) => rep(x) || down(x), timeout === "infinity" || timeout === "brutal_kill" ? {} : { after: timeout });
+  if (m === undefined) {
+    ctx.exitSignal(t.pid, A.kill);
+    m = yield* ctx.receive((x) => rep(x) || down(x));
+  }
+  const e = (m as Tuple).elements;
+  if (rep(m)) {
+    yield* forget(ctx, t);
+    return tuple(A.ok, e[1] as Term);
+  }
+  deactivateAlias(ctx, new Cons(A.alias, t.ref));
+  const r = e[4] as Term;
+  if (r === A.shutdown || r === A.killed || r === A.noproc) return undefined;
+  return tuple(A.exit, r);
+}
+
+// ------------------------------------------------------------------ Task.Supervisor
+
+/** Task.Supervisor.start_link(opts): a DynamicSupervisor whose children are temporary. */
+export function supervisorStartLink(ctx: ProcessContext, o: DS.DynamicSupervisorOptions = {}): Gen<Term> {
+  return DS.startLink(ctx, o, "temporary");
+}
+
+/** Task.Supervisor.start_child(sup, fun): `{ok, Pid}` (a temporary child, not linked to the caller). */
+export function supervisorStartChild(ctx: ProcessContext, sup: ServerRef, f: Term): Gen<Term> {
+  const callers = callersOf(ctx, ctx.self);
+  return DS.startChild(ctx, sup, {
+    id: atom("Elixir.Task.Supervised"),
+    restart: "temporary",
+    start: { module: "Elixir.Task.Supervised", fn: (c) => tuple(A.ok, spawnProcLib(c, taskBody(false), [callers, f], { initialCall: ["Elixir.Task.Supervised", "invoke_mfa", 2], link: true })) },
+  });
+}
+
+/** Task.Supervisor.async_nolink(sup, fun): a task under `sup`, monitored (not linked) by the caller. */
+export function* asyncNolink(ctx: ProcessContext, sup: ServerRef, f: Term): Gen<Task> {
+  const callers = callersOf(ctx, ctx.self);
+  const r = yield* DS.startChild(ctx, sup, {
+    id: atom("Elixir.Task.Supervised"),
+    restart: "temporary",
+    start: { module: "Elixir.Task.Supervised", fn: (c) => tuple(A.ok, spawnProcLib(c, taskBody(true), [callers, f], { initialCall: ["Elixir.Task.Supervised", "invoke_mfa", 2], link: true })) },
+  });
+  const e = (r as Tuple).elements;
+  if (e[0] !== A.ok) return ctx.exit(r);
+  return monitorTask(ctx, e[1] as Pid);
+}

@@ -1,0 +1,197 @@
+/**
+ * TypeScript twins of tooling/beam-oracle/recorders/otp_memory.escript: the same OTP designs
+ * built with @beamlab/otp on the model heap, measured the way the recorder measures (from
+ * outside, while the measured processes wait in their receive).
+ *
+ * Stack words and per-message allocations of OTP's own code are model inputs, stated here:
+ *  - LOOP_STACK: gen_server:loop waiting in its receive (the recorded stack_size: 11);
+ *  - BUILD_STACK: stack while handle_call runs build/2 (gen_server:handle_msg → try_handle_call →
+ *    handle_call → build) [emp: the heap sizes after the first call];
+ *  - INIT_STACK: stack while init/1 runs build/2 in an Agent (measured on a GC-traced run: 20);
+ *  - the state tuple `{Mode, N}` (3 words) each call, the list cells (need 2 each); in
+ *    spawn_per_call the fun (6 words) and erlang:spawn/1's argument list [F, []] (4 words).
+ */
+import { atom, list, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
+import { loadFixture } from "@beamlab/beam-oracle";
+import { A, DynamicSupervisor, fun, GenServer, spawnProcLib } from "../src/index.js";
+
+export interface Measured {
+  memory: number;
+  heap_size: number;
+  total_heap_size: number;
+  stack_size: number;
+  message_queue_len: number;
+  minor_gcs: number;
+  heap_block_size: number;
+  old_heap_block_size: number;
+  old_heap_size: number;
+  mbuf_size: number;
+}
+export interface ServerCheckpoint extends Measured {
+  calls: number;
+  process_count: number;
+}
+export interface OtpMemoryFixture {
+  list_length: number;
+  servers: { id: string; checkpoints: ServerCheckpoint[] }[];
+  supervised: { id: string; started: number; active: number; live_children: number; children_memory: number; child: Measured | null; supervisor: Measured }[];
+}
+export function otpFixture(): OtpMemoryFixture {
+  return loadFixture("otp_memory") as OtpMemoryFixture;
+}
+
+export const P = { LOOP_STACK: 11, BUILD_STACK: 23, STATE_STACK: 12, INIT_STACK: 20 };
+
+/** build(K, []) on the running process's heap: one cons per step (need 2), stack S. */
+export function build(ctx: ProcessContext, k: number, S: number): Term {
+  const h = ctx.heap;
+  const f = h.pushFrame();
+  const save = h.state.baseStack;
+  h.setStack(S);
+  let l: Term = nil;
+  f.set(0, l);
+  for (let i = k; i >= 1; i--) {
+    l = h.allocCons(i, l, 2);
+    f.set(0, l);
+  }
+  h.popFrame(f);
+  h.setStack(save);
+  return l;
+}
+
+function measure(ctx: ProcessContext, pid: Pid): Measured {
+  const i = ctx.processInfo(pid);
+  if (i === undefined) throw new Error("measured process is gone");
+  const g = i.garbage_collection_info;
+  return {
+    memory: i.memory,
+    heap_size: i.heap_size,
+    total_heap_size: i.total_heap_size,
+    stack_size: i.stack_size,
+    message_queue_len: i.message_queue_len,
+    minor_gcs: i.garbage_collection.minor_gcs,
+    heap_block_size: g.heap_block_size,
+    old_heap_block_size: g.old_heap_block_size,
+    old_heap_size: g.old_heap_size,
+    mbuf_size: g.mbuf_size,
+  };
+}
+
+function serverModule(n: number): GenServer.GenServerModule {
+  return {
+    name: "beamlab_otp_memory_recorder",
+    init: (ctx, mode) => GenServer.ok(ctx.alloc(new Tuple([mode, 0]))),
+    handleCall(ctx, _req, from, state) {
+      const [mode, count] = (state as Tuple).elements as [Term, number];
+      const setState = (): Term => {
+        ctx.setStack(P.STATE_STACK);
+        return ctx.alloc(new Tuple([mode, count + 1]));
+      };
+      if (mode === atom("spawn_per_call")) {
+        const f = ctx.alloc(fun(() => nil, [from]));
+        ctx.alloc(list([f, nil])); // erlang:spawn(F) is spawn(erlang, apply, [F, []]): the argument list (4 words)
+        // eslint-disable-next-line require-yield -- the worker never blocks: it builds, replies and returns
+        ctx.spawn(function* worker(c: ProcessContext, fn: Term) {
+          build(c, n, 4);
+          GenServer.replyTo(c, (fn as unknown as { free: Term[] }).free[0] as Term, n);
+        }, [f, nil]);
+        return GenServer.noreply(setState());
+      }
+      build(ctx, n, P.BUILD_STACK);
+      const s = setState();
+      return mode === atom("temps_hibernate") ? GenServer.reply(n, s, A.hibernate) : GenServer.reply(n, s);
+    },
+  };
+}
+
+/** The twin of one "servers" case: measurements at the fixture's checkpoints. */
+export function runServerTwin(id: string, checkpoints: readonly number[], n: number): ServerCheckpoint[] {
+  const s = new Scheduler();
+  const out: ServerCheckpoint[] = [];
+  s.spawn(function* recorder(ctx: ProcessContext) {
+    ctx.trapExit(true);
+    const before = s.processCount;
+    const r = (yield* GenServer.startLink(ctx, serverModule(n), atom(id), { loopStack: P.LOOP_STACK })) as Tuple;
+    const pid = r.elements[1] as Pid;
+    let calls = 0;
+    for (const cp of checkpoints) {
+      while (calls < cp) {
+        yield* GenServer.call(ctx, pid, atom("work"));
+        calls++;
+      }
+      yield* ctx.sleep(1); // the workers exit (the recorder's settle/1)
+      out.push({ calls, process_count: s.processCount - before, ...measure(ctx, pid) });
+    }
+    ctx.exitSignal(pid, A.kill);
+  });
+  s.run();
+  return out;
+}
+
+export interface SupervisedResult {
+  active: number;
+  live_children: number;
+  children_memory: number;
+  child: Measured | null;
+  supervisor: Measured;
+}
+
+/** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a DynamicSupervisor. */
+export function runSupervisedTwin(kind: "agents" | "tasks", m: number): SupervisedResult {
+  const s = new Scheduler();
+  let res: SupervisedResult | undefined;
+  const agent: GenServer.GenServerModule = {
+    name: "beamlab_otp_memory_recorder",
+    init: (ctx) => GenServer.ok(build(ctx, 100, P.INIT_STACK)),
+    handleCall: (_c, _r, _f, st) => GenServer.reply(100, st),
+  };
+  s.spawn(function* recorder(ctx: ProcessContext) {
+    const sup = ((yield* DynamicSupervisor.startLink(ctx, { maxRestarts: 3, maxSeconds: 5 }, "temporary")) as Tuple).elements[1] as Pid;
+    const rec = ctx.self;
+    const kids: Pid[] = [];
+    for (let i = 1; i <= m; i++) {
+      const spec =
+        kind === "agents"
+          ? { id: atom("child"), start: { fn: (c: ProcessContext, a: Term) => GenServer.startLink(c, agent, a, { loopStack: P.LOOP_STACK }), args: [atom("agent")] } }
+          : {
+              id: atom("child"),
+              start: {
+                fn: (c: ProcessContext) =>
+                  new Tuple([
+                    A.ok,
+                    spawnProcLib(
+                      c,
+                      function* taskFun(t: ProcessContext) {
+                        t.send(rec, new Tuple([atom("done"), (build(t, 100, 4), 100)]));
+                        yield* t.call();
+                      },
+                      [],
+                      { initialCall: ["erlang", "apply", 2], link: true },
+                    ),
+                  ]),
+              },
+            };
+      const r = (yield* DynamicSupervisor.startChild(ctx, sup, spec)) as Tuple;
+      const c = r.elements[1] as Pid;
+      if (kind === "agents") yield* GenServer.call(ctx, c, atom("get"));
+      else yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === atom("done"));
+      kids.push(c);
+    }
+    yield* ctx.sleep(1);
+    const live = kids.filter((k) => ctx.isAlive(k));
+    const counts = (yield* DynamicSupervisor.countChildren(ctx, sup)) as unknown as { keys: Term[]; values: Term[] };
+    const active = counts.values[counts.keys.indexOf(atom("active"))] as number;
+    res = {
+      active,
+      live_children: live.length,
+      children_memory: live.reduce((a, k) => a + (ctx.processInfo(k, ["memory"])?.memory ?? 0), 0),
+      child: live.length > 0 ? measure(ctx, live[0] as Pid) : null,
+      supervisor: measure(ctx, sup),
+    };
+    ctx.exitSignal(sup, A.kill);
+  });
+  s.run();
+  if (res === undefined) throw new Error("twin did not finish");
+  return res;
+}
