@@ -22,7 +22,7 @@
  * Invariant: nothing here yields; the scheduler of a context is read from the context (the
  * scheduler exposes no public accessor for it — listed in the README as a scheduler gap).
  */
-import { atom, binary, Cons, equals, LocalFun, nil, printTerm, Ref, Tuple, type Term } from "@beamlab/heap";
+import { atom, binary, Cons, LocalFun, nil, printTerm, Ref, Tuple, type Term } from "@beamlab/heap";
 import { ErlangError, ExitThrow, type Op, type ProcessContext, type Scheduler } from "@beamlab/scheduler";
 
 export const A = {
@@ -124,9 +124,9 @@ export function caught(err: unknown): Caught {
 
 // ------------------------------------------------------------------ scheduler registries
 
-/** The scheduler a context belongs to (read from the context: no public accessor exists). */
+/** The scheduler a context belongs to. */
 export function schedulerOf(ctx: ProcessContext): Scheduler {
-  return (ctx as unknown as { s: Scheduler }).s;
+  return ctx.scheduler;
 }
 
 const aliases = new WeakMap<Scheduler, Set<number | string>>();
@@ -191,14 +191,7 @@ export function isNormalish(r: Term): boolean {
   return r === A.normal || r === A.shutdown || (r instanceof Tuple && r.elements.length === 2 && r.elements[0] === A.shutdown);
 }
 
-/**
- * `erlang:demonitor(Ref, [flush])`. Workaround for a scheduler bug: `demonitor(ref, {flush: true})`
- * throws inside Mailbox.removeAll when the flushed 'DOWN' is at the head of a queue whose head
- * index is not 0 (the array is reset while the loop still walks it). The monitor is removed
- * without flush and a queued 'DOWN' for it is taken with `receive … after 0`.
- */
-export function* demonitorFlush(ctx: ProcessContext, ref: Term): Gen<void> {
-  ctx.demonitor(ref as never);
-  const isDown = (m: Term): boolean => m instanceof Tuple && m.elements.length === 5 && m.elements[0] === A.DOWN && equals(m.elements[1] as Term, ref);
-  while ((yield* ctx.receive(isDown, { after: 0 })) !== undefined);
+/** `erlang:demonitor(Ref, [flush])`. */
+export function demonitorFlush(ctx: ProcessContext, ref: Term): void {
+  ctx.demonitor(ref as never, { flush: true });
 }

@@ -82,13 +82,13 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     after,
   );
   if (m === undefined) {
-    yield* demonitorFlush(ctx, ref);
+    demonitorFlush(ctx, ref);
     ctx.exitSignal(pid, A.kill);
     return tuple(A.error, A.timeout);
   }
   const t = m as Tuple;
   if (t.elements[0] === A.ack) {
-    yield* demonitorFlush(ctx, ref);
+    demonitorFlush(ctx, ref);
     return t.elements[2] as Term;
   }
   return tuple(A.error, t.elements[4] as Term);
@@ -147,7 +147,7 @@ export function* stopServer(ctx: ProcessContext, server: ServerRef, reason: Term
   ctx.send(pid, tuple(A.system, tuple(ctx.self, nil), tuple(atom("terminate"), reason)));
   const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === A.DOWN && equalsTerm(x.elements[1] as Term, mref), timeout === "infinity" ? {} : { after: timeout });
   if (m === undefined) {
-    yield* demonitorFlush(ctx, mref);
+    demonitorFlush(ctx, mref);
     return ctx.exit(A.timeout);
   }
   const r = (m as Tuple).elements[4] as Term;

@@ -34,7 +34,7 @@ export function* genCall(ctx: ProcessContext, server: ServerRef, label: Term, re
   const isDown = (m: Term): boolean => m instanceof Tuple && m.elements.length === 5 && m.elements[0] === A.DOWN && equals(m.elements[1] as Term, mref);
   const m = yield* ctx.receive((x) => isReply(x) || isDown(x), timeout === "infinity" ? {} : { after: timeout });
   if (m !== undefined && isReply(m)) {
-    yield* demonitorFlush(ctx, mref);
+    demonitorFlush(ctx, mref);
     deactivateAlias(ctx, tag);
     return (m as Tuple).elements[1] as Term;
   }
@@ -42,7 +42,7 @@ export function* genCall(ctx: ProcessContext, server: ServerRef, label: Term, re
     deactivateAlias(ctx, tag);
     ctx.exit((m as Tuple).elements[4] as Term);
   }
-  yield* demonitorFlush(ctx, mref);
+  demonitorFlush(ctx, mref);
   deactivateAlias(ctx, tag);
   const late = yield* ctx.receive(isReply, { after: 0 });
   if (late !== undefined) return (late as Tuple).elements[1] as Term;

@@ -57,36 +57,13 @@ export function spawnMonitorProcLib(ctx: ProcessContext, body: Body, args: reado
   return [pid, ref];
 }
 
-/**
- * put('$ancestors', …), put('$initial_call', …). Workaround for a scheduler gap: the scheduler's
- * dictionary keeps its keys and values alive in a GC but not the 3-word `{Key, Value}` tuple
- * `put` allocates (on the BEAM it stays live: 6 words for these two, measured in
- * otp_memory.json's hibernated servers). The tuple `put` places is captured (the heap's `alloc`
- * is wrapped for the duration of the call) and held by a root source of the heap.
- */
+/** put('$ancestors', …), put('$initial_call', …): the `{Key, Value}` tuples stay on the heap (6 words,
+ * measured in otp_memory.json's hibernated servers) through the scheduler's dictionary roots. */
 function putDict(c: ProcessContext, ancestors: Term, m: string, f: string, a: number): void {
   const anc = c.alloc(copyTerm(ancestors));
   const ic = c.alloc(tuple(atom(m), atom(f), a));
-  const h = c.heap;
-  const held: Term[] = [];
-  const own = Object.getOwnPropertyDescriptor(h, "alloc");
-  const orig = h.alloc.bind(h);
-  h.alloc = <T extends Term>(t: T, o?: Parameters<typeof orig>[1]): T => {
-    held.push(t);
-    return orig(t, o);
-  };
-  try {
-    c.put(K.ancestors, anc);
-    c.put(K.initial_call, ic);
-  } finally {
-    if (own === undefined) delete (h as { alloc?: unknown }).alloc; // back to the prototype's method
-    else Object.defineProperty(h, "alloc", own);
-  }
-  h.addRootSource({
-    forEachRoot(visit: (t: Term) => void): void {
-      for (const t of held) visit(t);
-    },
-  });
+  c.put(K.ancestors, anc);
+  c.put(K.initial_call, ic);
 }
 
 function* procLibBody(c: ProcessContext, body: Body, xs: Term[]): Gen<void> {

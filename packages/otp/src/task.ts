@@ -83,8 +83,8 @@ export function startLink(ctx: ProcessContext, f: Term): Term {
 const isReplyOf = (t: Task) => (m: Term): boolean => m instanceof Tuple && m.elements.length === 2 && equals(m.elements[0] as Term, t.ref);
 const isDownOf = (t: Task) => (m: Term): boolean => m instanceof Tuple && m.elements.length === 5 && m.elements[0] === A.DOWN && equals(m.elements[1] as Term, t.ref);
 
-function* forget(ctx: ProcessContext, t: Task): Gen<void> {
-  yield* demonitorFlush(ctx, t.ref);
+function forget(ctx: ProcessContext, t: Task): void {
+  demonitorFlush(ctx, t.ref);
   deactivateAlias(ctx, new Cons(A.alias, t.ref));
 }
 
@@ -102,12 +102,12 @@ export function* await_(ctx: ProcessContext, t: Task, timeout: Timeout = 5000): 
   const m = yield* ctx.receive((x) => rep(x) || down(x), timeout === "infinity" ? {} : { after: timeout });
   const where = tuple(TASK, atom("await"), list([t.term, timeoutT(timeout)]));
   if (m === undefined) {
-    yield* forget(ctx, t);
+    forget(ctx, t);
     return ctx.exit(tuple(A.timeout, where));
   }
   const e = (m as Tuple).elements;
   if (rep(m)) {
-    yield* forget(ctx, t);
+    forget(ctx, t);
     return e[1] as Term;
   }
   deactivateAlias(ctx, new Cons(A.alias, t.ref));
@@ -126,13 +126,13 @@ export function* awaitMany(ctx: ProcessContext, tasks: readonly Task[], timeout:
     const remaining = deadline - ctx.now();
     const m = yield* ctx.receive((x) => pending.some(([t]) => isReplyOf(t)(x) || isDownOf(t)(x)), deadline === Infinity ? {} : { after: Math.max(0, remaining) });
     if (m === undefined) {
-      for (const [t] of pending) yield* forget(ctx, t);
+      for (const [t] of pending) forget(ctx, t);
       return ctx.exit(tuple(A.timeout, where));
     }
     const hit = pending.find(([t]) => isReplyOf(t)(m) || isDownOf(t)(m)) as readonly [Task, number];
     const e = (m as Tuple).elements;
     if (isReplyOf(hit[0])(m)) {
-      yield* forget(ctx, hit[0]);
+      forget(ctx, hit[0]);
       results[hit[1]] = e[1];
       left--;
     } else return ctx.exit(tuple(e[4] as Term, where));
@@ -149,7 +149,7 @@ export function* yield_(ctx: ProcessContext, t: Task, timeout: Timeout = 5000): 
   if (m === undefined) return undefined;
   const e = (m as Tuple).elements;
   if (rep(m)) {
-    yield* forget(ctx, t);
+    forget(ctx, t);
     return tuple(A.ok, e[1] as Term);
   }
   deactivateAlias(ctx, new Cons(A.alias, t.ref));
@@ -170,7 +170,7 @@ export function* shutdown(ctx: ProcessContext, t: Task, timeout: Timeout | "brut
   }
   const e = (m as Tuple).elements;
   if (rep(m)) {
-    yield* forget(ctx, t);
+    forget(ctx, t);
     return tuple(A.ok, e[1] as Term);
   }
   deactivateAlias(ctx, new Cons(A.alias, t.ref));

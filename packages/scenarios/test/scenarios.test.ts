@@ -37,7 +37,7 @@ describe("leak scenarios: each detector fires on its pattern", () => {
   it("tenured garbage: the server's old heap is mostly traced garbage", () => {
     const f = only(tenuredGarbage);
     expect(f.culprits[0]).toMatchObject({ pid: "<0.1.0>", name: "api", role: "server" });
-    expect(f.evidence).toMatchObject({ samples: 13, old_heap_garbage_words_first: 5, old_heap_garbage_words_last: 9600, old_heap_live_words_last: 768, fullsweep_after: 65535 });
+    expect(f.evidence).toMatchObject({ samples: 13, old_heap_garbage_words_first: 5, old_heap_garbage_words_last: 9600, old_heap_live_words_last: 771, fullsweep_after: 65535 }); // 768 words of live results + the 3-word {'$beamlab_role', server} dictionary tuple
     expect(f.evidence.garbage_fraction).toBeGreaterThan(0.9);
   });
 

@@ -37,6 +37,17 @@ export class Clock {
     return t;
   }
 
+  /**
+   * Cancels `t`. Lazy (it is skipped when it comes due), except that the newest timer, when it is
+   * still the heap's last leaf (a receive's `after` cancelled by the message it waited for), is
+   * removed at once, so a loop of timed receives does not grow the heap.
+   */
+  cancel(t: Timer): void {
+    t.cancelled = true;
+    const h = this.heap;
+    if (h[h.length - 1] === t) h.pop();
+  }
+
   /** Time of the earliest live timer, or undefined. */
   nextAt(): number | undefined {
     this.dropCancelled();

@@ -46,6 +46,10 @@ const A = {
 };
 
 export class ProcessContext {
+  /** The `after` timer's action of this process's receives (one closure per process: a receive's
+   * timer is always fired or cancelled before the next receive arms one). */
+  private onAfter: (() => void) | undefined = undefined;
+
   constructor(
     private readonly s: Scheduler,
     private readonly p: Proc,
@@ -54,6 +58,12 @@ export class ProcessContext {
   /** `self()`. */
   get self(): Pid {
     return this.p.pid;
+  }
+
+  /** The scheduler this process runs on (for libraries that keep per-node state, e.g. OTP's
+   * registries and logger). */
+  get scheduler(): Scheduler {
+    return this.s;
   }
 
   /** This process's heap (frames, alloc, stack words). */
@@ -123,13 +133,13 @@ export class ProcessContext {
       }
       if (!armed && after !== undefined && Number.isFinite(after)) {
         armed = true;
-        p.timer = s.clock.add(after, () => {
+        p.timer = s.clock.add(after, (this.onAfter ??= () => {
           p.timer = undefined;
           if (p.wait === "receive") {
             p.timedOut = true;
             s.wake(p);
           }
-        });
+        }));
       }
       p.wait = "receive";
       p.pattern = pattern;
@@ -290,21 +300,21 @@ export class ProcessContext {
   /** `put(Key, Value)`: stores a `{Key, Value}` on this heap (3 words); returns the old value. */
   put(key: Term, value: Term): Term {
     const d = this.s.dictOf(this.p);
-    this.heap.alloc(new Tuple([key, value]), { need: 3 });
-    for (const e of d) {
-      if (equals(e[0], key)) {
-        const old = e[1];
-        e[1] = value;
-        return old;
+    const t = this.heap.alloc(new Tuple([key, value]), { need: 3 });
+    for (let i = 0; i < d.length; i++) {
+      const e = d[i] as Tuple;
+      if (equals(e.elements[0] as Term, key)) {
+        d[i] = t; // the old tuple is garbage now
+        return e.elements[1] as Term;
       }
     }
-    d.push([key, value]);
+    d.push(t);
     return A.undefined;
   }
 
   /** `get(Key)` (`undefined` atom when absent). */
   get(key: Term): Term {
-    for (const e of this.p.dict ?? []) if (equals(e[0], key)) return e[1];
+    for (const e of this.p.dict ?? []) if (equals(e.elements[0] as Term, key)) return e.elements[1] as Term;
     return A.undefined;
   }
 
@@ -313,10 +323,10 @@ export class ProcessContext {
     const d = this.p.dict;
     if (d === undefined) return A.undefined;
     for (let i = 0; i < d.length; i++) {
-      const e = d[i] as [Term, Term];
-      if (equals(e[0], key)) {
+      const e = d[i] as Tuple;
+      if (equals(e.elements[0] as Term, key)) {
         d.splice(i, 1);
-        return e[1];
+        return e.elements[1] as Term;
       }
     }
     return A.undefined;

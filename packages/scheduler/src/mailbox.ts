@@ -73,18 +73,29 @@ export class Mailbox implements RootSource {
     return e !== undefined && p(e.msg);
   }
 
-  /** Removes every message `p` accepts (demonitor flush). */
-  removeAll(p: Pattern): number {
-    let n = 0;
-    for (let i = this.items.length - 1; i >= this.head; i--) {
-      const e = this.items[i] as Entry;
+  /**
+   * Removes every message `p` accepts (demonitor flush) and returns them, oldest first; one pass,
+   * the queue is rebuilt only when something was removed. The next receive starts from the front.
+   */
+  removeAll(p: Pattern): Entry[] {
+    const items = this.items;
+    const removed: Entry[] = [];
+    let kept: Entry[] | undefined;
+    for (let i = this.head; i < items.length; i++) {
+      const e = items[i] as Entry;
       if (p(e.msg)) {
-        this.removeAt(i);
-        n++;
-      }
+        kept ??= items.slice(this.head, i);
+        if (e.where === "fragment") this.fragmentWords -= e.words;
+        else if (e.where === "off_heap") this.offHeapWords -= e.words;
+        removed.push(e);
+      } else kept?.push(e);
+    }
+    if (kept !== undefined) {
+      this.items = kept;
+      this.head = 0;
     }
     this.save = this.head;
-    return n;
+    return removed;
   }
 
   entries(): readonly Entry[] {
@@ -127,7 +138,8 @@ export class Mailbox implements RootSource {
     if (i === this.head) {
       this.head++;
       if (this.head === this.items.length) {
-        this.items.length = 0;
+        if (this.head === 1) this.items.pop(); // the usual one-message queue: no length change
+        else this.items.length = 0;
         this.head = 0;
       } else if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);

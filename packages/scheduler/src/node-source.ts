@@ -79,7 +79,7 @@ export function roleOf(p: Proc): string | undefined {
 }
 
 function dictGet(p: Proc, key: Term): Term | undefined {
-  for (const [k, v] of p.dict ?? []) if (k === key) return v;
+  for (const t of p.dict ?? []) if (t.elements[0] === key) return t.elements[1];
   return undefined;
 }
 

@@ -13,12 +13,13 @@
  * recorded on both sides; a monitor is in the origin's `monitors` and the target's
  * `monitoredBy` under the same ref.
  */
-import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Term, type Tuple } from "@beamlab/heap";
 import type { Timer } from "./clock.js";
 import type { Mailbox } from "./mailbox.js";
 import type { Pattern } from "./pattern.js";
 import type { Priority, Schedulable } from "./run-queue.js";
 import type { ProcessContext } from "./context.js";
+import type { RefTable } from "./ref-table.js";
 import type { Body, BodyGen, SpawnOptions } from "./types.js";
 
 /** Shared defaults, so a spawn without arguments or options allocates neither. */
@@ -48,10 +49,11 @@ export class Proc implements Schedulable {
   mailbox: Mailbox | undefined = undefined;
   links: Set<Proc> | undefined = undefined;
   /** Monitors this process holds: ref → target. */
-  monitors: Map<Ref, Proc> | undefined = undefined;
+  monitors: RefTable<Proc> | undefined = undefined;
   /** Monitors on this process: ref → origin. */
-  monitoredBy: Map<Ref, Proc> | undefined = undefined;
-  dict: [Term, Term][] | undefined = undefined;
+  monitoredBy: RefTable<Proc> | undefined = undefined;
+  /** The process dictionary: the `{Key, Value}` tuples `put` placed on the heap (GC roots). */
+  dict: Tuple[] | undefined = undefined;
   gen: BodyGen | undefined = undefined;
   /** What the body is blocked on, and how it is resumed. */
   wait: Wait = "none";

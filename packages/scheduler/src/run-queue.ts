@@ -20,25 +20,29 @@ export interface Schedulable {
   scheduleCount: number;
 }
 
+/** A queue in an array: `a[h..t)` are queued; slots before `h` are cleared. Emptying it only
+ * resets the indices (the array keeps its capacity: no length change, no reallocation). */
 class Fifo<T> {
-  private a: T[] = [];
+  private a: (T | undefined)[] = [];
   private h = 0;
+  private t = 0;
   get size(): number {
-    return this.a.length - this.h;
+    return this.t - this.h;
   }
   push(x: T): void {
-    this.a.push(x);
+    this.a[this.t++] = x;
   }
   shift(): T | undefined {
-    if (this.h >= this.a.length) return undefined;
+    if (this.h >= this.t) return undefined;
     const x = this.a[this.h] as T;
-    (this.a as (T | undefined)[])[this.h] = undefined;
+    this.a[this.h] = undefined;
     this.h++;
-    if (this.h === this.a.length) {
-      this.a.length = 0;
+    if (this.h === this.t) {
       this.h = 0;
-    } else if (this.h > 4096 && this.h * 2 > this.a.length) {
-      this.a = this.a.slice(this.h);
+      this.t = 0;
+    } else if (this.h > 4096 && this.h * 2 > this.t) {
+      this.a = this.a.slice(this.h, this.t);
+      this.t -= this.h;
       this.h = 0;
     }
     return x;

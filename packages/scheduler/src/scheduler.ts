@@ -57,11 +57,13 @@ import { Clock } from "./clock.js";
 import { CONTEXT_REDS, DEFAULT_PROCESS_LIMIT, LEAVE_REDS_AFTER_GC_DESIRED, ON_HEAP_MESSAGE_MARGIN } from "./constants.js";
 import { ProcessContext } from "./context.js";
 import { ErlangError, ExitThrow } from "./errors.js";
+import { copiedWords, copyMessage } from "./copy-message.js";
 import { Mailbox, type Entry } from "./mailbox.js";
 import { freshWords } from "./message-words.js";
 import type { Pattern } from "./pattern.js";
 import { PidAllocator, pidKey, RefAllocator } from "./pids.js";
 import { NO_ARGS, NO_OPTS, Proc, type Status } from "./process.js";
+import { RefTable } from "./ref-table.js";
 import { RunQueues } from "./run-queue.js";
 import type { Body, Op, SpawnOptions } from "./types.js";
 
@@ -118,14 +120,13 @@ const A = {
   system_limit: atom("system_limit"),
 } as const;
 
-/** The process dictionary as a GC root source. */
+/** The process dictionary as a GC root source: its `{Key, Value}` tuples (erl_gc.c roots the
+ * dictionary's tuples, so each entry keeps its 3 words alive besides its key and value). */
 class DictRoots implements RootSource {
   constructor(private readonly p: Proc) {}
   forEachRoot(visit: (t: Term) => void): void {
-    for (const [k, v] of this.p.dict ?? []) {
-      visit(k);
-      visit(v);
-    }
+    const d = this.p.dict;
+    if (d !== undefined) for (const t of d) visit(t);
   }
 }
 
@@ -143,6 +144,8 @@ export class Scheduler {
   private readonly opts: SchedulerOptions;
   private readonly lines: string[] | undefined;
   private readonly traceFn: ((line: string) => void) | undefined;
+  /** An event trace is recorded or streamed: trace lines are only built when this is true. */
+  private readonly tracing: boolean;
   private current: Proc | undefined;
   private rng: number;
   private exitQueue: [Proc, Term][] = [];
@@ -169,6 +172,7 @@ export class Scheduler {
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
     this.lines = opts.trace === true ? [] : undefined;
     this.traceFn = typeof opts.trace === "function" ? opts.trace : undefined;
+    this.tracing = this.lines !== undefined || this.traceFn !== undefined;
     const bus = opts.telemetry;
     this.tel =
       bus === undefined
@@ -211,7 +215,7 @@ export class Scheduler {
       if (p.status === "runnable") this.wakePending.add(p);
       p.status = "suspended";
     }
-    this.event(`suspend ${printTerm(pid)}`);
+    if (this.tracing) this.event(`suspend ${printTerm(pid)}`);
     return true;
   }
 
@@ -227,7 +231,7 @@ export class Scheduler {
         this.rq.enqueue(p);
       } else p.status = "waiting";
     }
-    this.event(`resume ${printTerm(pid)}`);
+    if (this.tracing) this.event(`resume ${printTerm(pid)}`);
     this.kick();
     return true;
   }
@@ -381,7 +385,7 @@ export class Scheduler {
   }
 
   /** The dictionary, created on first use (and registered as a GC root source). */
-  dictOf(p: Proc): [Term, Term][] {
+  dictOf(p: Proc): Tuple[] {
     if (p.dict !== undefined) return p.dict;
     p.dict = [];
     p.heap?.addRootSource(new DictRoots(p));
@@ -420,7 +424,7 @@ export class Scheduler {
       if (opts.link === true) this.link(parent, p);
       if (opts.monitor === true) this.monitor(parent, p);
     }
-    if (this.lines !== undefined || this.traceFn !== undefined) this.event(`spawn ${printTerm(pid)} ${p.initialCall}${parent ? ` by ${printTerm(parent.pid)}` : ""}`);
+    if (this.tracing) this.event(`spawn ${printTerm(pid)} ${p.initialCall}${parent ? ` by ${printTerm(parent.pid)}` : ""}`);
     if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printTerm(pid), parent: parent === undefined ? undefined : printTerm(parent.pid), initial_call: p.initialCall });
     this.rq.enqueue(p);
     this.kick();
@@ -434,8 +438,12 @@ export class Scheduler {
   deliver(to: Proc, msg: Term, from?: Proc): void {
     if (to.status === "exited" || to.status === "exiting") return;
     const mb = this.mailboxOf(to);
-    const copied = copyTerm(msg);
-    const words = freshWords(copied);
+    let copied = copyMessage(msg);
+    let words = copiedWords;
+    if (copied === undefined) {
+      copied = copyTerm(msg);
+      words = freshWords(copied);
+    }
     let e: Entry;
     if (to.opts.messageQueueData === "off_heap") e = { msg: copied, words, where: "off_heap" };
     else if (words === 0) e = { msg: copied, words, where: "heap" };
@@ -453,7 +461,7 @@ export class Scheduler {
     mb.push(e);
     to.messagesIn++;
     if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printTerm(from?.pid ?? this.outside), to: printTerm(to.pid) });
-    if (this.lines !== undefined || this.traceFn !== undefined) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
+    if (this.tracing) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
     if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) this.wake(to);
   }
 
@@ -477,21 +485,27 @@ export class Scheduler {
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
     const e = mb.take(pattern);
     if (e === undefined) return NO_MESSAGE;
+    this.received(p, e);
+    if (p.timer !== undefined) {
+      this.clock.cancel(p.timer);
+      p.timer = undefined;
+    }
+    return e.msg;
+  }
+
+  /** A message taken out of the queue: its data outside the heap becomes a heap fragment, and
+   * the GC-desired rule applies. */
+  private received(p: Proc, e: Entry): void {
     p.messagesOut++;
     if (e.where !== "heap") {
       const h = this.heapOf(p);
       if (e.where === "fragment") h.state.mbufSz -= e.words;
       h.allocFragment(e.msg, { check: false });
     }
-    if (p.timer !== undefined) {
-      p.timer.cancelled = true;
-      p.timer = undefined;
-    }
     if (this.gcDesired(p)) {
       p.gcDesired = true;
       if (p.fcalls > LEAVE_REDS_AFTER_GC_DESIRED) p.fcalls = LEAVE_REDS_AFTER_GC_DESIRED;
     }
-    return e.msg;
   }
 
   /** ERTS_IS_GC_DESIRED with the process's real fragments (queued on_heap fragments excluded). */
@@ -528,7 +542,7 @@ export class Scheduler {
         } else st.mbufSz += m.words;
       });
     }
-    if (this.lines !== undefined || this.traceFn !== undefined) this.event(`gc ${printTerm(p.pid)} ${e.kind} ${e.wordsBefore}->${e.wordsAfter} heap ${e.after.heap_block_size}`);
+    if (this.tracing) this.event(`gc ${printTerm(p.pid)} ${e.kind} ${e.wordsBefore}->${e.wordsAfter} heap ${e.after.heap_block_size}`);
   }
 
   /**
@@ -576,7 +590,7 @@ export class Scheduler {
     if (a === b) return;
     (a.links ??= new Set()).add(b);
     (b.links ??= new Set()).add(a);
-    this.event(`link ${printTerm(a.pid)} ${printTerm(b.pid)}`);
+    if (this.tracing) this.event(`link ${printTerm(a.pid)} ${printTerm(b.pid)}`);
   }
 
   unlink(a: Proc, b: Proc): void {
@@ -586,9 +600,9 @@ export class Scheduler {
 
   monitor(origin: Proc, target: Proc): Ref {
     const ref = this.refs.make();
-    (origin.monitors ??= new Map()).set(ref, target);
-    (target.monitoredBy ??= new Map()).set(ref, origin);
-    this.event(`monitor ${printTerm(origin.pid)} ${printTerm(target.pid)}`);
+    (origin.monitors ??= new RefTable()).set(ref, target);
+    (target.monitoredBy ??= new RefTable()).set(ref, origin);
+    if (this.tracing) this.event(`monitor ${printTerm(origin.pid)} ${printTerm(target.pid)}`);
     return ref;
   }
 
@@ -608,8 +622,12 @@ export class Scheduler {
       origin.monitors?.delete(ref);
       target.monitoredBy?.delete(ref);
     }
-    if (flush && origin.mailbox !== undefined) {
-      origin.mailbox.removeAll((m) => m instanceof Tuple && m.elements[0] === A.DOWN && m.elements.length === 5 && equals(m.elements[1] as Term, ref));
+    const mb = origin.mailbox;
+    if (flush && mb !== undefined && mb.length > 0) {
+      // erlang:flush_monitor_messages/3 receives the 'DOWN' (`receive {_, Ref, _, _, _} -> ok
+      // after 0 -> ok end`): its data moves into the heap's fragments like any received message
+      const gone = mb.removeAll((m) => m instanceof Tuple && m.elements[0] === A.DOWN && m.elements.length === 5 && equals(m.elements[1] as Term, ref));
+      for (const e of gone) this.received(origin, e);
     }
     return target !== undefined;
   }
@@ -651,7 +669,7 @@ export class Scheduler {
     p.status = "exited";
     p.exitReason = reason;
     p.wait = "none";
-    if (p.timer !== undefined) p.timer.cancelled = true;
+    if (p.timer !== undefined) this.clock.cancel(p.timer);
     p.timer = undefined;
     this.table.delete(pidKey(p.pid));
     this.wakePending.delete(p);
@@ -660,7 +678,7 @@ export class Scheduler {
     this.exited++;
     this.stats.exitedReductions += p.reductions;
     if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printTerm(p.pid), reason: printTerm(reason) });
-    if (this.lines !== undefined || this.traceFn !== undefined) this.event(`exit ${printTerm(p.pid)} ${printTerm(reason)}`);
+    if (this.tracing) this.event(`exit ${printTerm(p.pid)} ${printTerm(reason)}`);
     const links = p.links;
     p.links = undefined;
     if (links !== undefined) {
@@ -671,11 +689,11 @@ export class Scheduler {
     }
     const held = p.monitors;
     p.monitors = undefined;
-    if (held !== undefined) for (const [ref, t] of held) t.monitoredBy?.delete(ref);
+    if (held !== undefined) for (const [ref, t] of held.entries()) t.monitoredBy?.delete(ref);
     const by = p.monitoredBy;
     p.monitoredBy = undefined;
     if (by !== undefined) {
-      for (const [ref, o] of by) {
+      for (const [ref, o] of by.entries()) {
         o.monitors?.delete(ref);
         this.deliver(o, new Tuple([A.DOWN, ref, A.process, p.pid, reason]));
       }
@@ -753,9 +771,11 @@ export class Scheduler {
       this.scheduleExit(p, exit);
       return true;
     }
-    this.guard(p, () => {
+    try {
       this.safePoint(p);
-    });
+    } catch (err) {
+      this.scheduleExit(p, this.reasonOf(err)); // a heap kill ends p, not the run loop
+    }
     if ((p.status as Status) === "exited") return true;
     if (op !== YIELD_OP && op !== RECEIVE_OP && op !== SLEEP_OP) {
       // a body yielded something that is not one of the context's operations
@@ -799,8 +819,9 @@ export class Scheduler {
 
   // ------------------------------------------------------------------ trace and driver
 
+  /** Records a trace line (callers build the text only when {@link tracing} is on). */
   event(line: string): void {
-    if (this.lines === undefined && this.traceFn === undefined) return;
+    if (!this.tracing) return;
     const l = `${this.clock.now} ${line}`;
     this.lines?.push(l);
     this.traceFn?.(l);
