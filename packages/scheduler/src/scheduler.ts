@@ -120,6 +120,17 @@ const A = {
   system_limit: atom("system_limit"),
 } as const;
 
+/** `<0.N.S>` of a pid, printed once: telemetry metadata names pids on every event. */
+const pidTexts = new WeakMap<Pid, string>();
+function printedPid(pid: Pid): string {
+  let text = pidTexts.get(pid);
+  if (text === undefined) {
+    text = printTerm(pid);
+    pidTexts.set(pid, text);
+  }
+  return text;
+}
+
 /** The process dictionary as a GC root source: its `{Key, Value}` tuples (erl_gc.c roots the
  * dictionary's tuples, so each entry keeps its 3 words alive besides its key and value). */
 class DictRoots implements RootSource {
@@ -425,7 +436,7 @@ export class Scheduler {
       if (opts.monitor === true) this.monitor(parent, p);
     }
     if (this.tracing) this.event(`spawn ${printTerm(pid)} ${p.initialCall}${parent ? ` by ${printTerm(parent.pid)}` : ""}`);
-    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printTerm(pid), parent: parent === undefined ? undefined : printTerm(parent.pid), initial_call: p.initialCall });
+    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printedPid(pid), parent: parent === undefined ? undefined : printedPid(parent.pid), initial_call: p.initialCall });
     this.rq.enqueue(p);
     this.kick();
     return p;
@@ -460,7 +471,7 @@ export class Scheduler {
     }
     mb.push(e);
     to.messagesIn++;
-    if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printTerm(from?.pid ?? this.outside), to: printTerm(to.pid) });
+    if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printedPid(from?.pid ?? this.outside), to: printedPid(to.pid) });
     if (this.tracing) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
     if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) this.wake(to);
   }
@@ -677,7 +688,7 @@ export class Scheduler {
     if (p.registeredName !== undefined) this.names.delete(p.registeredName);
     this.exited++;
     this.stats.exitedReductions += p.reductions;
-    if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printTerm(p.pid), reason: printTerm(reason) });
+    if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printedPid(p.pid), reason: printTerm(reason) });
     if (this.tracing) this.event(`exit ${printTerm(p.pid)} ${printTerm(reason)}`);
     const links = p.links;
     p.links = undefined;
@@ -765,7 +776,7 @@ export class Scheduler {
     p.reductions += start - p.fcalls;
     this.current = undefined;
     this.stats.slices++;
-    if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printTerm(p.pid), scheduler: 1 });
+    if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p.pid), scheduler: 1 });
     if (p.exitReason !== undefined && exit === undefined) exit = p.exitReason;
     if (exit !== undefined) {
       this.scheduleExit(p, exit);
