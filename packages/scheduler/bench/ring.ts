@@ -5,40 +5,18 @@
  * same workload on the real BEAM (sched_bench.escript, `+S 1`): messages per second, as a ratio.
  * Not a test: nothing here asserts.
  */
-import { atom, Tuple, type Pid, type Term } from "@beamlab/heap";
-import { tagged, Scheduler, type ProcessContext } from "@beamlab/scheduler";
+import { Scheduler } from "@beamlab/scheduler";
+import { buildRing } from "./ring-workload.js";
 import { beamBench } from "./beam.js";
 
 const R = Number(process.argv[2] ?? 10_000);
 const H = Number(process.argv[3] ?? 1_000_000);
-let doneAt = 0;
-
-function* node(ctx: ProcessContext, next0: Term) {
-  let next = next0 as Pid;
-  if (next === ctx.self) next = ((yield* ctx.receive(tagged("next", 2))) as Tuple).elements[1] as Pid;
-  for (;;) {
-    const k = (yield* ctx.receive()) as number;
-    if (k === 0) {
-      doneAt = performance.now();
-      return;
-    }
-    ctx.send(next, k - 1);
-    yield* ctx.call();
-  }
-}
-
 const s = new Scheduler({ processLimit: R + 10 });
-const first = s.spawn(function* (ctx: ProcessContext) {
-  yield* node(ctx, ctx.self);
-});
-let last = first;
-for (let i = 2; i <= R; i++) last = s.spawn(node, [last]);
-s.send(first, new Tuple([atom("next"), last]));
-s.run();
+const ring = buildRing(s, R);
 const t0 = performance.now();
-s.send(last, H);
+s.send(ring.last, H);
 s.run();
-const us = (doneAt - t0) * 1000;
+const us = (ring.doneAt() - t0) * 1000;
 const mps = H / (us / 1e6);
 
 const beam = beamBench(10, R, H);

@@ -12,8 +12,8 @@
  *    observer's refresh done by a tool, while the ring runs.
  * Not a test: nothing here asserts a time.
  */
-import { atom, Tuple, type Pid, type Term } from "@beamlab/heap";
-import { nodeSource, Scheduler, tagged, type ProcessContext } from "@beamlab/scheduler";
+import { nodeSource, Scheduler } from "@beamlab/scheduler";
+import { buildRing } from "./ring-workload.js";
 import { EVENTS, NODE_METRICS, Sampler, TelemetryBus, type NodeSnapshot } from "@beamlab/telemetry";
 
 const R = Number(process.argv[2] ?? 10_000);
@@ -23,39 +23,19 @@ const SAMPLE_MS = 250;
 type Mode = "baseline" | "off" | "events" | "sampling";
 
 function ring(mode: Mode): { us: number; samples: number; events: number } {
-  let doneAt = 0;
-  function* node(ctx: ProcessContext, next0: Term) {
-    let next = next0 as Pid;
-    if (next === ctx.self) next = ((yield* ctx.receive(tagged("next", 2))) as Tuple).elements[1] as Pid;
-    for (;;) {
-      const k = (yield* ctx.receive()) as number;
-      if (k === 0) {
-        doneAt = performance.now();
-        return;
-      }
-      ctx.send(next, k - 1);
-      yield* ctx.call();
-    }
-  }
   const bus = mode === "baseline" ? undefined : new TelemetryBus();
   let events = 0;
   if (mode === "events" && bus !== undefined) {
     bus.attachMany("count", [EVENTS.gc.minor.stop, EVENTS.gc.major.stop, EVENTS.message.send, EVENTS.scheduler.slice], () => { events++; });
   }
   const s = new Scheduler({ processLimit: R + 10, ...(bus === undefined ? {} : { telemetry: bus }) });
-  const first = s.spawn(function* (ctx: ProcessContext) {
-    yield* node(ctx, ctx.self);
-  });
-  let last = first;
-  for (let i = 2; i <= R; i++) last = s.spawn(node, [last]);
-  s.send(first, new Tuple([atom("next"), last]));
-  s.run();
+  const ring = buildRing(s, R);
   const source = nodeSource(s);
   const sampler = new Sampler<NodeSnapshot>({ read: () => source.snapshot(), metrics: NODE_METRICS, interval: SAMPLE_MS, clock: () => performance.now(), maxPoints: 64 });
   let samples = 0;
   const t0 = performance.now();
   let nextSample = t0 + SAMPLE_MS;
-  s.send(last, H);
+  s.send(ring.last, H);
   for (;;) {
     const r = s.run({ maxSlices: 2000 });
     if (mode === "sampling" && performance.now() >= nextSample) {
@@ -65,7 +45,7 @@ function ring(mode: Mode): { us: number; samples: number; events: number } {
     }
     if (r.idle) break;
   }
-  return { us: (doneAt - t0) * 1000, samples, events };
+  return { us: (ring.doneAt() - t0) * 1000, samples, events };
 }
 
 const modes: Mode[] = ["baseline", "off", "events", "sampling"];
