@@ -135,13 +135,20 @@ function aliasSet(s: Scheduler): Set<number | string> {
   if (set === undefined) aliases.set(s, (set = new Set()));
   return set;
 }
+/** The set of active alias keys ({@link aliasKey}) of the context's scheduler. */
+export function aliasSetOf(ctx: ProcessContext): Set<number | string> {
+  return aliasSet(schedulerOf(ctx));
+}
 /** The key of an alias tag `[alias | Ref]` (or a bare ref): its id words as one number (no strings). */
-function aliasKey(tag: Term): number | string {
+export function aliasKey(tag: Term): number | string {
   const ref = tag instanceof Cons ? tag.tail : tag;
   if (ref instanceof Ref) {
-    const [a = 0, b = 0, c = 0] = ref.ids;
+    const ids = ref.ids;
+    const a = ids[0] ?? 0;
+    const b = ids[1] ?? 0;
+    const c = ids[2] ?? 0;
     if (c === 0 && b < 0x200000) return a + b * 4294967296;
-    return ref.ids.join(".");
+    return ids.join(".");
   }
   return printTerm(tag);
 }

@@ -20,7 +20,7 @@
 import { atom, charlist, equals as equalsTerm, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import type { Body, ProcessContext, SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, demonitorFlush, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
-import { genCall, reply as genReply, type ServerRef, type Timeout } from "./gen.js";
+import { genCall, genCallAs, reply as genReply, type ServerRef, type Timeout } from "./gen.js";
 import { initAck, spawnMonitorProcLib, spawnProcLib } from "./proc-lib.js";
 
 export interface GenServerModule {
@@ -114,15 +114,12 @@ function serverTerm(s: ServerRef): Term {
 }
 
 /** gen_server:call/2,3: the reply; the caller exits with `{Reason, {gen_server, call, Args}}`. */
-export function* call(ctx: ProcessContext, server: ServerRef, request: Term, timeout?: Timeout): Gen<Term> {
-  try {
-    return yield* genCall(ctx, server, A.gen_call, request, timeout ?? DEFAULT_CALL_TIMEOUT);
-  } catch (err) {
-    const k = caught(err);
-    if (k.cls !== A.exit) throw err;
-    const args = timeout === undefined ? [serverTerm(server), request] : [serverTerm(server), request, timeout === "infinity" ? A.infinity : timeout];
-    return ctx.exit(tuple(k.reason, tuple(A.gen_server, A.call, list(args))));
-  }
+export function call(ctx: ProcessContext, server: ServerRef, request: Term, timeout?: Timeout): Gen<Term> {
+  return genCallAs(ctx, server, A.gen_call, request, timeout ?? DEFAULT_CALL_TIMEOUT, callExit, timeout);
+}
+function callExit(ctx: ProcessContext, reason: Term, server: ServerRef, request: Term, timeout: Timeout | undefined): never {
+  const args = timeout === undefined ? [serverTerm(server), request] : [serverTerm(server), request, timeout === "infinity" ? A.infinity : timeout];
+  return ctx.exit(tuple(reason, tuple(A.gen_server, A.call, list(args))));
 }
 
 /** gen_server:cast/2: always `ok` (a dead pid or unknown name swallows it). */
@@ -272,7 +269,7 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
     if (time instanceof Tuple) {
       // {continue, C}
       const c = time.elements[1] as Term;
-      const r = yield* guarded(ctx, s, () => callback(s.mod, "handleContinue")(ctx, c, s.state), undefined, time);
+      const r = yield* guarded(ctx, s, Cb.Continue, c, undefined, undefined, time);
       time = yield* handleNoreply(ctx, s, r, setState, time);
       continue;
     }
@@ -304,11 +301,34 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
   }
 }
 
-/** The callback `name` of `mod`, bound to it; an exported-but-missing one is an `undef` error. */
-function callback<K extends "handleCall" | "handleCast" | "handleContinue">(mod: GenServerModule, name: K): NonNullable<GenServerModule[K]> {
-  const f = mod[name];
-  if (f === undefined) throw new ExitUndef(name);
-  return f.bind(mod) as NonNullable<GenServerModule[K]>;
+/** Which callback {@link guarded} runs (no closure per message: the arguments are passed along). */
+const enum Cb {
+  Call,
+  Cast,
+  Continue,
+  Info,
+}
+
+/** Runs callback `which` of the server's module with (a[, b], state); an exported-but-missing
+ * one is an `undef` error. */
+function invoke(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | undefined): CbResult {
+  const mod = s.mod;
+  switch (which) {
+    case Cb.Call: {
+      if (mod.handleCall === undefined) throw new ExitUndef("handleCall");
+      return mod.handleCall(ctx, a, b as Term, s.state);
+    }
+    case Cb.Cast: {
+      if (mod.handleCast === undefined) throw new ExitUndef("handleCast");
+      return mod.handleCast(ctx, a, s.state);
+    }
+    case Cb.Continue: {
+      if (mod.handleContinue === undefined) throw new ExitUndef("handleContinue");
+      return mod.handleContinue(ctx, a, s.state);
+    }
+    case Cb.Info:
+      return (mod as Required<GenServerModule>).handleInfo(ctx, a, s.state);
+  }
 }
 class ExitUndef extends Error {
   constructor(fn: string) {
@@ -318,9 +338,10 @@ class ExitUndef extends Error {
 }
 
 /** Runs a callback; an exception terminates the server (terminate/2, reports, exit). */
-function* guarded(ctx: ProcessContext, s: Server, f: () => CbResult, from: Term | undefined, msg: Term): Gen<Term> {
+function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | undefined, from: Term | undefined, msg: Term): Gen<Term> {
   try {
-    const r = yield* cb(f());
+    const r0 = invoke(ctx, s, which, a, b);
+    const r = isGen(r0) ? yield* r0 : r0;
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
     // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
@@ -336,7 +357,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
   const t = msg instanceof Tuple ? msg.elements : undefined;
   if (t?.length === 3 && t[0] === A.gen_call) {
     const from = t[1] as Term;
-    const r = yield* guarded(ctx, s, () => callback(s.mod, "handleCall")(ctx, t[2] as Term, from, s.state), from, msg);
+    const r = yield* guarded(ctx, s, Cb.Call, t[2] as Term, from, from, msg);
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
       sendReply(ctx, s, from, e[1] as Term);
@@ -354,7 +375,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     return yield* handleNoreply(ctx, s, r, setState, msg, from);
   }
   if (t?.length === 2 && t[0] === A.gen_cast) {
-    const r = yield* guarded(ctx, s, () => callback(s.mod, "handleCast")(ctx, t[1] as Term, s.state), undefined, msg);
+    const r = yield* guarded(ctx, s, Cb.Cast, t[1] as Term, undefined, undefined, msg);
     return yield* handleNoreply(ctx, s, r, setState, msg);
   }
   if (t?.length === 3 && t[0] === A.system) return yield* systemMsg(ctx, s, t[1] as Term, t[2] as Term, setState);
@@ -365,8 +386,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     log(ctx, "gen_server no_handle_info", { module: atom(s.mod.name), message: msg });
     return A.infinity;
   }
-  const mod = s.mod;
-  const r = yield* guarded(ctx, s, () => (mod.handleInfo as NonNullable<GenServerModule["handleInfo"]>).call(mod, ctx, msg, s.state), undefined, msg);
+  const r = yield* guarded(ctx, s, Cb.Info, msg, undefined, undefined, msg);
   return yield* handleNoreply(ctx, s, r, setState, msg);
 }
 

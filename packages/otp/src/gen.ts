@@ -9,51 +9,148 @@
  * after the caller gave up is dropped by the runtime. The scheduler has no `alias`, so the alias
  * is emulated (common.ts): the reply is dropped at the sender when the alias is no longer active.
  * Invariant: when genCall returns or throws, the caller holds no monitor and no active alias.
+ * Hot path: no closure is made per call — each process has one {@link Waiter} (its receive
+ * patterns made once, reading the awaited ref from the waiter); a process runs one genCall at
+ * a time (it blocks in the receive), so one slot per process is enough.
  */
-import { atom, Cons, equals, Tuple, type Pid, type Term } from "@beamlab/heap";
-import type { ProcessContext } from "@beamlab/scheduler";
-import { A, activateAlias, aliasActive, deactivateAlias, demonitorFlush, type Gen } from "./common.js";
+import { atom, Cons, equals, Ref, Tuple, type Pid, type Term } from "@beamlab/heap";
+import type { Pattern, ProcessContext } from "@beamlab/scheduler";
+import { A, aliasKey, aliasSetOf, caught, demonitorFlush, type Gen } from "./common.js";
 
 export type Timeout = number | "infinity";
 export type ServerRef = Pid | string;
 
+/** `a =:= b` for the monitor refs a call waits on (a fast path for two refs of one node). */
+function refEquals(a: Term, b: Ref | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  if (a instanceof Ref && a.node === b.node && a.creation === b.creation && a.ids.length === b.ids.length) {
+    const x = a.ids;
+    const y = b.ids;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  return equals(a, b);
+}
+
+/** The per-process state of the call in progress and its receive patterns (made once). */
+class Waiter {
+  constructor(
+    /** The scheduler's active alias keys (common.ts), looked up once per process. */
+    readonly aliases: Set<number | string>,
+  ) {}
+  /** The monitor ref (and alias) the running call waits on. */
+  mref: Ref | undefined = undefined;
+  /** `{[alias | Mref], _}`. */
+  readonly isReply: Pattern = (m) => {
+    if (!(m instanceof Tuple) || m.elements.length !== 2) return false;
+    const t = m.elements[0];
+    return t instanceof Cons && t.head === A.alias && refEquals(t.tail, this.mref);
+  };
+  /** `{[alias | Mref], _}` or `{'DOWN', Mref, _, _, _}`. */
+  readonly isReplyOrDown: Pattern = (m) => {
+    if (!(m instanceof Tuple)) return false;
+    const e = m.elements;
+    if (e.length === 2) {
+      const t = e[0];
+      return t instanceof Cons && t.head === A.alias && refEquals(t.tail, this.mref);
+    }
+    return e.length === 5 && e[0] === A.DOWN && refEquals(e[1] as Term, this.mref);
+  };
+}
+const waiters = new WeakMap<ProcessContext, Waiter>();
+function waiterOf(ctx: ProcessContext): Waiter {
+  let w = waiters.get(ctx);
+  if (w === undefined) waiters.set(ctx, (w = new Waiter(aliasSetOf(ctx))));
+  return w;
+}
+
+/** The receive options of a timeout (one object per distinct timeout, reused). */
+const INFINITY_OPTS = {};
+const AFTER_0 = { after: 0 };
+const afterOpts = new Map<number, { readonly after: number }>();
+function receiveOpts(timeout: Timeout): { readonly after?: number } {
+  if (timeout === "infinity") return INFINITY_OPTS;
+  let o = afterOpts.get(timeout);
+  if (o === undefined) {
+    o = { after: timeout };
+    if (afterOpts.size < 64) afterOpts.set(timeout, o);
+  }
+  return o;
+}
+
 /** gen:call(Process, Label, Request, Timeout): the reply, or throws exit(Reason). */
-export function* genCall(ctx: ProcessContext, server: ServerRef, label: Term, request: Term, timeout: Timeout): Gen<Term> {
-  let pid: Pid;
-  if (typeof server === "string") {
-    const p = ctx.whereis(server);
-    if (p === undefined) ctx.exit(A.noproc);
-    pid = p;
-  } else pid = server;
-  if (pid.id === ctx.self.id && pid.serial === ctx.self.serial) ctx.exit(atom("calling_self"));
-  const mref = ctx.monitor(pid);
-  const tag = new Cons(A.alias, mref);
-  activateAlias(ctx, tag);
-  ctx.send(pid, new Tuple([label, new Tuple([ctx.self, tag]), request]));
-  const isReply = (m: Term): boolean => m instanceof Tuple && m.elements.length === 2 && equals(m.elements[0] as Term, tag);
-  const isDown = (m: Term): boolean => m instanceof Tuple && m.elements.length === 5 && m.elements[0] === A.DOWN && equals(m.elements[1] as Term, mref);
-  const m = yield* ctx.receive((x) => isReply(x) || isDown(x), timeout === "infinity" ? {} : { after: timeout });
-  if (m !== undefined && isReply(m)) {
+export function genCall(ctx: ProcessContext, server: ServerRef, label: Term, request: Term, timeout: Timeout): Gen<Term> {
+  return genCallAs(ctx, server, label, request, timeout, undefined);
+}
+
+/** What a caller API makes of an exit of gen:call (e.g. gen_server:call's `{Reason, {gen_server, call, Args}}`):
+ * `onExit(ctx, reason)` exits with the new reason. */
+export type OnCallExit = (ctx: ProcessContext, reason: Term, server: ServerRef, request: Term, timeout: Timeout | undefined) => never;
+
+/**
+ * {@link genCall} where an exit (`exit` class only; anything else passes through) is given to
+ * `onExit` — the `try … catch exit:R -> exit({R, …})` of gen_server:call, in the same generator
+ * (no extra generator per call). `userTimeout` is the timeout the caller gave (for `onExit`).
+ */
+export function* genCallAs(
+  ctx: ProcessContext,
+  server: ServerRef,
+  label: Term,
+  request: Term,
+  timeout: Timeout,
+  onExit: OnCallExit | undefined,
+  userTimeout?: Timeout,
+): Gen<Term> {
+  try {
+    let pid: Pid;
+    if (typeof server === "string") {
+      const p = ctx.whereis(server);
+      if (p === undefined) ctx.exit(A.noproc);
+      pid = p;
+    } else pid = server;
+    const self = ctx.self;
+    if (pid.id === self.id && pid.serial === self.serial) ctx.exit(atom("calling_self"));
+    const mref = ctx.monitor(pid);
+    const tag = new Cons(A.alias, mref);
+    const w = waiterOf(ctx);
+    const aliases = w.aliases;
+    const key = aliasKey(tag);
+    aliases.add(key);
+    ctx.send(pid, new Tuple([label, new Tuple([self, tag]), request]));
+    w.mref = mref;
+    const m = yield* ctx.receive(w.isReplyOrDown, receiveOpts(timeout));
+    if (m !== undefined) {
+      const e = (m as Tuple).elements;
+      aliases.delete(key);
+      w.mref = undefined;
+      if (e.length === 2) {
+        demonitorFlush(ctx, mref);
+        return e[1] as Term;
+      }
+      return ctx.exit(e[4] as Term);
+    }
     demonitorFlush(ctx, mref);
-    deactivateAlias(ctx, tag);
-    return (m as Tuple).elements[1] as Term;
+    aliases.delete(key);
+    const late = yield* ctx.receive(w.isReply, AFTER_0);
+    w.mref = undefined;
+    if (late !== undefined) return (late as Tuple).elements[1] as Term;
+    return ctx.exit(A.timeout);
+  } catch (err) {
+    if (onExit === undefined) throw err;
+    const k = caught(err);
+    if (k.cls !== A.exit) throw err;
+    return onExit(ctx, k.reason, server, request, userTimeout);
   }
-  if (m !== undefined) {
-    deactivateAlias(ctx, tag);
-    ctx.exit((m as Tuple).elements[4] as Term);
-  }
-  demonitorFlush(ctx, mref);
-  deactivateAlias(ctx, tag);
-  const late = yield* ctx.receive(isReply, { after: 0 });
-  if (late !== undefined) return (late as Tuple).elements[1] as Term;
-  return ctx.exit(A.timeout);
 }
 
 /** gen:reply({To, Tag}, Reply): `{Tag, Reply}` to the caller, dropped if its alias is inactive. */
 export function reply(ctx: ProcessContext, from: Term, value: Term): Term {
   if (!(from instanceof Tuple) || from.elements.length !== 2) return ctx.error(new Tuple([A.error, from]));
-  const [to, tag] = from.elements as [Pid, Term];
-  if (tag instanceof Cons && tag.head === A.alias && !aliasActive(ctx, tag)) return A.ok;
+  const e = from.elements;
+  const to = e[0] as Pid;
+  const tag = e[1] as Term;
+  if (tag instanceof Cons && tag.head === A.alias && !waiterOf(ctx).aliases.has(aliasKey(tag))) return A.ok;
   ctx.send(to, new Tuple([tag, value]));
   return A.ok;
 }
