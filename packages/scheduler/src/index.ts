@@ -7,7 +7,7 @@ export { RunQueues, type Priority } from "./run-queue.js";
 export { any, anyTerm, eq, tagged, tuple, oneOf, type Pattern } from "./pattern.js";
 export { ExitThrow, ErlangError } from "./errors.js";
 export { processInfo, processMemory, memory, type ProcessInfo, type InfoItem, type MemoryInfo, type SchedulerMemoryOptions } from "./info.js";
-export { nodeSource, roleOf, ROLE_KEY, type NodeSourceOptions } from "./node-source.js";
+export { nodeSource, roleOf, ROLE_KEY, SAMPLING_SOURCE_OPTIONS, type NodeSourceOptions } from "./node-source.js";
 export { freshWords } from "./message-words.js";
 export * from "./constants.js";
 export type { Body, BodyGen, Op, SpawnOptions, MaxHeapSizeOption } from "./types.js";

@@ -36,11 +36,14 @@
  * measures (`process_info` may create the heap object of a never-touched process, which reports
  * exactly the spawn sizing it reported before); processes are listed in spawn order.
  * Cost: O(live objects of every heap) per snapshot when `liveness` is on (the default); pass
- * `liveness: false` to skip the tracing.
+ * `liveness: false` to skip the tracing and `binaries: false` to skip the holder rows (then the
+ * snapshot carries no `liveness` and no `binaries`: gaps, not zeros). A sampler that reads only
+ * {@link NODE_METRICS}-style node totals needs neither ({@link SAMPLING_SOURCE_OPTIONS}). Pids are
+ * printed once per pid (cached), not once per snapshot.
  */
 import { atom, Binary, Pid, printTerm, type Liveness, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { BinaryHolder, BinaryHolderRow, LivenessSnapshot, NodeSnapshot, NodeSource, ProcessSnapshot } from "@beamlab/telemetry";
-import { memory, processInfo, type SchedulerMemoryOptions } from "./info.js";
+import { memory, processInfo, processMemory, type SchedulerMemoryOptions } from "./info.js";
 import type { Proc } from "./process.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -53,11 +56,17 @@ export interface NodeSourceOptions {
   readonly memory?: SchedulerMemoryOptions;
   /** Trace every heap for `liveness` (default true). */
   readonly liveness?: boolean;
+  /** List the refc binary holder rows (`binaries`, default true; they need the store). */
+  readonly binaries?: boolean;
   /** Include the process dictionary in each process (default false: it can be large). */
   readonly dictionary?: boolean;
   /** Which roles report `children` (default: roles ending in "supervisor"). */
   readonly isSupervisor?: (role: string) => boolean;
 }
+
+/** Options for a source that only feeds node-level metrics (telemetry's NODE_METRICS): every
+ * process's process_info, no traced liveness, no binary holder rows. */
+export const SAMPLING_SOURCE_OPTIONS: NodeSourceOptions = Object.freeze({ liveness: false, binaries: false });
 
 /** A telemetry `NodeSource` over a scheduler (see the header). */
 export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): NodeSource {
@@ -78,6 +87,17 @@ export function roleOf(p: Proc): string | undefined {
   return printTerm(v);
 }
 
+/** `<0.N.S>` of a pid, printed once (pids are immutable; snapshots print every pid each time). */
+const pidTexts = new WeakMap<Pid, string>();
+function pidText(pid: Pid): string {
+  let text = pidTexts.get(pid);
+  if (text === undefined) {
+    text = printTerm(pid);
+    pidTexts.set(pid, text);
+  }
+  return text;
+}
+
 function dictGet(p: Proc, key: Term): Term | undefined {
   for (const t of p.dict ?? []) if (t.elements[0] === key) return t.elements[1];
   return undefined;
@@ -87,10 +107,10 @@ function parentOf(p: Proc): string | undefined {
   let a = dictGet(p, ANCESTORS);
   while (typeof a === "object" && "head" in a) {
     const h = (a as { head: Term }).head;
-    if (h instanceof Pid) return printTerm(h);
+    if (h instanceof Pid) return pidText(h);
     a = (a as { tail: Term }).tail;
   }
-  return p.parent === undefined ? undefined : printTerm(p.parent);
+  return p.parent === undefined ? undefined : pidText(p.parent);
 }
 
 function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
@@ -120,34 +140,36 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
     },
     processes: out,
   };
-  return s.refc === undefined ? snap : { ...snap, binaries: binaryRows(s, procs, lives) };
+  return s.refc === undefined || opts.binaries === false ? snap : { ...snap, binaries: binaryRows(s, procs, lives) };
 }
 
 function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live: Liveness | undefined, opts: NodeSourceOptions, isSup: (r: string) => boolean): ProcessSnapshot {
-  const info = processInfo(s, p);
-  const pid = info.pid;
+  // The items of `processInfo(s, p)` (info.ts), read the same way, without what a snapshot does
+  // not report (message_queue_data; the dictionary unless asked) and with pids printed once.
+  const hh = s.heapOf(p);
+  const pi = hh.processInfo(0);
   const role = roleOf(p);
   const base: ProcessSnapshot = {
-    pid,
-    registered_name: info.registered_name,
-    initial_call: info.initial_call,
-    current_function: info.current_function,
-    status: info.status,
-    message_queue_len: info.message_queue_len,
-    memory: info.memory,
-    heap_size: info.heap_size,
-    total_heap_size: info.total_heap_size,
-    stack_size: info.stack_size,
-    reductions: info.reductions,
-    garbage_collection: { minor_gcs: info.garbage_collection.minor_gcs, fullsweep_after: info.garbage_collection.fullsweep_after },
-    garbage_collection_info: info.garbage_collection_info,
+    pid: pidText(p.pid),
+    registered_name: p.registeredName,
+    initial_call: p.initialCall,
+    current_function: p.currentFunction ?? p.initialCall,
+    status: p.status,
+    message_queue_len: p.mailbox?.length ?? 0,
+    memory: processMemory(p),
+    heap_size: pi.heap_size,
+    total_heap_size: pi.total_heap_size,
+    stack_size: pi.stack_size,
+    reductions: p.reductions,
+    garbage_collection: { minor_gcs: pi.garbage_collection.minor_gcs, fullsweep_after: pi.garbage_collection.fullsweep_after },
+    garbage_collection_info: hh.gcInfo(),
     binary: h?.binaries() ?? [],
-    links: info.links.map((l) => printTerm(l)),
-    monitors: info.monitors.map((m) => printTerm(m)),
-    monitored_by: info.monitored_by.map((m) => printTerm(m)),
-    trap_exit: info.trap_exit,
-    priority: info.priority,
-    ...(opts.dictionary === true ? { dictionary: info.dictionary } : {}),
+    links: p.links === undefined ? [] : [...p.links].map((l) => pidText(l.pid)),
+    monitors: (p.monitors?.values() ?? []).map((t) => pidText(t.pid)),
+    monitored_by: (p.monitoredBy?.values() ?? []).map((o) => pidText(o.pid)),
+    trap_exit: p.trapExit,
+    priority: p.priority,
+    ...(opts.dictionary === true ? { dictionary: processInfo(s, p).dictionary } : {}),
     role,
     parent: parentOf(p),
     gc_count: { minor: h?.state.minorCount ?? 0, major: h?.state.majorCount ?? 0 },
@@ -162,7 +184,7 @@ function childrenOf(p: Proc): string[] {
   const out: Proc[] = [];
   for (const c of p.links ?? []) if (c.status !== "exited" && c.parent?.id === p.pid.id && c.parent.serial === p.pid.serial) out.push(c);
   out.sort((a, b) => a.pid.serial - b.pid.serial || a.pid.id - b.pid.id);
-  return out.map((c) => printTerm(c.pid));
+  return out.map((c) => pidText(c.pid));
 }
 
 function livenessOf(p: Proc, l: Liveness): LivenessSnapshot {

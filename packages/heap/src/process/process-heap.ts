@@ -120,6 +120,25 @@ export interface AllocOptions {
   readonly vheapTest?: boolean;
 }
 
+type GcHandles = Readonly<Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle>>;
+/** The GC event handles of a bus, resolved once per bus and shared by all its heaps (a handle's
+ * `enabled` follows attach/detach, so sharing changes nothing; spawning does no lookups). */
+const gcHandles = new WeakMap<TelemetryBus, GcHandles>();
+function gcHandlesOf(bus: TelemetryBus): GcHandles {
+  let t = gcHandles.get(bus);
+  if (t === undefined) {
+    t = Object.freeze({
+      minorStart: bus.event(["beamlab", "gc", "minor", "start"]),
+      minorStop: bus.event(["beamlab", "gc", "minor", "stop"]),
+      majorStart: bus.event(["beamlab", "gc", "major", "start"]),
+      majorStop: bus.event(["beamlab", "gc", "major", "stop"]),
+      maxHeap: bus.event(["beamlab", "gc", "max_heap_size"]),
+    });
+    gcHandles.set(bus, t);
+  }
+  return t;
+}
+
 export class ProcessHeap {
   readonly state: HeapState;
   readonly roots = new RootSet();
@@ -128,7 +147,7 @@ export class ProcessHeap {
   readonly args: readonly Term[];
   private readonly debug: boolean;
   private readonly opts: ProcessHeapOptions;
-  private readonly tel: Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle> | undefined;
+  private readonly tel: GcHandles | undefined;
   private readonly ctx: CollectContext;
   private readonly refcHolders: RefcHolders | undefined;
   private reason: GcReason = "alloc";
@@ -178,16 +197,7 @@ export class ProcessHeap {
       exitReason: undefined,
     };
     const bus = opts.telemetry;
-    this.tel =
-      bus === undefined
-        ? undefined
-        : {
-            minorStart: bus.event(["beamlab", "gc", "minor", "start"]),
-            minorStop: bus.event(["beamlab", "gc", "minor", "stop"]),
-            majorStart: bus.event(["beamlab", "gc", "major", "start"]),
-            majorStop: bus.event(["beamlab", "gc", "major", "stop"]),
-            maxHeap: bus.event(["beamlab", "gc", "max_heap_size"]),
-          };
+    this.tel = bus === undefined ? undefined : gcHandlesOf(bus);
     this.refcHolders = opts.refc === undefined ? undefined : new RefcHolders(opts.refc, this.owner);
     const holders = this.refcHolders;
     const swept = opts.onProcBinSwept;
