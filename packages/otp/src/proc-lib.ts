@@ -12,7 +12,8 @@
  * Differences: neighbours are always [] (no linked-process details); `messages` is omitted.
  * Invariant: the body's own exit reason is kept (exit class) or wrapped once (error class).
  */
-import { atom, copyTerm, list, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, copyTerm, list, nil, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { EVENTS } from "@beamlab/telemetry";
 import { ExitThrow, type Body, type ProcessContext, type SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, isNormalish, log, tuple, type Gen } from "./common.js";
 
@@ -98,6 +99,10 @@ export function crashReport(ctx: ProcessContext, cls: Term, reason: Term, stack:
     kv("reductions", i.reductions),
   ]);
   log(ctx, "proc_lib crash", { report: list([report, nil]), reason });
+  const bus = ctx.scheduler.telemetry;
+  if (bus !== undefined) {
+    bus.execute(EVENTS.procLib.crashReport, { heap_size: i.heap_size, reductions: i.reductions }, { pid: printTerm(ctx.self), initial_call: printTerm(ctx.get(K.initial_call)), reason: printTerm(reason) });
+  }
 }
 
 /** proc_lib:init_ack(Starter, Return): `{ack, self(), Return}`. */

@@ -22,7 +22,8 @@
  * Invariants: every running child is linked to the supervisor; a child's pid is a live pid,
  * `undefined` (not running) or `restarting`; ids are unique.
  */
-import { atom, list, nil, Pid, Tuple, type Term } from "@beamlab/heap";
+import { atom, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
 import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
@@ -180,6 +181,10 @@ function* restart(ctx: ProcessContext, s: SupState, c: Child): Gen<"ok" | "shutd
     toStart = s.strategy === "one_for_all" ? [...s.children] : s.children.slice(s.children.indexOf(c));
   }
   const failed = yield* startList(ctx, s, toStart);
+  const bus = ctx.scheduler.telemetry;
+  if (bus !== undefined) {
+    bus.execute(EVENTS.supervisor.restart, { restarts_in_period: s.restarts.length, children_restarted: toStart.length }, { supervisor: printTerm(ctx.self), child_id: printTerm(c.spec.id), strategy: s.strategy, failed: failed !== undefined });
+  }
   if (failed !== undefined) {
     report(ctx, s, "start_error", failed.reason, failed.c);
     failed.c.pid = "restarting";

@@ -174,6 +174,11 @@ export class Scheduler {
   readonly stats = { gcs: 0, wordsReclaimed: 0, exitedReductions: 0, slices: 0 };
   private readonly tel: { spawn: EventHandle; exit: EventHandle; send: EventHandle; slice: EventHandle } | undefined;
 
+  /** The telemetry bus this node emits on (the `telemetry` option), for layers above (OTP). */
+  get telemetry(): TelemetryBus | undefined {
+    return this.opts.telemetry;
+  }
+
   constructor(opts: SchedulerOptions = {}) {
     this.opts = opts;
     this.contextReds = opts.contextReds ?? CONTEXT_REDS;
