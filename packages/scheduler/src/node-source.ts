@@ -8,8 +8,10 @@
  *  - `statistics`: `garbage_collection` = every collection of every heap since the scheduler
  *    started (exited processes included) and the words they reclaimed (the GC events' `reclaimed`);
  *    `reductions` = Σ live reductions + reductions of exited processes; `run_queue`;
- *    `context_switches` = slices run. `scheduler_wall_time` is not reported: virtual time does not
- *    advance while processes compute, so utilisation cannot be measured (a gap, not a zero);
+ *    `context_switches` = slices run; with `wallTime: true`, `scheduler_wall_time` = the real
+ *    time the simulator's scheduler spent running slices vs the real time since it was created
+ *    (virtual time does not advance while processes compute, so that is the only busy measure;
+ *    off by default because it differs between runs and snapshots must be deterministic);
  *  - every process's `process_info` items (pids printed `<0.N.S>`), plus the beamlab fields:
  *    `role`    — the process dictionary key `'$beamlab_role'` (an atom or binary value; {@link ROLE_KEY});
  *    `parent`  — the first pid of the dictionary key `'$ancestors'` (proc_lib's convention), else
@@ -60,6 +62,8 @@ export interface NodeSourceOptions {
   readonly binaries?: boolean;
   /** Include the process dictionary in each process (default false: it can be large). */
   readonly dictionary?: boolean;
+  /** Report `statistics.scheduler_wall_time` in real ms (default false: not deterministic). */
+  readonly wallTime?: boolean;
   /** Which roles report `children` (default: roles ending in "supervisor"). */
   readonly isSupervisor?: (role: string) => boolean;
 }
@@ -128,6 +132,7 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
     if (live !== undefined) lives.set(p, live);
     out.push(processSnapshot(s, p, h, live, opts, isSup));
   }
+  const wall = opts.wallTime === true ? s.wallTime() : undefined;
   const snap: NodeSnapshot = {
     time: s.clock.now,
     memory: mem,
@@ -137,6 +142,7 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
       reductions,
       run_queue: s.runQueueLength,
       context_switches: s.stats.slices,
+      ...(wall === undefined ? {} : { scheduler_wall_time: [{ id: 1, active_time: wall.active, total_time: wall.total }] }),
     },
     processes: out,
   };

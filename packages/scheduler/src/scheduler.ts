@@ -174,6 +174,15 @@ export class Scheduler {
   readonly stats = { gcs: 0, wordsReclaimed: 0, exitedReductions: 0, slices: 0 };
   private readonly tel: { spawn: EventHandle; exit: EventHandle; send: EventHandle; slice: EventHandle } | undefined;
 
+  /**
+   * `erlang:statistics(scheduler_wall_time)` of the simulator's one scheduler, in real ms: how
+   * long it has spent running slices (`run()` or the real-time driver) since it was created.
+   * Virtual time does not advance while processes compute, so this is the only busy/idle measure.
+   */
+  wallTime(): { active: number; total: number } {
+    return { active: this.wallActiveMs, total: performance.now() - this.wallT0 };
+  }
+
   /** The telemetry bus this node emits on (the `telemetry` option), for layers above (OTP). */
   get telemetry(): TelemetryBus | undefined {
     return this.opts.telemetry;
@@ -280,6 +289,15 @@ export class Scheduler {
 
   /** Runs until nothing is runnable and no timer is due (virtual time). */
   run(opts: RunOptions = {}): RunResult {
+    const started = performance.now();
+    try {
+      return this.runVirtual(opts);
+    } finally {
+      this.wallActiveMs += performance.now() - started;
+    }
+  }
+
+  private runVirtual(opts: RunOptions): RunResult {
     let slices = 0;
     const max = opts.maxSlices ?? Infinity;
     this.clock.fireDue();
@@ -844,6 +862,9 @@ export class Scheduler {
   }
 
   private driverBudget = 5;
+  /** Real (wall-clock) ms this scheduler spent running slices, and when it was created. */
+  private wallActiveMs = 0;
+  private readonly wallT0 = performance.now();
 
   /** Wakes the real-time driver when it is idle. */
   private kick(): void {
@@ -861,11 +882,13 @@ export class Scheduler {
     const now = Math.floor(performance.now() - this.driverT0);
     if (now > this.clock.now) this.clock.now = now;
     this.clock.fireDue();
-    const deadline = performance.now() + this.driverBudget;
+    const started = performance.now();
+    const deadline = started + this.driverBudget;
     let n = 0;
     while (this.runSlice()) {
       if (++n % 64 === 0 && performance.now() >= deadline) break;
     }
+    this.wallActiveMs += performance.now() - started;
     if (this.rq.size > 0) {
       setImmediate(() => {
         this.tick();

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { atom, binaryPart, makeBinary, printTerm, Tuple, type Pid } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
-import { EVENTS, TelemetryBus, byPid } from "@beamlab/telemetry";
+import { EVENTS, TelemetryBus, byPid, schedulerUsage } from "@beamlab/telemetry";
 import { nodeSource, ROLE_KEY, Scheduler, type ProcessContext } from "../src/index.js";
 
 function* idle(ctx: ProcessContext) {
@@ -137,5 +137,26 @@ describe("nodeSource", () => {
     }, [b]);
     s.run();
     expect(seen).toEqual(["slice <0.1.0> 0", "send <0.2.0>-><0.1.0> 3", "slice <0.2.0> 2", "slice <0.1.0> 0"]);
+  });
+});
+
+describe("scheduler utilisation", () => {
+  it("reports scheduler_wall_time only when asked, and recon-like schedulerUsage reads it", () => {
+    const s = new Scheduler();
+    s.spawn(function* (ctx: ProcessContext) {
+      for (let i = 0; i < 20_000; i++) yield* ctx.call();
+    });
+    expect(nodeSource(s).snapshot().statistics?.scheduler_wall_time).toBeUndefined();
+    const src = nodeSource(s, { wallTime: true });
+    const before = src.snapshot().statistics?.scheduler_wall_time?.[0];
+    // recon:scheduler_usage(Ms) over an interval in which the scheduler runs the busy process
+    const usage = schedulerUsage(src, 0, () => { s.run(); });
+    const after = src.snapshot().statistics?.scheduler_wall_time?.[0];
+    expect(before).toBeDefined();
+    expect(after!.active_time).toBeGreaterThan(before!.active_time);
+    expect(after!.active_time).toBeLessThanOrEqual(after!.total_time);
+    expect(usage).toHaveLength(1);
+    expect(usage![0]!.usage).toBeGreaterThan(0);
+    expect(usage![0]!.usage).toBeLessThanOrEqual(1);
   });
 });
