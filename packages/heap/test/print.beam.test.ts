@@ -156,7 +156,6 @@ describe.skipIf(!hasErl && !liveErlRequired())("parseTerm and printTerm against 
     const terms: Term[] = [...random, ...floatLists, atoms, ...funs];
     const texts = terms.map((t) => printTerm(t));
 
-    const t0 = performance.now();
     const answers = runErl(texts);
     const wrong: string[] = [];
     let textChecked = 0;
@@ -178,7 +177,6 @@ describe.skipIf(!hasErl && !liveErlRequired())("parseTerm and printTerm against 
     });
     expect(wrong.slice(0, 10)).toEqual([]);
     expect(textChecked).toBeGreaterThan(250);
-    expect(performance.now() - t0).toBeLessThan(20_000);
   }, 60_000);
 
   it("parseTerm accepts exactly the literals erl accepts, reading the same terms", () => {

@@ -300,11 +300,9 @@ describe("scale", () => {
         for (let i = 0; i < n; i++) yield i & 7;
       },
     });
-    const t0 = performance.now();
-    const text = printTerm(l);
+    const text = printTerm(l); // a quadratic printer would hit the test's timeout
     expect(text.length).toBe(2 * n + 1);
     expect(text.slice(0, 8)).toBe("[0,1,2,3");
-    expect(performance.now() - t0).toBeLessThan(10_000);
   }, 60_000);
   it("prints big binaries and long lists of compound terms", () => {
     const bytes = new Uint8Array(1 << 20).map((_, i) => i & 255);

@@ -63,7 +63,8 @@ describe("selective receive", () => {
     expect(s.isAlive(pid)).toBe(false);
   });
 
-  it("a selective receive skipping 10,000 queued messages is fast and keeps them", () => {
+  // How fast is bench/selective-receive.ts's business (next to the BEAM), not a test's.
+  it("a selective receive skipping 10,000 queued messages keeps them all queued, in order", () => {
     const s = new Scheduler();
     let left = -1;
     const pid = s.spawn(function* (ctx) {
@@ -75,9 +76,7 @@ describe("selective receive", () => {
     for (let i = 0; i < 10_000; i++) s.send(pid, i);
     s.send(pid, a("needle"));
     s.send(pid, a("go"));
-    const t0 = performance.now();
     s.run();
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(left).toBe(10_000);
   });
 
