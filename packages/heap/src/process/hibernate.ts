@@ -11,9 +11,7 @@
  */
 import type { Term } from "../term/types.js";
 import { F_FORCE_GC, F_HIBERNATED, S_RESERVED, type HeapState } from "./heap-state.js";
-import { nextVheapSize } from "./heap-sizes.js";
-import { freshStamp } from "./stamps.js";
-import { traceLive, type TraceRule } from "./trace-live.js";
+import { fullSweepHeaps } from "./major.js";
 import { gcCost, type CollectContext, type CollectResult } from "./minor.js";
 
 /** Stack words of a hibernated process. */
@@ -21,44 +19,9 @@ export const HIBERNATED_STACK = 1;
 
 export function hibernateCollection(st: HeapState, roots: Term[], ctx: CollectContext): CollectResult {
   const sizeBefore = st.htop + st.mbufSz + st.oldHtop;
-  const to = freshStamp(st.heapId);
-  const rules: TraceRule[] = [
-    { from: st.newStamp, to, words: 0, vheap: 0 },
-    { from: st.matureStamp, to, words: 0, vheap: 0 },
-    { from: st.oldStamp, to, words: 0, vheap: 0 },
-  ];
-  traceLive(roots, rules, { heapId: st.heapId, keep: [], debug: ctx.debug });
-  let live = 0;
-  for (const r of rules) live += r.words;
-
-  const overheadBefore = st.vheap;
-  const kept: typeof st.youngMso = [];
-  let vheap = 0;
-  for (const list of [st.youngMso, st.oldMso]) {
-    for (const b of list) {
-      if (b.gcStamp === to) {
-        kept.push(b);
-        vheap += Math.floor(b.byteSize / 8);
-      } else ctx.onProcBinSwept?.(b);
-    }
-  }
-  st.youngMso = kept;
-  st.oldMso = [];
-  st.oldVheap = 0;
-  st.oldVheapSz = nextVheapSize(st.minVheapSize, overheadBefore, st.oldVheapSz);
-  st.vheapSz = nextVheapSize(st.minVheapSize, vheap, st.vheapSz);
-  st.vheap = vheap;
-
-  st.oldSz = 0;
-  st.oldHtop = 0;
-  st.mbufSz = 0;
-  st.htop = live;
-  st.highWater = live;
+  const live = fullSweepHeaps(st, roots, ctx);
   st.heapSz = live + S_RESERVED;
   st.baseStack = HIBERNATED_STACK;
-  st.matureStamp = to;
-  st.newStamp = freshStamp(st.heapId);
-  st.oldStamp = freshStamp(st.heapId);
   st.flags = (st.flags & ~F_FORCE_GC) | F_HIBERNATED;
   const reductions = gcCost(live, live);
   st.reductions += reductions;

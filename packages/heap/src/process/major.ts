@@ -19,17 +19,14 @@ import { freshStamp } from "./stamps.js";
 import { traceLive, type TraceRule } from "./trace-live.js";
 import { gcCost, type CollectContext, type CollectResult } from "./minor.js";
 
-export function majorCollection(st: HeapState, stack: number, need: number, ygen: number, roots: Term[], ctx: CollectContext): CollectResult | "killed" {
-  const sizeBefore = ygen + st.oldHtop;
-  let newSz = nextHeapSize(st.minHeapSize, stack + sizeBefore + S_RESERVED);
-  if (newSz === st.heapSz && (st.flags & F_HEAP_GROW) !== 0) newSz = nextHeapSize(st.minHeapSize, st.heapSz, 1);
-
-  if (st.maxHeapSize.size > 0) {
-    const total = sizeBefore + (st.oldSz - st.oldHtop) + (st.heapSz - st.htop) + newSz;
-    if (st.maxHeapSize.size < total && ctx.maxHeapReached(total, newSz, 0)) return "killed";
-  }
-  st.flags &= ~(F_HEAP_GROW | F_NEED_FULLSWEEP);
-
+/**
+ * erl_gc.c `full_sweep_heaps` + `sweep_off_heap(p, 1)`: traces everything live from `roots`
+ * (young, fragments and old) into one young generation of exactly the live words, releases every
+ * dead ProcBin, frees the old heap and the fragments, recomputes both binary virtual heaps, and
+ * puts the high-water mark at the top (everything is mature afterwards). Returns the live words.
+ * Shared by the major collection and hibernation, which differ only in how they size the block.
+ */
+export function fullSweepHeaps(st: HeapState, roots: Term[], ctx: CollectContext): number {
   const to = freshStamp(st.heapId);
   const rules: TraceRule[] = [
     { from: st.newStamp, to, words: 0, vheap: 0 },
@@ -40,7 +37,6 @@ export function majorCollection(st: HeapState, stack: number, need: number, ygen
   let live = 0;
   for (const r of rules) live += r.words;
 
-  // sweep_off_heap(p, 1)
   const overheadBefore = st.vheap;
   const kept: typeof st.youngMso = [];
   let vheap = 0;
@@ -63,12 +59,27 @@ export function majorCollection(st: HeapState, stack: number, need: number, ygen
   st.oldHtop = 0;
   st.mbufSz = 0;
   st.htop = live;
-  st.heapSz = newSz;
-  st.genGcs = 0;
   st.highWater = live;
   st.matureStamp = to;
   st.newStamp = freshStamp(st.heapId);
   st.oldStamp = freshStamp(st.heapId);
+  return live;
+}
+
+export function majorCollection(st: HeapState, stack: number, need: number, ygen: number, roots: Term[], ctx: CollectContext): CollectResult | "killed" {
+  const sizeBefore = ygen + st.oldHtop;
+  let newSz = nextHeapSize(st.minHeapSize, stack + sizeBefore + S_RESERVED);
+  if (newSz === st.heapSz && (st.flags & F_HEAP_GROW) !== 0) newSz = nextHeapSize(st.minHeapSize, st.heapSz, 1);
+
+  if (st.maxHeapSize.size > 0) {
+    const total = sizeBefore + (st.oldSz - st.oldHtop) + (st.heapSz - st.htop) + newSz;
+    if (st.maxHeapSize.size < total && ctx.maxHeapReached(total, newSz, 0)) return "killed";
+  }
+  st.flags &= ~(F_HEAP_GROW | F_NEED_FULLSWEEP);
+
+  const live = fullSweepHeaps(st, roots, ctx);
+  st.heapSz = newSz;
+  st.genGcs = 0;
   st.majorCount++;
   const sizeAfter = st.htop + st.mbufSz;
 
