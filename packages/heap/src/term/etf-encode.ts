@@ -23,7 +23,7 @@
  */
 import type { Atom } from "./atom.js";
 import { EtfTag } from "./etf-format.js";
-import { hamtLayout, HamtNode } from "./hamt.js";
+import { hamtLayout, HamtNode, pushHamtChildren } from "./hamt.js";
 import { copyBits, type AtomIndexOf } from "./hash.js";
 import { localCreationNumber, localNode } from "./node.js";
 import { Tag } from "./tag.js";
@@ -314,18 +314,6 @@ function encodeMap(w: Writer, m: ErlMap, stack: Work[], atomIndex: AtomIndexOf |
   }
 }
 
-/** A HAMT node's children in slot order, so the highest slot is written first (as the BEAM). */
-function pushHamtChildren(stack: Work[], node: HamtNode): void {
-  const { children, map } = node;
-  for (const child of children) {
-    if (typeof child === "number") {
-      stack.push(map.values[child] as Term);
-      stack.push(map.keys[child] as Term);
-    } else {
-      stack.push(child);
-    }
-  }
-}
 
 function encodeSubBinary(w: Writer, s: SubBinary): void {
   const rest = s.bitSize % 8;

@@ -189,3 +189,20 @@ function build(m: ErlMap, atomIndex: AtomIndexOf): Layout {
   if (root === undefined) throw new Error("unreachable: HAMT without a root");
   return { root, words };
 }
+
+/**
+ * Pushes a HAMT node's children onto an explicit work stack in slot order (a leaf slot as its
+ * key then value pushed value-first, an inner node as itself), so the highest slot is popped
+ * first: the order in which the BEAM walks a HAMT when it hashes or encodes it.
+ */
+export function pushHamtChildren(stack: { push(item: Term | HamtNode): unknown }, node: HamtNode): void {
+  const { children, map } = node;
+  for (const child of children) {
+    if (typeof child === "number") {
+      stack.push(map.values[child] as Term);
+      stack.push(map.keys[child] as Term);
+    } else {
+      stack.push(child);
+    }
+  }
+}

@@ -44,7 +44,7 @@
  * sides use what they import only when called, never while the modules load.
  */
 import type { Atom } from "./atom.js";
-import { hamtLayout, HamtNode } from "./hamt.js";
+import { hamtLayout, HamtNode, pushHamtChildren } from "./hamt.js";
 import { localCreationNumber, localNode } from "./node.js";
 import { Tag } from "./tag.js";
 import {
@@ -517,18 +517,6 @@ function hashMap(hash: number, stack: Work[], m: ErlMap, atomIndex: AtomIndexOf)
   return hash;
 }
 
-/** Pushes a HAMT node's children in slot order, so the last slot is hashed first. */
-function pushHamtChildren(stack: Work[], node: HamtNode): void {
-  const { children, map } = node;
-  for (const child of children) {
-    if (typeof child === "number") {
-      stack.push(map.values[child] as Term);
-      stack.push(map.keys[child] as Term);
-    } else {
-      stack.push(child);
-    }
-  }
-}
 
 function hashRef(hash: number, r: Ref, atomIndex: AtomIndexOf): number {
   const ids = r.ids;
