@@ -23,7 +23,7 @@
  * Invariant: only the running process's context may be used (checked: a context used while its
  * process is not running throws).
  */
-import { atom, equals, Tuple, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { atom, equals, Tuple, type AllocOptions, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
 import { any, type Pattern } from "./pattern.js";
@@ -87,7 +87,7 @@ export class ProcessContext {
   }
 
   /** Places a term built by the body on this heap (heap test, may collect). */
-  alloc<T extends Term>(term: T, opts: { readonly need?: number } = {}): T {
+  alloc<T extends Term>(term: T, opts: AllocOptions = {}): T {
     return this.heap.alloc(term, opts);
   }
 
@@ -235,11 +235,13 @@ export class ProcessContext {
     if (t !== undefined) this.s.unlink(this.p, t);
   }
 
-  /** `monitor(process, Pid | Name)`. */
-  monitor(target: Pid | string): Ref {
+  /** `monitor(process, Pid | Name [, [{alias, _}]])`: with `alias` the ref is a pid-ref (an
+   * alias, 4 heap words like alias/0's; gen:call monitors this way). */
+  monitor(target: Pid | string, opts?: { readonly alias?: boolean }): Ref {
+    const alias = opts?.alias === true;
     const t = typeof target === "string" ? this.s.nameLookup(target) : this.s.lookup(target);
-    if (t === undefined) return this.s.monitorDead(this.p, typeof target === "string" ? this.p.pid : target);
-    return this.s.monitor(this.p, t);
+    if (t === undefined) return this.s.monitorDead(this.p, typeof target === "string" ? this.p.pid : target, alias);
+    return this.s.monitor(this.p, t, alias);
   }
 
   /** `demonitor(Ref [, [flush]])`. */

@@ -26,10 +26,14 @@ export class PidAllocator {
 
 export class RefAllocator {
   private n = 0;
-  make(): Ref {
+  make(kind: "ordinary" | "pid" = "ordinary"): Ref {
     const n = ++this.n;
     // three 32-bit words like an ordinary ref; the low word counts up, the others are fixed.
-    return new Ref(localNode(), [n >>> 0, Math.floor(n / 2 ** 32) >>> 0, 0], localCreationNumber());
+    // A pid-ref (an alias: alias/0, monitor(…, [{alias, …}])) also carries the owner (2 more
+    // words in the external format, 4 heap words instead of 3).
+    const ids = [n >>> 0, Math.floor(n / 2 ** 32) >>> 0, 0];
+    if (kind === "pid") ids.push(0, 0);
+    return new Ref(localNode(), ids, localCreationNumber(), kind);
   }
 }
 

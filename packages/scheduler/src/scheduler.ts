@@ -632,8 +632,8 @@ export class Scheduler {
     b.links?.delete(a);
   }
 
-  monitor(origin: Proc, target: Proc): Ref {
-    const ref = this.refs.make();
+  monitor(origin: Proc, target: Proc, alias = false): Ref {
+    const ref = this.refs.make(alias ? "pid" : "ordinary");
     (origin.monitors ??= new RefTable()).set(ref, target);
     (target.monitoredBy ??= new RefTable()).set(ref, origin);
     if (this.tracing) this.event(`monitor ${printTerm(origin.pid)} ${printTerm(target.pid)}`);
@@ -642,8 +642,8 @@ export class Scheduler {
 
   /** A monitor on a process that does not exist: its 'DOWN' (noproc) arrives as a signal the
    * origin handles at its next receive (measured: after a link's immediate noproc 'EXIT'). */
-  monitorDead(origin: Proc, target: Pid): Ref {
-    const ref = this.refs.make();
+  monitorDead(origin: Proc, target: Pid, alias = false): Ref {
+    const ref = this.refs.make(alias ? "pid" : "ordinary");
     (origin.pendingSignals ??= []).push(() => {
       this.deliver(origin, new Tuple([A.DOWN, ref, A.process, target, A.noproc]));
     });

@@ -118,6 +118,13 @@ export interface AllocOptions {
   readonly need?: number;
   /** Also GC first when the new refc binaries would fill the binary virtual heap (binary construction). */
   readonly vheapTest?: boolean;
+  /**
+   * The words the allocation takes at htop, when the BEAM builds fewer than the new objects'
+   * words because the new term shares structure the model keeps in one object: a map from
+   * `maps:put` shares every HAMT node off the key's path with the old map (`mapPutWords`).
+   * A later GC copies the term's full size, as the BEAM copies the shared nodes.
+   */
+  readonly charge?: number;
 }
 
 type GcHandles = Readonly<Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle>>;
@@ -269,12 +276,14 @@ export class ProcessHeap {
     this.ensureAlive();
     // Fast path (list building): one new cons whose head and tail are already placed, and the
     // heap test passes — stamped in place, no arrays. Same result as the general path.
-    if (typeof term === "object" && term.tag === T_CONS && term.gcStamp === 0 && this.placeConsFast(term, opts?.need)) {
+    if (opts?.charge === undefined && typeof term === "object" && term.tag === T_CONS && term.gcStamp === 0 && this.placeConsFast(term, opts?.need)) {
       if (this.debug && opts?.need === undefined) this.checkInvariants();
       return term;
     }
     const fresh: HeapObject[] = [];
-    const { words, vheap } = claimFresh(term, fresh);
+    const claimed = claimFresh(term, fresh);
+    const vheap = claimed.vheap;
+    const words = opts?.charge ?? claimed.words;
     const need = opts?.need ?? words;
     const st = this.state;
     const vheapFull = opts?.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;

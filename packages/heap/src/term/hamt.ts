@@ -206,3 +206,30 @@ export function pushHamtChildren(stack: { push(item: Term | HamtNode): unknown }
     }
   }
 }
+
+/** The nodes from the head node down to the one holding a key's leaf (see {@link hamtPath}). */
+export interface HamtPath {
+  /** Heap words of those nodes (head `2 + k`, inner `1 + k`; the leaf cell not included). */
+  readonly words: number;
+  /** The node that holds the leaf. */
+  readonly last: HamtNode;
+}
+
+/**
+ * The path from the head node of `m` down to the node that holds key `index` of `m` as a leaf,
+ * or `undefined` when `m` is a flatmap. This is what `maps:put`/`maps:remove` copy on a HAMT
+ * (erl_map.c's hashmap_insert/hashmap_delete rebuild the nodes on that path and share the rest).
+ */
+export function hamtPath(m: ErlMap, index: number): HamtPath | undefined {
+  if (m.keys.length <= MAP_SMALL_MAP_LIMIT) return undefined;
+  const stack: [HamtNode, number][] = [[layoutOf(m).root, 0]];
+  while (stack.length > 0) {
+    const [node, above] = stack.pop() as [HamtNode, number];
+    const here = above + (node.depth === 0 ? 2 : 1) + node.children.length;
+    for (const c of node.children) {
+      if (c === index) return { words: here, last: node };
+      if (typeof c !== "number") stack.push([c, here]);
+    }
+  }
+  return undefined;
+}

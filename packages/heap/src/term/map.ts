@@ -9,6 +9,8 @@
  * and equality are defined by this sorted order too.
  */
 import { compareExact } from "./compare.js";
+import { hamtPath } from "./hamt.js";
+import { mapWords } from "./size.js";
 import { ErlMap, MAP_SMALL_MAP_LIMIT, type Term } from "./types.js";
 
 /** The empty map `#{}`. */
@@ -108,4 +110,50 @@ export function mapEntries(m: ErlMap): [Term, Term][] {
 /** Whether the BEAM stores `m` as a flatmap (at most 32 keys) rather than a HAMT. */
 export function isFlatmap(m: ErlMap): boolean {
   return m.keys.length <= MAP_SMALL_MAP_LIMIT;
+}
+
+/**
+ * The heap words `maps:put(Key, Value, Old)` allocates on the BEAM when it gives `updated`
+ * (`mapPut(old, key, value)`): a flatmap with a new key is built whole (keys tuple and values);
+ * a flatmap update copies the values part only (the keys tuple is shared: `3 + n`); on a HAMT
+ * the nodes on the key's path and a new leaf cell (2) — the other nodes are shared. 0 when
+ * `updated` is `old` itself. A new key on a flatmap costs one word more than the new map's
+ * words (map_ops.json, recorded by map_ops.escript: every put, update and remove there is
+ * reproduced exactly).
+ */
+export function mapPutWords(old: ErlMap, updated: ErlMap, key: Term): number {
+  if (updated === old) return 0;
+  const n = updated.keys.length;
+  const i = mapIndexOf(updated, key);
+  const isNew = old.keys.length !== n;
+  if (n <= 32) return isNew ? mapWords(updated) + 1 : 3 + n;
+  if (old.keys.length <= 32) return mapWords(updated); // flatmap → HAMT: built whole
+  return (hamtPath(updated, i)?.words ?? 0) + 2;
+}
+
+/**
+ * The heap words `maps:remove(Key, Old)` allocates when it gives `updated`: a flatmap is built
+ * whole; on a HAMT the nodes on the removed key's path, one slot smaller — except that an
+ * inner node left with a single leaf is dropped (its parent points at the leaf). 0 when the key
+ * was absent (the same map). Checked against map_ops.json.
+ */
+export function mapRemoveWords(old: ErlMap, updated: ErlMap, key: Term): number {
+  if (updated === old || updated.keys.length === old.keys.length) return 0;
+  if (updated.keys.length <= 32) return mapWords(updated);
+  const p = hamtPath(old, mapIndexOf(old, key));
+  if (p === undefined) return 0;
+  const kids = p.last.children;
+  const collapses = p.last.depth > 0 && kids.length === 2 && kids.every((c) => typeof c === "number");
+  return collapses ? p.words - (1 + kids.length) : p.words - 1;
+}
+
+/** `maps:remove/2`: `m` without `key` (the same object when `key` is absent). O(n). */
+export function mapRemove(m: ErlMap, key: Term): ErlMap {
+  const i = mapIndexOf(m, key);
+  if (i < 0) return m;
+  const keys = m.keys.slice();
+  const values = m.values.slice();
+  keys.splice(i, 1);
+  values.splice(i, 1);
+  return keys.length === 0 ? emptyMap : new ErlMap(keys, values);
 }
