@@ -5,7 +5,10 @@
  * modules), the defaults (restart permanent; shutdown 5000 for a worker, infinity for a
  * supervisor; type worker; modules `[Name]`), and `checkChildSpec`, which returns OTP's error term
  * (`{invalid_restart_type, V}`, `{invalid_shutdown, V}`, `{invalid_child_type, V}`,
- * `{invalid_mfa, V}`, `{invalid_modules, V}`, `missing_id`, `missing_start`) together with a
+ * `{invalid_mfa, V}`, `{invalid_modules, V}`, `{invalid_significant, V}`, `{bad_combination,
+ * [{restart, permanent}, {significant, true}]}` and, given the supervisor's flag, `{bad_combination,
+ * [{auto_shutdown, never}, {significant, true}]}` — as check_childspecs/1,2 on OTP 25 —
+ * `missing_id`, `missing_start`) together with a
  * readable message naming the child and the field (`ChildSpecError`).
  * Invariant: a spec that passes `checkChildSpec` has every field set to a valid value.
  */
@@ -30,6 +33,8 @@ export interface ChildSpec {
   readonly id: Term;
   readonly start: StartMFA;
   readonly restart?: Restart;
+  /** Significant for the supervisor's auto_shutdown (OTP 24+); only transient/temporary. */
+  readonly significant?: boolean;
   readonly shutdown?: Shutdown;
   readonly type?: ChildType;
   readonly modules?: readonly string[] | "dynamic";
@@ -39,6 +44,7 @@ export interface CheckedSpec {
   readonly id: Term;
   readonly start: StartMFA;
   readonly restart: Restart;
+  readonly significant: boolean;
   readonly shutdown: Shutdown;
   readonly type: ChildType;
   readonly modules: Term;
@@ -55,7 +61,7 @@ export class ChildSpecError extends Error {
 }
 
 /** Validates a spec: the checked spec, or the OTP error term plus a message naming child and field. */
-export function checkChildSpec(spec: unknown): CheckedSpec | ChildSpecError {
+export function checkChildSpec(spec: unknown, autoShutdown?: "never" | "any_significant" | "all_significant"): CheckedSpec | ChildSpecError {
   // untyped on purpose: specs come from JS callers too, and every field is checked
   const s = spec as Record<string, unknown> | null | undefined;
   if (typeof s !== "object" || s === null) return new ChildSpecError(tuple(atom("invalid_child_spec"), atom("undefined")), "child spec: not an object");
@@ -71,6 +77,14 @@ export function checkChildSpec(spec: unknown): CheckedSpec | ChildSpecError {
   if (restart !== "permanent" && restart !== "transient" && restart !== "temporary") {
     return new ChildSpecError(tuple(atom("invalid_restart_type"), toTerm(restart)), `${who}: field restart must be permanent | transient | temporary, got ${show(restart)}`);
   }
+  const significant = (s.significant ?? false) as unknown;
+  if (typeof significant !== "boolean") return new ChildSpecError(tuple(atom("invalid_significant"), toTerm(significant)), `${who}: field significant must be true | false, got ${show(significant)}`);
+  if (significant && restart === "permanent") {
+    return new ChildSpecError(tuple(atom("bad_combination"), list([tuple(atom("restart"), atom("permanent")), tuple(atom("significant"), atom("true"))])), `${who}: field significant is true but the child is permanent (only transient and temporary children can be significant)`);
+  }
+  if (significant && autoShutdown === "never") {
+    return new ChildSpecError(tuple(atom("bad_combination"), list([tuple(atom("auto_shutdown"), atom("never")), tuple(atom("significant"), atom("true"))])), `${who}: field significant is true but the supervisor's auto_shutdown is never`);
+  }
   const type = (s.type ?? "worker") as unknown;
   if (type !== "worker" && type !== "supervisor") return new ChildSpecError(tuple(atom("invalid_child_type"), toTerm(type)), `${who}: field type must be worker | supervisor, got ${show(type)}`);
   const shutdown = (s.shutdown ?? (type === "worker" ? 5000 : "infinity")) as unknown;
@@ -81,7 +95,7 @@ export function checkChildSpec(spec: unknown): CheckedSpec | ChildSpecError {
   if (mods !== "dynamic" && (!Array.isArray(mods) || mods.some((m: unknown) => typeof m !== "string"))) {
     return new ChildSpecError(tuple(atom("invalid_modules"), toTerm(mods)), `${who}: field modules must be a list of module names or dynamic, got ${show(mods)}`);
   }
-  return { id: s.id as Term, start, restart, shutdown, type, modules: mods === "dynamic" ? atom("dynamic") : list((mods as string[]).map((m) => atom(m))) };
+  return { id: s.id as Term, start, restart, significant, shutdown, type, modules: mods === "dynamic" ? atom("dynamic") : list((mods as string[]).map((m) => atom(m))) };
 }
 
 function show(v: unknown): string {

@@ -2,26 +2,75 @@
  * `gen_server` (OTP 25 gen_server.erl) on the scheduler.
  *
  * Owns: start/startLink (synchronous: the starter waits for `{ack, Pid, Return}`; start monitors,
- * startLink links; local names; `already_started`), the server loop (receive any message;
+ * startLink links; a name is checked in the caller first — gen:start's `where(Name)`, so a taken
+ * name spawns nothing — then registered by the new process: `{error, {already_started, Pid}}`),
+ * the server loop (receive any message;
  * `{'$gen_call', From, Req}` → handleCall, `{'$gen_cast', Msg}` → handleCast, `{system, From,
  * Req}` → sys, `{'EXIT', Parent, R}` while trapping → terminate, anything else → handleInfo;
  * `{continue, C}` → handleContinue before the next receive; an integer timeout → `timeout` to
  * handleInfo; `hibernate` → erlang:hibernate (the heap shrinks to the state); `hibernateAfter`),
  * call (gen.ts; the caller exits with `{Reason, {gen_server, call, [Server, Request | Timeout]}}`),
- * cast, reply, stop (proc_lib:stop: `{system, From, {terminate, Reason}}` and a monitor),
+ * cast, reply, stop (proc_lib:stop: a monitor, sys:terminate — answered `ok` — then the 'DOWN'),
  * terminate (the terminate callback, then a `{gen_server, terminate}` error report unless the
  * reason is normal/shutdown/{shutdown, _}, then the exit — proc_lib adds its crash report), and
  * bad return values (`{bad_return_value, V}` as the exit reason, from init too).
+ *
+ * Names (via.ts, global.ts): `StartOptions.name` and every `ServerRef` take a local name
+ * (string), `{ global: Name }` or `{ via: Module, name: Name }`; a server's name in reports,
+ * trace lines and get_status is gen:name (the atom, or the global/via Name term). A name that
+ * is not registered makes call/stop exit `noproc` (`{noproc, {gen_server, call, [Name, Req]}}`),
+ * cast returns `ok` and drops the message. Init failing with `{stop, R}`, `ignore` or an
+ * exception unregisters the name before the starter hears of it (bad return values do not:
+ * the exit does it, as in OTP).
+ *
+ * format_status: `formatStatus` (format_status/1, OTP 25: a map of `state`, `log` — and for a
+ * terminate report `message` and `reason` — returned with the same keys) wins over
+ * `formatStatus2` (the deprecated format_status/2: `normal` for sys:get_status, whose result is
+ * the status data's tail — a list as is, anything else wrapped in one; `terminate` for the
+ * report, whose result is the report's state). A format_status/1 that crashes, returns a
+ * non-object or drops keys gives the string `"Mod:format_status/1 crashed"` (… `did not return a
+ * map`, … `returned a map with unknown keys`) in place of the state, as gen:format_status/4 does.
+ *
+ * enterLoop (gen_server:enter_loop/3,4,5): a process started with proc_lib (proc-lib.ts
+ * spawnProcLib: its parent is the first of `'$ancestors'`, else exit
+ * `process_was_not_started_by_proc_lib`) becomes the server loop with the given state; with a
+ * name the process must already hold it, else exit `process_not_registered` |
+ * `process_not_registered_globally` | `{process_not_registered_via, Mod}`; the timeout may be
+ * a number, `infinity`, `hibernate` or `{continue, C}`.
+ *
+ * sys (sys.ts): `{debug, [trace | log | {log, N} | statistics]}` at start or enter_loop, and
+ * the system messages get_state, replace_state, get_status, suspend (only system messages and
+ * the parent's 'EXIT' are then received), resume, {debug, …} and terminate. With a debug option
+ * set, the loop reports the events of gen_server: `{in, Msg}` (every message but system ones and
+ * the parent's 'EXIT'), `{out, Reply, From, State}`, `{noreply, State}`, `{continue, C}`; the
+ * terminate report then carries the log (`log`, OTP's key). The hot path reads one field
+ * (`debug`) per message when no option is set.
+ *
  * Callbacks get the server's own context; they return Erlang terms (helpers below) or a
- * generator when they block. The state is a term held on the server's heap (a GC root);
- * a received message is held while its callback runs, then dropped.
+ * generator when they block (formatStatus/formatStatus2: a term, never a generator). The state
+ * is a term held on the server's heap (a GC root); a received message is held while its
+ * callback runs, then dropped.
  * Invariants: exactly one callback runs at a time; a caller gets at most one reply per call.
+ * Differences from OTP, on purpose: no stacktraces (a report's reason from an exception is
+ * `{Reason, []}`; client_info is the caller's From); a report's `last_message` for a call is the
+ * whole `{'$gen_call', From, Req}` (OTP 25 reports the request alone: kept for compatibility with
+ * existing tests); a suspended server that was hibernating does not hibernate again
+ * (sys:suspend_loop_hib); code_change is not modelled; a format_status/2 that throws a value is
+ * treated as crashed (OTP uses the thrown value as the result).
  */
-import { atom, charlist, equals as equalsTerm, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { Atom, atom, charlist, Cons, equals as equalsTerm, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import type { Body, ProcessContext, SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, demonitorFlush, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
-import { genCall, genCallAs, reply as genReply, type ServerRef, type Timeout } from "./gen.js";
+import { genCallAs, reply as genReply, resolveServer, type ServerRef, type Timeout } from "./gen.js";
+import * as global from "./global.js";
 import { initAck, spawnMonitorProcLib, spawnProcLib } from "./proc-lib.js";
+import * as Sys from "./sys.js";
+import { isSystemOrParentExit, replaceFunction, SysDebug, type DebugOption } from "./sys.js";
+import { genName, getProcName, registerServerName, serverRefTerm, unregisterServerName, whereName, type ServerName } from "./via.js";
+
+export type { DebugOption } from "./sys.js";
+export type { GlobalName, ServerName, ViaModule, ViaName } from "./via.js";
+export { globalName, viaName, viaRegistry } from "./via.js";
 
 export interface GenServerModule {
   /** The module name (initial_call `{Name, init, 1}`, reports). */
@@ -32,15 +81,31 @@ export interface GenServerModule {
   handleInfo?(ctx: ProcessContext, msg: Term, state: Term): CbResult;
   handleContinue?(ctx: ProcessContext, cont: Term, state: Term): CbResult;
   terminate?(ctx: ProcessContext, reason: Term, state: Term): CbResult;
+  /** format_status/1 (OTP 25): the status with (some of) its values replaced, the same keys. */
+  formatStatus?(ctx: ProcessContext, status: FormatStatus): FormatStatus;
+  /** format_status/2 (deprecated in OTP 25; used only when formatStatus is absent): `normal`
+   * (sys:get_status) or `terminate` (the error report), with `[PDict, State]`. */
+  formatStatus2?(ctx: ProcessContext, opt: "normal" | "terminate", args: readonly [pdict: Term, state: Term]): Term;
+}
+
+/** format_status/1's map: `state` and `log` (sys:get_status), plus `message` and `reason` (terminate report). */
+export interface FormatStatus {
+  readonly state?: Term;
+  readonly message?: Term;
+  readonly reason?: Term;
+  /** The logged sys events (an Erlang list). */
+  readonly log?: Term;
 }
 
 export interface StartOptions {
-  /** `{local, Name}`. */
-  readonly name?: string;
+  /** `{local, Name}` (a string), `{ global: Name }` or `{ via: Module, name: Name }`. */
+  readonly name?: ServerName;
   /** How long the starter waits for init (default infinity). */
   readonly timeout?: Timeout;
   /** `{hibernate_after, Ms}`. */
   readonly hibernateAfter?: number;
+  /** `{debug, Flags}`: sys debug options from the start. */
+  readonly debug?: readonly DebugOption[];
   readonly spawnOpt?: SpawnOptions;
   /** Stack words of gen_server:loop waiting in its receive (default 11: measured on OTP 25, otp_memory.json). */
   readonly loopStack?: number;
@@ -57,12 +122,23 @@ export const cont = (c: Term): Tuple => tuple(A.continue, c);
 
 // ------------------------------------------------------------------ client API
 
+/** `{local, Name}` | `{global, Name}` | `{via, Mod, Name}` (the name argument gen:start passes on). */
+function nameSpec(n: ServerName): Term {
+  if (typeof n === "string") return tuple(atom("local"), atom(n));
+  return serverRefTerm(n);
+}
+
 function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: StartOptions, link: boolean): Gen<Term> {
+  if (o.name !== undefined) {
+    // gen:start/6: `case where(Name) of undefined -> do_spawn(…); Pid -> {error, {already_started, Pid}} end`
+    const holder = whereName(ctx, o.name);
+    if (holder !== undefined) return tuple(A.error, tuple(A.already_started, holder));
+  }
   const starter = ctx.self;
   const body: Body = function* (c: ProcessContext) {
     yield* initIt(c, starter, link ? starter : c.self, mod, args, o);
   };
-  const spawnArgs: Term[] = [A.gen_server, starter, link ? starter : atom("self"), o.name === undefined ? atom("self") : tuple(atom("local"), atom(o.name)), atom(mod.name), args, nil];
+  const spawnArgs: Term[] = [A.gen_server, starter, link ? starter : atom("self"), o.name === undefined ? atom("self") : nameSpec(o.name), atom(mod.name), args, nil];
   const plo = { initialCall: [mod.name, "init", 1] as const, ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) };
   const after = o.timeout === undefined || o.timeout === "infinity" ? {} : { after: o.timeout };
   if (link) {
@@ -109,25 +185,30 @@ export function startLink(ctx: ProcessContext, mod: GenServerModule, args: Term 
 
 const DEFAULT_CALL_TIMEOUT = 5000;
 
-function serverTerm(s: ServerRef): Term {
-  return typeof s === "string" ? atom(s) : s;
-}
-
 /** gen_server:call/2,3: the reply; the caller exits with `{Reason, {gen_server, call, Args}}`. */
 export function call(ctx: ProcessContext, server: ServerRef, request: Term, timeout?: Timeout): Gen<Term> {
   return genCallAs(ctx, server, A.gen_call, request, timeout ?? DEFAULT_CALL_TIMEOUT, callExit, timeout);
 }
 function callExit(ctx: ProcessContext, reason: Term, server: ServerRef, request: Term, timeout: Timeout | undefined): never {
-  const args = timeout === undefined ? [serverTerm(server), request] : [serverTerm(server), request, timeout === "infinity" ? A.infinity : timeout];
+  const args = timeout === undefined ? [serverRefTerm(server), request] : [serverRefTerm(server), request, timeout === "infinity" ? A.infinity : timeout];
   return ctx.exit(tuple(reason, tuple(A.gen_server, A.call, list(args))));
 }
 
-/** gen_server:cast/2: always `ok` (a dead pid or unknown name swallows it). */
+/** gen_server:cast/2: always `ok` (a dead pid or an unknown name swallows it). */
 export function cast(ctx: ProcessContext, server: ServerRef, msg: Term): Term {
   const m = tuple(A.gen_cast, msg);
   if (typeof server === "string") {
     if (ctx.whereis(server) !== undefined) ctx.send(server, m);
-  } else ctx.send(server, m);
+  } else if (server instanceof Pid) ctx.send(server, m);
+  else {
+    // `catch global:send(Name, Msg)` / `catch Mod:send(Name, Msg)`
+    try {
+      if ("global" in server) global.send(ctx, server.global, m);
+      else server.via.send(ctx, server.name, m);
+    } catch {
+      /* swallowed, as OTP's catch */
+    }
+  }
   return A.ok;
 }
 
@@ -136,13 +217,29 @@ export function replyTo(ctx: ProcessContext, from: Term, value: Term): Term {
   return genReply(ctx, from, value);
 }
 
-/** gen_server:stop(Server, Reason, Timeout): `ok` once it exited with Reason; else exits. */
+/**
+ * gen_server:stop(Server, Reason, Timeout) = proc_lib:stop: monitor, sys:terminate (answered `ok`
+ * before the server terminates), then the 'DOWN': `ok` if it exited with Reason, else exits with
+ * the reason it had; `noproc` / `timeout` when there is no such server / it took too long.
+ */
 export function* stopServer(ctx: ProcessContext, server: ServerRef, reason: Term = A.normal, timeout: Timeout = "infinity"): Gen<Term> {
-  const pid = typeof server === "string" ? ctx.whereis(server) : server;
-  if (pid === undefined) return ctx.exit(A.noproc);
+  const pid = resolveServer(ctx, server);
   const mref = ctx.monitor(pid);
-  ctx.send(pid, tuple(A.system, tuple(ctx.self, nil), tuple(atom("terminate"), reason)));
-  const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === A.DOWN && equalsTerm(x.elements[1] as Term, mref), timeout === "infinity" ? {} : { after: timeout });
+  const t0 = ctx.now();
+  let remaining: Timeout = "infinity";
+  try {
+    yield* Sys.terminate(ctx, pid, reason, timeout);
+    if (timeout !== "infinity") remaining = Math.max(0, timeout - (ctx.now() - t0));
+  } catch (err) {
+    const k = caught(err);
+    if (k.cls !== A.exit) throw err;
+    demonitorFlush(ctx, mref);
+    const r = k.reason;
+    const inner = r instanceof Tuple && r.elements.length === 2 ? (r.elements[0] as Term) : undefined;
+    if (inner === A.noproc || inner === A.timeout) return ctx.exit(inner);
+    return ctx.exit(r);
+  }
+  const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === A.DOWN && equalsTerm(x.elements[1] as Term, mref), remaining === "infinity" ? {} : { after: remaining });
   if (m === undefined) {
     demonitorFlush(ctx, mref);
     return ctx.exit(A.timeout);
@@ -152,72 +249,123 @@ export function* stopServer(ctx: ProcessContext, server: ServerRef, reason: Term
   return ctx.exit(r);
 }
 
-// ------------------------------------------------------------------ sys
+// ------------------------------------------------------------------ sys (see sys.ts for the rest)
 
-/** sys:get_state(Server). */
-export function getState(ctx: ProcessContext, server: ServerRef, timeout: Timeout = DEFAULT_CALL_TIMEOUT): Gen<Term> {
-  return sysCall(ctx, server, atom("get_state"), timeout);
+/** sys:get_state(Server[, Timeout]). */
+export function getState(ctx: ProcessContext, server: ServerRef, timeout?: Timeout): Gen<Term> {
+  return Sys.getState(ctx, server, timeout);
 }
-/** sys:replace_state(Server, Fun) with a JS function of the state. */
-export function* replaceState(ctx: ProcessContext, server: ServerRef, f: (s: Term) => Term, timeout: Timeout = DEFAULT_CALL_TIMEOUT): Gen<Term> {
-  const id = nextReplace++;
-  replaceFns.set(id, f);
-  try {
-    return yield* sysCall(ctx, server, tuple(atom("replace_state"), id), timeout);
-  } finally {
-    replaceFns.delete(id);
-  }
+/** sys:replace_state(Server, Fun[, Timeout]) with a JS function of the state. */
+export function replaceState(ctx: ProcessContext, server: ServerRef, f: (s: Term) => Term, timeout?: Timeout): Gen<Term> {
+  return Sys.replaceState(ctx, server, f, timeout);
 }
-const replaceFns = new Map<number, (s: Term) => Term>();
-let nextReplace = 1;
-/** sys:get_status(Server). */
-export function getStatus(ctx: ProcessContext, server: ServerRef, timeout: Timeout = DEFAULT_CALL_TIMEOUT): Gen<Term> {
-  return sysCall(ctx, server, atom("get_status"), timeout);
+/** sys:get_status(Server[, Timeout]). */
+export function getStatus(ctx: ProcessContext, server: ServerRef, timeout?: Timeout): Gen<Term> {
+  return Sys.getStatus(ctx, server, timeout);
 }
-/** sys:statistics(Server, true | false | get). */
-export function statistics(ctx: ProcessContext, server: ServerRef, flag: "true" | "false" | "get", timeout: Timeout = DEFAULT_CALL_TIMEOUT): Gen<Term> {
-  return sysCall(ctx, server, tuple(atom("statistics"), atom(flag)), timeout);
+/** sys:statistics(Server, true | false | get[, Timeout]). */
+export function statistics(ctx: ProcessContext, server: ServerRef, flag: "true" | "false" | "get" | boolean, timeout?: Timeout): Gen<Term> {
+  return Sys.statistics(ctx, server, flag, timeout);
 }
 
-function* sysCall(ctx: ProcessContext, server: ServerRef, req: Term, timeout: Timeout): Gen<Term> {
-  try {
-    return yield* genCall(ctx, server, A.system, req, timeout);
-  } catch (err) {
-    const k = caught(err);
-    if (k.cls !== A.exit) throw err;
-    return ctx.exit(tuple(k.reason, tuple(atom("sys"), atom("send_system_msg"), list([serverTerm(server), req]))));
+// ------------------------------------------------------------------ enter_loop
+
+export interface EnterLoopOptions {
+  /** `{hibernate_after, Ms}`. */
+  readonly hibernateAfter?: number;
+  /** `{debug, Flags}`. */
+  readonly debug?: readonly DebugOption[];
+  /** Stack words of the loop waiting in its receive (default 11, as for a started server). */
+  readonly loopStack?: number;
+}
+
+/** What enter_loop accepts as its timeout: ms, `infinity`, `hibernate` or `{continue, C}` (a tuple). */
+export type LoopTimeout = number | "infinity" | "hibernate" | Tuple;
+
+/** gen:get_parent(): the first of `'$ancestors'` (a registered name is looked up locally, then globally). */
+function getParent(ctx: ProcessContext): Pid {
+  const anc = ctx.get(atom("$ancestors"));
+  if (anc instanceof Cons) {
+    const p = anc.head;
+    if (p instanceof Pid) return p;
+    if (p instanceof Atom) {
+      const pid = ctx.whereis(p.name) ?? global.whereisName(ctx, p);
+      if (pid === undefined) return ctx.exit(atom("could_not_find_registered_name"));
+      return pid;
+    }
   }
+  return ctx.exit(atom("process_was_not_started_by_proc_lib"));
+}
+
+/**
+ * gen_server:enter_loop(Mod, Options, State[, ServerName][, Timeout]): the calling process
+ * (started with proc_lib, and registered under `serverName` if one is given) becomes a
+ * gen_server running `mod` with `state`. enter_loop/4 with a timeout is
+ * `enterLoop(ctx, mod, opts, state, undefined, timeout)`. Never returns: the server exits.
+ */
+export function* enterLoop(ctx: ProcessContext, mod: GenServerModule, opts: EnterLoopOptions, state: Term, serverName?: ServerName | Pid, timeout: LoopTimeout = "infinity"): Gen<never> {
+  const time: Term = timeout === "infinity" ? A.infinity : timeout === "hibernate" ? A.hibernate : timeout;
+  if (!validTimeout(time)) return ctx.error(atom("function_clause"));
+  const name = getProcName(ctx, serverName ?? ctx.self);
+  const parent = getParent(ctx);
+  const s: Server = { parent, name, mod, hibAfter: opts.hibernateAfter, state, debug: SysDebug.fromOptions(ctx, opts.debug), loopStack: opts.loopStack ?? 11 };
+  yield* loop(ctx, s, time);
+  return ctx.exit(A.normal); // not reached: the loop ends by exiting
 }
 
 // ------------------------------------------------------------------ the server process
 
 interface Server {
   readonly parent: Pid;
+  /** gen:name: the pid, the local name's atom, or the global/via Name. */
   readonly name: Term;
   readonly mod: GenServerModule;
   readonly hibAfter: number | undefined;
   state: Term;
-  stats: { start: number; reds: number; in: number; out: number } | undefined;
+  /** sys debug options; undefined when none (the hot path tests this field only). */
+  debug: SysDebug | undefined;
   readonly loopStack: number;
 }
+
+const K = {
+  in: atom("in"),
+  out: atom("out"),
+  suspend: atom("suspend"),
+  suspended: atom("suspended"),
+  resume: atom("resume"),
+  get_state: atom("get_state"),
+  get_status: atom("get_status"),
+  replace_state: atom("replace_state"),
+  debug: atom("debug"),
+  terminate: atom("terminate"),
+  callback_failed: atom("callback_failed"),
+  system_replace_state: atom("system_replace_state"),
+  unknown_system_msg: atom("unknown_system_msg"),
+  status: atom("status"),
+  module: atom("module"),
+  header: atom("header"),
+  data: atom("data"),
+} as const;
 
 function* cb(r: CbResult): Gen<Term> {
   return isGen(r) ? yield* r : r;
 }
 
 function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerModule, args: Term, o: StartOptions): Gen<void> {
-  const nameT: Term = o.name === undefined ? ctx.self : atom(o.name);
-  if (o.name !== undefined) {
-    const other = ctx.whereis(o.name);
-    if (other !== undefined) {
-      initAck(ctx, starter, tuple(A.error, tuple(A.already_started, other)));
+  const n = o.name;
+  let nameT: Term = ctx.self;
+  if (n !== undefined) {
+    const r = registerServerName(ctx, n);
+    if (r !== true) {
+      initAck(ctx, starter, tuple(A.error, tuple(A.already_started, r ?? A.undefined)));
       ctx.exit(A.normal);
     }
-    ctx.register(o.name);
+    nameT = genName(n);
   }
   const unregister = (): void => {
-    if (o.name !== undefined && ctx.whereis(o.name) !== undefined) ctx.unregister(o.name);
+    if (n !== undefined) unregisterServerName(ctx, n);
   };
+  const debug = SysDebug.fromOptions(ctx, o.debug);
   let r: Term;
   try {
     r = yield* cb(mod.init(ctx, args));
@@ -227,7 +375,7 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
     initAck(ctx, starter, tuple(A.error, k.cls === A.exit ? k.reason : tuple(k.reason, k.stack)));
     throw err;
   }
-  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, stats: undefined, loopStack: o.loopStack ?? 11 };
+  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11 };
   const t = r instanceof Tuple ? r.elements : undefined;
   if (t?.[0] === A.ok && (t.length === 2 || (t.length === 3 && validTimeout(t[2] as Term)))) {
     initAck(ctx, starter, tuple(A.ok, ctx.self));
@@ -245,8 +393,8 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
     initAck(ctx, starter, A.ignore);
     ctx.exit(A.normal);
   }
+  // {bad_return_value, _}: OTP 25 does not unregister here (the exit does, for a local name)
   const e = tuple(A.bad_return_value, r);
-  unregister();
   initAck(ctx, starter, tuple(A.error, e));
   ctx.exit(e);
 }
@@ -255,7 +403,12 @@ function validTimeout(t: Term): boolean {
   return t === A.infinity || t === A.hibernate || (typeof t === "number" && t >= 0) || (t instanceof Tuple && t.elements.length === 2 && t.elements[0] === A.continue);
 }
 
-/** The server loop: `time` is infinity | ms | hibernate | {continue, C}. Roots: frame slot 0
+/** `{'EXIT', Parent, _}` while trapping exits: gen_server's decode_msg terminates on it. */
+function isParentExit(ctx: ProcessContext, s: Server, t: readonly Term[] | undefined): boolean {
+  return t?.length === 3 && t[0] === A.EXIT && isPid(t[1], s.parent) && ctx.processInfo(ctx.self, ["trap_exit"])?.trap_exit === true;
+}
+
+/** The loop: `time` is infinity | ms | hibernate | {continue, C}. Roots: frame slot 0
  * holds the state, slot 1 the message being handled. */
 function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
   let frame = ctx.heap.pushFrame();
@@ -270,6 +423,8 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
       // {continue, C}
       const c = time.elements[1] as Term;
       const r = yield* guarded(ctx, s, Cb.Continue, c, undefined, undefined, time);
+      const d = s.debug;
+      if (d !== undefined) debugEvent(ctx, s, d, time, r);
       time = yield* handleNoreply(ctx, s, r, setState, time);
       continue;
     }
@@ -278,7 +433,7 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
     if (time === A.hibernate) {
       // proc_lib:hibernate(gen_server, wake_hib, [Parent, Name, State, Mod, HibAfter, Debug]) →
       // erlang:hibernate(proc_lib, wake_up, [M, F, A]): the argument lists stay live (18 words)
-      const wake = ctx.alloc(list([A.gen_server, atom("wake_hib"), list([s.parent, s.name, s.state, atom(s.mod.name), s.hibAfter ?? A.infinity, nil])]));
+      const wake = ctx.alloc(list([A.gen_server, atom("wake_hib"), list([s.parent, s.name, s.state, atom(s.mod.name), s.hibAfter ?? A.infinity, s.debug === undefined ? nil : s.debug.term()])]));
       yield* ctx.hibernate([wake]);
       frame = ctx.heap.pushFrame(); // hibernation discarded the stack
       frame.set(0, s.state);
@@ -295,9 +450,23 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
       }
     } else msg = yield* ctx.receive();
     frame.set(1, msg);
-    if (s.stats !== undefined && !(msg instanceof Tuple && msg.elements.length === 3 && msg.elements[0] === A.system)) s.stats.in++;
-    time = yield* handleMsg(ctx, s, msg, setState);
+    if (s.debug !== undefined) {
+      // decode_msg: `{in, Msg}` for every message but system ones and the parent's 'EXIT'
+      const t = msg instanceof Tuple ? msg.elements : undefined;
+      if (!(t?.length === 3 && t[0] === A.system) && !isParentExit(ctx, s, t)) s.debug.handle(ctx, s.name, tuple(K.in, msg));
+    }
+    time = yield* handleMsg(ctx, s, msg, setState, time);
     frame.set(1, undefined);
+  }
+}
+
+/** sys:handle_debug for one event, `keep` held (a root) while the event is logged. */
+function debugEvent(ctx: ProcessContext, s: Server, d: SysDebug, event: Term, keep: Term): void {
+  d.pending = keep;
+  try {
+    d.handle(ctx, s.name, event);
+  } finally {
+    d.pending = undefined;
   }
 }
 
@@ -349,27 +518,31 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
     return r;
   } catch (err) {
     const k = caught(err);
-    return yield* terminate(ctx, s, k.cls, k.reason, k.stack, msg, from);
+    return yield* terminate(ctx, s, k.cls, k.reason, k.stack, msg, from, true);
   }
 }
 
-function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Term) => void): Gen<Term> {
+function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Term) => void, time: Term): Gen<Term> {
   const t = msg instanceof Tuple ? msg.elements : undefined;
   if (t?.length === 3 && t[0] === A.gen_call) {
     const from = t[1] as Term;
     const r = yield* guarded(ctx, s, Cb.Call, t[2] as Term, from, from, msg);
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
-      sendReply(ctx, s, from, e[1] as Term);
+      sendReply(ctx, from, e[1] as Term);
       setState(e[2] as Term);
+      const d = s.debug;
+      if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[1] as Term, from, e[2] as Term), r);
       return e.length === 4 ? (e[3] as Term) : A.infinity;
     }
     if (e?.[0] === A.stop && e.length === 4) {
       setState(e[3] as Term);
       try {
-        yield* terminate(ctx, s, A.exit, e[1] as Term, nil, msg, from);
+        yield* terminate(ctx, s, A.exit, e[1] as Term, nil, msg, from, false);
       } finally {
-        sendReply(ctx, s, from, e[2] as Term);
+        sendReply(ctx, from, e[2] as Term);
+        const d = s.debug;
+        if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[2] as Term, from, e[3] as Term), r);
       }
     }
     return yield* handleNoreply(ctx, s, r, setState, msg, from);
@@ -378,10 +551,8 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     const r = yield* guarded(ctx, s, Cb.Cast, t[1] as Term, undefined, undefined, msg);
     return yield* handleNoreply(ctx, s, r, setState, msg);
   }
-  if (t?.length === 3 && t[0] === A.system) return yield* systemMsg(ctx, s, t[1] as Term, t[2] as Term, setState);
-  if (t?.length === 3 && t[0] === A.EXIT && isPid(t[1], s.parent) && ctx.processInfo(ctx.self, ["trap_exit"])?.trap_exit === true) {
-    return yield* terminate(ctx, s, A.exit, t[2] as Term, nil, msg, undefined);
-  }
+  if (t?.length === 3 && t[0] === A.system) return yield* systemMsg(ctx, s, t[1] as Term, t[2] as Term, setState, time);
+  if (isParentExit(ctx, s, t)) return yield* terminate(ctx, s, A.exit, (t as readonly Term[])[2] as Term, nil, msg, undefined, false);
   if (s.mod.handleInfo === undefined) {
     log(ctx, "gen_server no_handle_info", { module: atom(s.mod.name), message: msg });
     return A.infinity;
@@ -390,10 +561,9 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
   return yield* handleNoreply(ctx, s, r, setState, msg);
 }
 
-function sendReply(ctx: ProcessContext, s: Server, from: Term, value: Term): void {
+function sendReply(ctx: ProcessContext, from: Term, value: Term): void {
   ctx.heap.allocGarbage(3); // gen:reply builds {Tag, Reply} on the server's heap, then sends a copy
   genReply(ctx, from, value);
-  if (s.stats !== undefined) s.stats.out++;
 }
 
 /** `{noreply, S}` | `{noreply, S, T}` | `{stop, R, S}` | anything else: bad_return_value. */
@@ -401,91 +571,156 @@ function* handleNoreply(ctx: ProcessContext, s: Server, r: Term, setState: (n: T
   const e = r instanceof Tuple ? r.elements : undefined;
   if (e?.[0] === A.noreply && (e.length === 2 || (e.length === 3 && validTimeout(e[2] as Term)))) {
     setState(e[1] as Term);
+    const d = s.debug;
+    if (d !== undefined) debugEvent(ctx, s, d, tuple(A.noreply, e[1] as Term), r);
     return e.length === 3 ? (e[2] as Term) : A.infinity;
   }
   if (e?.[0] === A.stop && e.length === 3) {
     setState(e[2] as Term);
-    return yield* terminate(ctx, s, A.exit, e[1] as Term, nil, msg, from);
+    return yield* terminate(ctx, s, A.exit, e[1] as Term, nil, msg, from, false);
   }
-  return yield* terminate(ctx, s, A.exit, tuple(A.bad_return_value, r), nil, msg, from);
+  return yield* terminate(ctx, s, A.exit, tuple(A.bad_return_value, r), nil, msg, from, false);
 }
 
-/** gen_server:terminate/10: terminate callback, error report, then the exit (never returns). */
-function* terminate(ctx: ProcessContext, s: Server, cls: Term, reason: Term, stack: Term, msg: Term, from: Term | undefined): Gen<never> {
+/**
+ * gen_server:terminate/10: terminate callback, error report, then the exit (never returns).
+ * `fromException`: the reason came from a callback's exception (the report's reason is then
+ * `{Reason, Stack}`, ReportStacktrace in OTP).
+ */
+function* terminate(ctx: ProcessContext, s: Server, cls: Term, reason: Term, stack: Term, msg: Term, from: Term | undefined, fromException: boolean): Gen<never> {
   const exitReason = cls === A.exit ? reason : tuple(reason, stack);
-  const report = (why: Term): void => {
-    log(ctx, "gen_server terminate", {
-      name: s.name,
-      last_message: msg,
-      state: s.state,
-      reason: why,
-      ...(from !== undefined ? { client_info: from } : {}),
-    });
-  };
   if (s.mod.terminate !== undefined) {
     try {
       yield* cb(s.mod.terminate(ctx, exitReason, s.state));
     } catch (err) {
       const k = caught(err);
-      report(k.cls === A.exit ? k.reason : tuple(k.reason, k.stack));
+      errorInfo(ctx, s, k.reason, k.stack, msg, from);
       throw err;
     }
   }
-  if (!(cls === A.exit && isNormalish(reason))) report(exitReason);
+  if (!(cls === A.exit && isNormalish(reason))) errorInfo(ctx, s, reason, fromException ? stack : undefined, msg, from);
   if (cls === A.exit) return ctx.exit(reason);
   return ctx.error(reason);
 }
 
-/** sys:handle_system_msg for the requests sys.ts-like clients send. */
-function* systemMsg(ctx: ProcessContext, s: Server, from: Term, req: Term, setState: (n: Term) => void): Gen<Term> {
-  const r = req instanceof Tuple ? req.elements : undefined;
-  if (req === atom("get_state")) genReply(ctx, from, s.state);
-  else if (req === atom("get_status")) {
-    const info = ctx.processInfo(ctx.self, ["dictionary"]);
-    const pdict = list((info?.dictionary ?? []).map(([k, v]) => tuple(k, v)));
-    const nameText = printTerm(s.name);
-    const header = tuple(atom("header"), charlist(`Status for generic server ${nameText}`));
-    const data = tuple(atom("data"), list([tuple(charlist("Status"), A.running), tuple(charlist("Parent"), s.parent), tuple(charlist("Logged events"), nil)]));
-    const st = tuple(atom("data"), list([tuple(charlist("State"), s.state)]));
-    genReply(ctx, from, tuple(atom("status"), ctx.self, tuple(atom("module"), A.gen_server), list([pdict, A.running, s.parent, nil, list([header, data, st])])));
-  } else if (r?.[0] === atom("replace_state")) {
-    const f = replaceFns.get(r[1] as number);
+/** gen_server:error_info/8: the `{gen_server, terminate}` report, through format_status. */
+function errorInfo(ctx: ProcessContext, s: Server, reason: Term, stack: Term | undefined, msg: Term, from: Term | undefined): void {
+  const logged = list(s.debug?.getLog() ?? []);
+  const st = formatStatusOf(ctx, s.mod, "terminate", { reason, state: s.state, message: msg, log: logged }, () => [pdictOf(ctx), s.state]);
+  const why = st.reason ?? reason;
+  log(ctx, "gen_server terminate", {
+    name: s.name,
+    last_message: st.message ?? msg,
+    state: st.EXIT ?? st.$status ?? st.state ?? s.state,
+    log: st.log ?? logged,
+    reason: stack === undefined ? why : tuple(why, stack),
+    ...(from !== undefined ? { client_info: from } : {}),
+  });
+}
+
+/** The process dictionary as `get()` returns it. */
+function pdictOf(ctx: ProcessContext): Term {
+  const info = ctx.processInfo(ctx.self, ["dictionary"]);
+  return list((info?.dictionary ?? []).map(([k, v]) => tuple(k, v)));
+}
+
+type StatusMap = Partial<Record<"state" | "message" | "reason" | "log" | "EXIT" | "$status", Term>>;
+
+function definedKeys(o: object): string[] {
+  return Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+}
+
+/** gen:format_status(Mod, Opt, Status, Args): format_status/1 first, then format_status/2. */
+function formatStatusOf(ctx: ProcessContext, mod: GenServerModule, opt: "normal" | "terminate", status: StatusMap, args: () => readonly [Term, Term]): StatusMap {
+  if (mod.formatStatus !== undefined) {
+    const fail = (why: string): StatusMap => ({ ...status, EXIT: charlist(`${mod.name}:format_status/1 ${why}`) });
+    let r: unknown;
     try {
-      if (f !== undefined) setState(f(s.state));
-      genReply(ctx, from, s.state);
-    } catch (err) {
-      const k = caught(err);
-      genReply(ctx, from, tuple(A.error, tuple(atom("callback_failed"), tuple(atom("sys"), atom("replace_state")), tuple(k.cls, k.reason))));
+      r = mod.formatStatus(ctx, status);
+    } catch {
+      return fail("crashed");
     }
-  } else if (r?.[0] === atom("statistics")) {
-    const flag = r[1];
-    const reds = ctx.processInfo(ctx.self, ["reductions"])?.reductions ?? 0;
-    if (flag === A.true) {
-      s.stats = { start: ctx.now(), reds, in: 0, out: 0 };
-      genReply(ctx, from, A.ok);
-    } else if (flag === A.false) {
-      s.stats = undefined;
-      genReply(ctx, from, A.ok);
-    } else if (s.stats === undefined) genReply(ctx, from, atom("no_statistics"));
-    else {
-      const st = s.stats;
-      genReply(
-        ctx,
-        from,
-        tuple(
-          A.ok,
-          list([
-            tuple(atom("start_time"), st.start),
-            tuple(atom("current_time"), ctx.now()),
-            tuple(atom("reductions"), reds - st.reds),
-            tuple(atom("messages_in"), st.in),
-            tuple(atom("messages_out"), st.out),
-          ]),
-        ),
-      );
+    if (typeof r !== "object" || r === null || Object.getPrototypeOf(r) !== Object.prototype) return fail("did not return a map");
+    const merged: StatusMap = { ...status };
+    for (const k of definedKeys(r)) (merged as Record<string, unknown>)[k] = (r as Record<string, unknown>)[k];
+    // maps:size(maps:merge(Status, New)) =:= maps:size(New), else "unknown keys" (OTP 25's check)
+    if (definedKeys(merged).length !== definedKeys(r).length) return fail("returned a map with unknown keys");
+    return merged;
+  }
+  if (mod.formatStatus2 !== undefined) {
+    try {
+      return { ...status, $status: mod.formatStatus2(ctx, opt, args()) };
+    } catch {
+      return { ...status, EXIT: charlist(`${mod.name}:format_status/2 crashed`) };
     }
-  } else if (r?.[0] === atom("terminate")) {
-    return yield* terminate(ctx, s, A.exit, r[1] as Term, nil, tuple(A.system, from, req), undefined);
-  } else genReply(ctx, from, tuple(A.error, atom("unknown_system_msg")));
-  return A.infinity;
+  }
+  return status;
+}
+
+/** gen:format_status_header(TagLine, Name). */
+function statusHeader(tag: string, name: Term): Term {
+  if (name instanceof Pid) return charlist(`${tag} ${printTerm(name)}`);
+  if (name instanceof Atom) return charlist(`${tag} ${name.name}`);
+  return tuple(charlist(tag), name);
+}
+
+/** sys:get_status's reply: `{status, Pid, {module, gen_server}, [PDict, SysState, Parent, Debug, Misc]}`
+ * with Misc from gen_server:format_status(normal, …). */
+function statusOf(ctx: ProcessContext, s: Server, sysState: Term): Term {
+  const pdict = pdictOf(ctx);
+  const st = formatStatusOf(ctx, s.mod, "normal", { state: s.state, log: list(s.debug?.getLog() ?? []) }, () => [pdict, s.state]);
+  const stateData = (x: Term): Term => list([tuple(K.data, list([tuple(charlist("State"), x)]))]);
+  let tail: Term;
+  if (st.EXIT !== undefined) tail = stateData(st.EXIT);
+  else if (st.$status !== undefined) tail = st.$status instanceof Cons || st.$status === nil ? st.$status : list([st.$status]);
+  else tail = stateData(st.state ?? s.state);
+  const data = tuple(K.data, list([tuple(charlist("Status"), sysState), tuple(charlist("Parent"), s.parent), tuple(charlist("Logged events"), st.log ?? nil)]));
+  const misc = list([tuple(K.header, statusHeader("Status for generic server", s.name)), data], tail);
+  return tuple(K.status, ctx.self, tuple(K.module, A.gen_server), list([pdict, sysState, s.parent, s.debug === undefined ? nil : s.debug.term(), misc]));
+}
+
+/**
+ * sys:handle_system_msg with gen_server's system callbacks: answers the request, then returns
+ * the loop's `time` (system_continue) — or, after `suspend`, keeps answering system messages
+ * (sys:suspend_loop) until `resume`; `{terminate, R}` (and the parent's 'EXIT' while suspended)
+ * terminate (system_terminate: the report's last message is `[]`).
+ */
+function* systemMsg(ctx: ProcessContext, s: Server, from0: Term, req0: Term, setState: (n: Term) => void, time: Term): Gen<Term> {
+  let from = from0;
+  let req = req0;
+  let sysState: Term = A.running;
+  for (;;) {
+    const r = req instanceof Tuple ? req.elements : undefined;
+    if (req === K.get_state) genReply(ctx, from, s.state);
+    else if (req === K.get_status) genReply(ctx, from, statusOf(ctx, s, sysState));
+    else if (req === K.suspend) {
+      sysState = K.suspended;
+      genReply(ctx, from, A.ok);
+    } else if (req === K.resume) {
+      sysState = A.running;
+      genReply(ctx, from, A.ok);
+    } else if (r?.length === 2 && r[0] === K.replace_state) {
+      const f = replaceFunction(r[1] as Term);
+      try {
+        if (f !== undefined) setState(f(s.state));
+        genReply(ctx, from, s.state);
+      } catch (err) {
+        const k = caught(err);
+        genReply(ctx, from, tuple(A.error, tuple(K.callback_failed, tuple(A.gen_server, K.system_replace_state), tuple(k.cls, k.reason))));
+      }
+    } else if (r?.length === 2 && r[0] === K.debug) {
+      const d = s.debug ?? new SysDebug();
+      const answer = d.cmd(ctx, s.name, r[1] as Term);
+      s.debug = d.attach(ctx);
+      genReply(ctx, from, answer);
+    } else if (r?.length === 2 && r[0] === K.terminate) {
+      genReply(ctx, from, A.ok);
+      return yield* terminate(ctx, s, A.exit, r[1] as Term, nil, nil, undefined, false);
+    } else genReply(ctx, from, tuple(A.error, tuple(K.unknown_system_msg, req)));
+    if (sysState === A.running) return time;
+    const m = (yield* ctx.receive(isSystemOrParentExit(s.parent))) as Tuple;
+    if (m.elements[0] === A.EXIT) return yield* terminate(ctx, s, A.exit, m.elements[2] as Term, nil, nil, undefined, false);
+    from = m.elements[1] as Term;
+    req = m.elements[2] as Term;
+  }
 }

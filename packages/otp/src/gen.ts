@@ -1,7 +1,9 @@
 /**
  * `gen`: the call protocol shared by gen_server, supervisor, sys and Agent (OTP 25 gen:call).
  *
- * Owns: `genCall` — a call to itself exits with `calling_self`; monitor the server (a name is resolved first: unknown → exit `noproc`),
+ * Owns: `genCall` — a call to itself exits with `calling_self`; monitor the server (a name is
+ * resolved first, gen:do_for_proc: a local name with whereis, `{global, Name}` with global.ts,
+ * `{via, Mod, Name}` with `Mod.whereisName`; unknown → exit `noproc`),
  * send `{Label, {self(), [alias | Mref]}, Request}`, then wait for `{[alias | Mref], Reply}` or
  * the monitor's `'DOWN'` (→ exit with its reason) or the timeout (→ demonitor with flush, one
  * last look for the reply with `after 0`, else exit `timeout`); `reply(From, Reply)`.
@@ -13,12 +15,22 @@
  * patterns made once, reading the awaited ref from the waiter); a process runs one genCall at
  * a time (it blocks in the receive), so one slot per process is enough.
  */
-import { atom, Cons, equals, Ref, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, equals, Pid, Ref, Tuple, type Term } from "@beamlab/heap";
 import type { Pattern, ProcessContext } from "@beamlab/scheduler";
 import { A, aliasKey, aliasSetOf, caught, demonitorFlush, type Gen } from "./common.js";
+import { whereName, type ServerName } from "./via.js";
 
 export type Timeout = number | "infinity";
-export type ServerRef = Pid | string;
+/** A pid, a local name (string), `{ global: Name }` or `{ via: Module, name: Name }` (via.ts). */
+export type ServerRef = Pid | ServerName;
+
+/** gen:do_for_proc's lookup: the pid of a server reference, or exit `noproc`. */
+export function resolveServer(ctx: ProcessContext, server: ServerRef): Pid {
+  if (server instanceof Pid) return server;
+  const p = typeof server === "string" ? ctx.whereis(server) : whereName(ctx, server);
+  if (p === undefined) return ctx.exit(A.noproc);
+  return p;
+}
 
 /** `a =:= b` for the monitor refs a call waits on (a fast path for two refs of one node). */
 function refEquals(a: Term, b: Ref | undefined): boolean {
@@ -103,12 +115,7 @@ export function* genCallAs(
   userTimeout?: Timeout,
 ): Gen<Term> {
   try {
-    let pid: Pid;
-    if (typeof server === "string") {
-      const p = ctx.whereis(server);
-      if (p === undefined) ctx.exit(A.noproc);
-      pid = p;
-    } else pid = server;
+    const pid = server instanceof Pid ? server : resolveServer(ctx, server);
     const self = ctx.self;
     if (pid.id === self.id && pid.serial === self.serial) ctx.exit(atom("calling_self"));
     const mref = ctx.monitor(pid);

@@ -12,7 +12,7 @@
  * Differences: neighbours are always [] (no linked-process details); `messages` is omitted.
  * Invariant: the body's own exit reason is kept (exit class) or wrapped once (error class).
  */
-import { atom, copyTerm, list, nil, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, list, nil, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
 import { EVENTS } from "@beamlab/telemetry";
 import { ExitThrow, type Body, type ProcessContext, type SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, isNormalish, log, tuple, type Gen } from "./common.js";
@@ -24,47 +24,66 @@ export interface ProcLibOptions {
   readonly initialCall: readonly [string, string, number];
   readonly link?: boolean;
   readonly spawnOpt?: SpawnOptions;
+  /** proc_lib:spawn(M, F, A) (`"mfa"`, the default: init_p/5) or proc_lib:spawn(Fun) (`"fun"`:
+   * init_p/3, `args` is `[Fun]`) — decides the argument list copied onto the child's heap. */
+  readonly shape?: "mfa" | "fun";
 }
 
-/** The `'$ancestors'` a child of this process gets. */
-function ancestorsFor(ctx: ProcessContext): Term {
+/** proc_lib's get_my_name/0: the parent as it appears in the child's `'$ancestors'`. */
+function myName(ctx: ProcessContext): Term {
   const me = ctx.processInfo(ctx.self, ["registered_name"])?.registered_name;
-  const parent: Term = me === undefined ? ctx.self : atom(me);
+  return me === undefined ? ctx.self : atom(me);
+}
+
+/** proc_lib's get_ancestors/0: this process's own `'$ancestors'`, or []. */
+function myAncestors(ctx: ProcessContext): Term {
   const mine = ctx.get(K.ancestors);
-  return list([parent], mine === A.undefined ? nil : mine);
+  return mine === A.undefined ? nil : mine;
+}
+
+/**
+ * The argument list erlang:spawn_opt gets from proc_lib, copied onto the child's heap as on the
+ * BEAM: `[Parent, Ancestors, M, F, A]` for proc_lib:spawn(M, F, A) (init_p/5; `args` become the
+ * list A), or `[Parent, Ancestors, Fun]` for proc_lib:spawn(Fun) (init_p/3; `args` must be
+ * `[Fun]`). The atoms M and F are immediates, so the entry MFA does not change the words.
+ */
+function initPArgs(ctx: ProcessContext, args: readonly Term[], o: ProcLibOptions): Term[] {
+  const [m, f] = o.initialCall;
+  if (o.shape === "fun") return [myName(ctx), myAncestors(ctx), args[0] ?? nil];
+  return [myName(ctx), myAncestors(ctx), atom(m), atom(f), list(args)];
+}
+
+/** init_p/3,5 in the child: the dictionary entries, then `body` with the caller's `args`. */
+function initP(body: Body, o: ProcLibOptions): Body {
+  const [m, f, a] = o.initialCall;
+  return function* initP(c: ProcessContext, parent: Term, ancestors: Term, ...rest: Term[]) {
+    c.put(K.ancestors, c.alloc(new Cons(parent, ancestors)));
+    c.put(K.initial_call, c.alloc(tuple(atom(m), atom(f), a)));
+    const xs: Term[] = [];
+    if (o.shape === "fun") xs.push(rest[0] as Term);
+    else for (let l = rest[2]; l instanceof Cons; l = l.tail) xs.push(l.head);
+    yield* procLibBody(c, body, xs);
+  };
 }
 
 /** proc_lib:spawn_opt: `body` runs inside proc_lib's init_p (dictionary entries, crash reports). */
 export function spawnProcLib(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): Pid {
-  const ancestors = ancestorsFor(ctx);
-  const [m, f, a] = o.initialCall;
-  const wrapped: Body = function* initP(c: ProcessContext, ...xs: Term[]) {
-    putDict(c, ancestors, m, f, a);
-    yield* procLibBody(c, body, xs);
-  };
-  const opts: SpawnOptions = { initialCall: "proc_lib:init_p/5", ...o.spawnOpt, ...(o.link === true ? { link: true } : {}) };
-  return ctx.spawn(wrapped, args, opts);
+  const opts: SpawnOptions = { initialCall: `proc_lib:init_p/${o.shape === "fun" ? 3 : 5}`, ...o.spawnOpt, ...(o.link === true ? { link: true } : {}) };
+  if (o.link === true) ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
+  return ctx.spawn(initP(body, o), builtOnCaller(ctx, initPArgs(ctx, args, o)), opts);
+}
+
+/** The argument list is built on the caller's heap before erlang:spawn_opt copies it (garbage
+ * for the caller once the spawn returns). */
+function builtOnCaller(ctx: ProcessContext, xs: Term[]): Term[] {
+  ctx.alloc(list(xs));
+  return xs;
 }
 
 /** proc_lib:spawn with a monitor: `[Pid, Ref]`. */
 export function spawnMonitorProcLib(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): [Pid, Term] {
-  const ancestors = ancestorsFor(ctx);
-  const [m, f, a] = o.initialCall;
-  const wrapped: Body = function* initP(c: ProcessContext, ...xs: Term[]) {
-    putDict(c, ancestors, m, f, a);
-    yield* procLibBody(c, body, xs);
-  };
-  const [pid, ref] = ctx.spawnMonitor(wrapped, args, { initialCall: "proc_lib:init_p/5", ...o.spawnOpt });
+  const [pid, ref] = ctx.spawnMonitor(initP(body, o), builtOnCaller(ctx, initPArgs(ctx, args, o)), { initialCall: `proc_lib:init_p/${o.shape === "fun" ? 3 : 5}`, ...o.spawnOpt });
   return [pid, ref];
-}
-
-/** put('$ancestors', …), put('$initial_call', …): the `{Key, Value}` tuples stay on the heap (6 words,
- * measured in otp_memory.json's hibernated servers) through the scheduler's dictionary roots. */
-function putDict(c: ProcessContext, ancestors: Term, m: string, f: string, a: number): void {
-  const anc = c.alloc(copyTerm(ancestors));
-  const ic = c.alloc(tuple(atom(m), atom(f), a));
-  c.put(K.ancestors, anc);
-  c.put(K.initial_call, ic);
 }
 
 function* procLibBody(c: ProcessContext, body: Body, xs: Term[]): Gen<void> {
@@ -107,5 +126,6 @@ export function crashReport(ctx: ProcessContext, cls: Term, reason: Term, stack:
 
 /** proc_lib:init_ack(Starter, Return): `{ack, self(), Return}`. */
 export function initAck(ctx: ProcessContext, starter: Pid, ret: Term): void {
+  ctx.heap.allocGarbage(4); // the {ack, self(), Return} tuple is built here, then copied
   ctx.send(starter, new Tuple([A.ack, ctx.self, ret]));
 }

@@ -1,6 +1,7 @@
 /**
- * `supervisor` (OTP 25 supervisor.erl): one_for_one, one_for_all and rest_for_one, as a
- * gen_server (it is one in OTP too: calls, sys, terminate all come from gen-server.ts).
+ * `supervisor` (OTP 25 supervisor.erl): one_for_one, one_for_all, rest_for_one and
+ * simple_one_for_one, as a gen_server (it is one in OTP too: calls, sys, terminate all come
+ * from gen-server.ts).
  *
  * Owns: the children in start order (which_children lists them newest first, as OTP does),
  * starting them (`{ok, Pid}` | `{ok, Pid, Info}` | `ignore` | `{error, R}`; an exception is
@@ -13,28 +14,42 @@
  * started after it), a failed restart retried through `{'$gen_cast', {try_again_restart, Id}}`
  * (each try counts against the intensity), shutdown (brutal_kill: monitor + exit kill;
  * a timeout: exit shutdown, kill after the timeout; infinity: wait), and the API:
- * which_children, count_children, start_child, terminate_child, restart_child, delete_child,
- * get_childspec. Bad child specs: OTP's error term (see child-spec.ts) and a report naming the
- * child and the field.
- * Memory: the gen_server state term is a small tuple (supervisor name, strategy, child count);
- * the children table lives in JS — the BEAM's #state record and child records on the
- * supervisor's heap are not modelled (a few hundred words for a handful of children).
+ * which_children, count_children, start_child, terminate_child (by id or pid), restart_child,
+ * delete_child, get_childspec. Bad child specs: OTP's error term (see child-spec.ts) and a
+ * report naming the child and the field.
+ * simple_one_for_one: exactly one spec (the template; else `{bad_start_spec, Specs}`), no child
+ * at init; start_child(Sup, ExtraArgs) starts the template with `Args ++ ExtraArgs`;
+ * terminate_child takes a pid (an id gives `{error, simple_one_for_one}`, as do restart_child
+ * and delete_child); a dynamic child is restarted with the same arguments; which_children lists
+ * `{undefined, Pid, Type, Modules}` newest first; at shutdown all children are told at once and
+ * waited for together (OTP's terminate_dynamic_children), killed after the template's timeout.
+ * Automatic shutdown (OTP 24+): `autoShutdown` never | any_significant | all_significant; when a
+ * significant child (transient or temporary) ends by itself and is not restarted, the
+ * supervisor shuts down (any_significant) or does so once no significant child is left
+ * (all_significant), terminating the others and exiting with `shutdown`. Children ended through
+ * the API (terminate_child) do not count.
+ * Memory: the state lives on the supervisor's heap as OTP's `#state{}` record with `#child{}`
+ * records and the dynamic children's map (supervisor-state.ts), rebuilt on every change as
+ * the Erlang code rebuilds it; the children table used for the logic is a JS mirror of it.
  * Invariants: every running child is linked to the supervisor; a child's pid is a live pid,
  * `undefined` (not running) or `restarting`; ids are unique.
  */
-import { atom, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { atom, Cons, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
 import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import { SupStateTerm } from "./supervisor-state.js";
 import * as GS from "./gen-server.js";
 import type { ServerRef, Timeout } from "./gen.js";
 
-export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one";
+export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
+export type AutoShutdown = "never" | "any_significant" | "all_significant";
 export interface SupFlags {
   readonly strategy?: Strategy;
   readonly intensity?: number;
   readonly period?: number;
+  readonly autoShutdown?: AutoShutdown;
 }
 export interface SupervisorModule {
   readonly name: string;
@@ -47,14 +62,55 @@ interface Child {
   pid: Pid | undefined | "restarting";
 }
 
+/** A simple_one_for_one child: its pid (or `restarting`) and the arguments it was started with. */
+interface DynChild {
+  pid: Pid | "restarting";
+  readonly args: readonly Term[];
+}
+
 interface SupState {
   readonly name: Term;
   readonly strategy: Strategy;
   readonly intensity: number;
   readonly period: number;
+  readonly autoShutdown: AutoShutdown;
   restarts: number[];
-  /** Start order (oldest first). */
+  /** Start order (oldest first). For simple_one_for_one: empty (see `template`). */
   children: Child[];
+  /** simple_one_for_one: the one spec every child is started from. */
+  template: CheckedSpec | undefined;
+  /** simple_one_for_one: the children by pid key (`id.serial`), in start order. */
+  dyn: Map<string, DynChild>;
+  /** The OTP-shaped state on the heap (the gen_server state). */
+  mirror: SupStateTerm;
+}
+
+const pidKey = (p: Pid): string => `${p.id}.${p.serial}`;
+
+/** Sets a static child's pid, in the JS table and the heap record. */
+function setPid(s: SupState, c: Child, pid: Child["pid"]): void {
+  c.pid = pid;
+  s.mirror.setChild(c.spec, pidOf(c));
+}
+
+/** Forgets a static child (temporary gone, delete_child). */
+function forget(s: SupState, c: Child): void {
+  const i = s.children.indexOf(c);
+  if (i < 0) return;
+  s.children.splice(i, 1);
+  s.mirror.removeChild(c.spec.id);
+}
+
+function dynAdd(s: SupState, pid: Pid, args: readonly Term[]): void {
+  s.dyn.set(pidKey(pid), { pid, args });
+  s.mirror.addDynamic(pid, list([...args]));
+}
+
+function dynRemove(s: SupState, key: string): void {
+  const d = s.dyn.get(key);
+  if (d === undefined) return;
+  s.dyn.delete(key);
+  if (d.pid !== "restarting") s.mirror.removeDynamic(d.pid);
 }
 
 const restartingA = atom("restarting");
@@ -108,7 +164,7 @@ function samePid(t: Term | undefined, pid: Pid): boolean {
 }
 
 function stateTerm(s: SupState): Term {
-  return tuple(atom("state"), s.name, atom(s.strategy), s.intensity, s.period, s.children.length);
+  return s.mirror.term;
 }
 
 function report(ctx: ProcessContext, s: SupState, context: string, reason: Term, c: Child | undefined): void {
@@ -116,12 +172,14 @@ function report(ctx: ProcessContext, s: SupState, context: string, reason: Term,
     supervisor: s.name,
     errorContext: atom(context),
     reason,
-    ...(c !== undefined ? { offender: list([tuple(atom("pid"), pidOf(c)), tuple(atom("id"), c.spec.id), tuple(atom("restart_type"), atom(c.spec.restart)), tuple(atom("shutdown"), shutdownTerm(c.spec.shutdown)), tuple(atom("child_type"), atom(c.spec.type))]) } : {}),
+    ...(c !== undefined ? { offender: list([tuple(atom("pid"), pidOf(c)), tuple(atom("id"), c.spec.id), tuple(atom("restart_type"), atom(c.spec.restart)), tuple(atom("significant"), c.spec.significant ? A.true : A.false), tuple(atom("shutdown"), shutdownTerm(c.spec.shutdown)), tuple(atom("child_type"), atom(c.spec.type))]) } : {}),
   });
 }
 
 const pidOf = (c: Child): Term => (c.pid === undefined ? A.undefined : c.pid === "restarting" ? restartingA : c.pid);
 const shutdownTerm = (x: CheckedSpec["shutdown"]): Term => (typeof x === "number" ? x : atom(x));
+/** A dynamic child as a Child (for reports and shutdown). */
+const asChild = (spec: CheckedSpec, d: DynChild): Child => ({ spec, pid: d.pid });
 
 /** Shuts children down newest first; temporary ones are forgotten, others keep their spec. */
 function* terminateChildren(ctx: ProcessContext, s: SupState, which: Child[]): Gen<void> {
@@ -131,8 +189,46 @@ function* terminateChildren(ctx: ProcessContext, s: SupState, which: Child[]): G
       const r = yield* shutdownChild(ctx, c.pid, c.spec.shutdown, c.spec.restart);
       if (r !== A.ok) report(ctx, s, "shutdown_error", (r as Tuple).elements[1] as Term, c);
     }
-    c.pid = undefined;
-    if (c.spec.restart === "temporary") s.children.splice(s.children.indexOf(c), 1);
+    if (c.spec.restart === "temporary") forget(s, c);
+    else if (c.pid !== undefined) setPid(s, c, undefined);
+  }
+}
+
+/**
+ * terminate_dynamic_children: every simple_one_for_one child is told at once (exit shutdown,
+ * or kill for brutal_kill) and waited for together; after the template's timeout the rest are
+ * killed. Reasons other than the expected one are reported.
+ */
+function* terminateDynamic(ctx: ProcessContext, s: SupState): Gen<void> {
+  const spec = s.template;
+  if (spec === undefined) return;
+  const live = [...s.dyn.values()].filter((d): d is { pid: Pid; args: readonly Term[] } => d.pid !== "restarting");
+  s.dyn.clear();
+  const mons = new Map<string, { pid: Pid; ref: Term }>();
+  const brutal = spec.shutdown === "brutal_kill";
+  for (const d of live) {
+    mons.set(pidKey(d.pid), { pid: d.pid, ref: ctx.monitor(d.pid) });
+    ctx.unlink(d.pid);
+    ctx.exitSignal(d.pid, brutal ? A.kill : A.shutdown);
+  }
+  const expected = brutal ? A.killed : A.shutdown;
+  const isDown = (m: Term): boolean => m instanceof Tuple && m.elements[0] === A.DOWN && m.elements.length === 5 && m.elements[3] instanceof Pid && mons.has(pidKey(m.elements[3]));
+  const deadline = typeof spec.shutdown === "number" ? ctx.now() + spec.shutdown : Infinity;
+  let killed = false;
+  while (mons.size > 0) {
+    const left = deadline - ctx.now();
+    const m = !killed && Number.isFinite(left) ? yield* ctx.receive(isDown, { after: Math.max(0, left) }) : yield* ctx.receive(isDown);
+    if (m === undefined) {
+      for (const { pid } of mons.values()) ctx.exitSignal(pid, A.kill);
+      killed = true;
+      continue;
+    }
+    const e = (m as Tuple).elements;
+    const pid = e[3] as Pid;
+    mons.delete(pidKey(pid));
+    const reason = e[4] as Term;
+    const fine = reason === expected || (spec.restart !== "permanent" && isNormalish(reason));
+    if (!fine) report(ctx, s, "shutdown_error", reason, { spec, pid });
   }
 }
 
@@ -142,9 +238,9 @@ function* startList(ctx: ProcessContext, s: SupState, cs: Child[]): Gen<{ c: Chi
     const r = yield* runStart(ctx, c.spec);
     const e = (r as Tuple).elements;
     if (r === A.ignore) {
-      c.pid = undefined;
-      if (c.spec.restart === "temporary") s.children.splice(s.children.indexOf(c), 1);
-    } else if (e[0] === A.ok) c.pid = e[1] === A.undefined ? undefined : (e[1] as Pid);
+      if (c.spec.restart === "temporary") forget(s, c);
+      else setPid(s, c, undefined);
+    } else if (e[0] === A.ok) setPid(s, c, e[1] === A.undefined ? undefined : (e[1] as Pid));
     else return { c, reason: e[1] as Term };
   }
   return undefined;
@@ -160,6 +256,7 @@ function addRestart(ctx: ProcessContext, s: SupState): boolean {
     else break;
   }
   s.restarts = [now, ...kept];
+  s.mirror.setRestarts(s.restarts);
   return s.restarts.length <= s.intensity;
 }
 
@@ -167,8 +264,8 @@ function addRestart(ctx: ProcessContext, s: SupState): boolean {
 function* restart(ctx: ProcessContext, s: SupState, c: Child): Gen<"ok" | "shutdown"> {
   if (!addRestart(ctx, s)) {
     report(ctx, s, "shutdown", atom("reached_max_restart_intensity"), c);
-    c.pid = undefined;
-    if (c.spec.restart === "temporary") s.children.splice(s.children.indexOf(c), 1);
+    if (c.spec.restart === "temporary") forget(s, c);
+    else setPid(s, c, undefined);
     return "shutdown";
   }
   let toStart: Child[];
@@ -176,21 +273,55 @@ function* restart(ctx: ProcessContext, s: SupState, c: Child): Gen<"ok" | "shutd
   else {
     const idx = s.children.indexOf(c);
     const others = s.strategy === "one_for_all" ? s.children.filter((x) => x !== c) : s.children.slice(idx + 1);
-    c.pid = undefined;
+    setPid(s, c, undefined);
     yield* terminateChildren(ctx, s, others);
     toStart = s.strategy === "one_for_all" ? [...s.children] : s.children.slice(s.children.indexOf(c));
   }
   const failed = yield* startList(ctx, s, toStart);
-  const bus = ctx.scheduler.telemetry;
-  if (bus !== undefined) {
-    bus.execute(EVENTS.supervisor.restart, { restarts_in_period: s.restarts.length, children_restarted: toStart.length }, { supervisor: printTerm(ctx.self), child_id: printTerm(c.spec.id), strategy: s.strategy, failed: failed !== undefined });
-  }
+  restartEvent(ctx, s, c.spec.id, toStart.length, failed !== undefined);
   if (failed !== undefined) {
     report(ctx, s, "start_error", failed.reason, failed.c);
-    failed.c.pid = "restarting";
+    setPid(s, failed.c, "restarting");
     GS.cast(ctx, ctx.self, tuple(atom("try_again_restart"), failed.c.spec.id));
   }
   return "ok";
+}
+
+function restartEvent(ctx: ProcessContext, s: SupState, id: Term, restarted: number, failed: boolean): void {
+  const bus = ctx.scheduler.telemetry;
+  if (bus !== undefined) {
+    bus.execute(EVENTS.supervisor.restart, { restarts_in_period: s.restarts.length, children_restarted: restarted }, { supervisor: printTerm(ctx.self), child_id: printTerm(id), strategy: s.strategy, failed });
+  }
+}
+
+/** Restart a simple_one_for_one child with its arguments; "shutdown" past the intensity. */
+function* restartDynamic(ctx: ProcessContext, s: SupState, key: string, d: DynChild): Gen<"ok" | "shutdown"> {
+  const spec = s.template as CheckedSpec;
+  if (!addRestart(ctx, s)) {
+    report(ctx, s, "shutdown", atom("reached_max_restart_intensity"), asChild(spec, d));
+    dynRemove(s, key);
+    return "shutdown";
+  }
+  const r = yield* runStart(ctx, { ...spec, start: { ...spec.start, args: d.args } });
+  const e = r instanceof Tuple ? r.elements : [];
+  dynRemove(s, key);
+  restartEvent(ctx, s, A.undefined, 1, e[0] !== A.ok && r !== A.ignore);
+  if (e[0] === A.ok && e[1] instanceof Pid) dynAdd(s, e[1], d.args);
+  else if (r !== A.ignore) {
+    report(ctx, s, "start_error", e[1] as Term, asChild(spec, d));
+    s.dyn.set(key, { pid: "restarting", args: d.args });
+    GS.cast(ctx, ctx.self, tuple(atom("try_again_restart"), atom(key)));
+  }
+  return "ok";
+}
+
+/** do_auto_shutdown after a significant child ended by itself and was not restarted. */
+function autoShutdown(s: SupState, spec: CheckedSpec): boolean {
+  if (s.autoShutdown === "never" || !spec.significant) return false;
+  if (s.autoShutdown === "any_significant") return true;
+  const live = (p: Child["pid"] | DynChild["pid"]): boolean => p !== undefined && p !== "restarting";
+  if (s.template !== undefined) return ![...s.dyn.values()].some((d) => live(d.pid));
+  return !s.children.some((c) => c.spec.significant && live(c.pid));
 }
 
 function find(s: SupState, id: Term): Child | undefined {
@@ -202,6 +333,7 @@ import { equals as eqTerm } from "@beamlab/heap";
 function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenServerModule {
   let s: SupState | undefined;
   const st = (): SupState => s as SupState;
+  const badFlag = (what: string, v: unknown): Term => tuple(A.stop, tuple(atom("supervisor_data"), tuple(atom(what), typeof v === "number" && Number.isInteger(v) ? v : atom(String(v)))));
   return {
     name: "supervisor",
     *init(ctx, args) {
@@ -216,20 +348,38 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
       if (r === "ignore") return A.ignore;
       const f = r.flags;
       const strategy = f.strategy ?? "one_for_one";
-      if (!["one_for_one", "one_for_all", "rest_for_one"].includes(strategy)) return tuple(A.stop, tuple(atom("supervisor_data"), tuple(atom("invalid_strategy"), atom(strategy))));
+      if (!["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"].includes(strategy)) return badFlag("invalid_strategy", strategy);
       const intensity = f.intensity ?? 1;
-      if (!Number.isInteger(intensity) || intensity < 0) return tuple(A.stop, tuple(atom("supervisor_data"), tuple(atom("invalid_intensity"), atom(String(intensity)))));
+      if (!Number.isInteger(intensity) || intensity < 0) return badFlag("invalid_intensity", intensity);
       const period = f.period ?? 5;
-      if (!Number.isInteger(period) || period <= 0) return tuple(A.stop, tuple(atom("supervisor_data"), tuple(atom("invalid_period"), atom(String(period)))));
-      s = { name: nameT(), strategy, intensity, period, restarts: [], children: [] };
+      if (!Number.isInteger(period) || period <= 0) return badFlag("invalid_period", period);
+      const auto = f.autoShutdown ?? "never";
+      if (!["never", "any_significant", "all_significant"].includes(auto)) return badFlag("invalid_auto_shutdown", auto);
+      const name = nameT();
+      const mirror = new SupStateTerm(ctx, { name, strategy, intensity, period, autoShutdown: auto, module: mod.name, args });
+      s = { name, strategy, intensity, period, autoShutdown: auto, restarts: [], children: [], template: undefined, dyn: new Map(), mirror };
+      const checked: CheckedSpec[] = [];
       for (const spec of r.children) {
-        const c = checkChildSpec(spec);
+        const c = checkChildSpec(spec, auto);
         if (c instanceof ChildSpecError) {
           log(ctx, "supervisor start_spec", { supervisor: s.name, message: c.message, reason: c.term });
           return tuple(A.stop, tuple(atom("start_spec"), c.term));
         }
-        if (find(s, c.id) !== undefined) return tuple(A.stop, tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), c.id)));
-        s.children.push({ spec: c, pid: undefined });
+        if (checked.some((x) => eqTerm(x.id, c.id))) return tuple(A.stop, tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), c.id)));
+        checked.push(c);
+      }
+      if (strategy === "simple_one_for_one") {
+        const [tpl] = checked;
+        if (tpl === undefined || checked.length !== 1) return tuple(A.stop, tuple(atom("bad_start_spec"), list(checked.map((c) => c.id))));
+        s.template = tpl;
+        s.mirror.setChild(tpl, A.undefined);
+        s.mirror.initDynamic(tpl.restart === "temporary");
+        return GS.ok(stateTerm(s));
+      }
+      for (const c of checked) {
+        const child: Child = { spec: c, pid: undefined };
+        s.children.push(child);
+        s.mirror.setChild(c, A.undefined);
       }
       const failed = yield* startList(ctx, s, [...s.children]);
       if (failed !== undefined) {
@@ -240,22 +390,41 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
       }
       return GS.ok(stateTerm(s));
     },
-    *handleCall(ctx, req, _from, state) {
+    *handleCall(ctx, req) {
       const s = st();
       const r = req instanceof Tuple ? req.elements : [req];
       const tag = r[0];
       const done = (v: Term): Term => GS.reply(v, stateTerm(s));
+      const tpl = s.template;
       if (tag === atom("which_children")) {
+        if (tpl !== undefined) return done(list([...s.dyn.values()].reverse().map((d) => tuple(A.undefined, d.pid === "restarting" ? restartingA : d.pid, atom(tpl.type), tpl.modules))));
         return done(list([...s.children].reverse().map((c) => tuple(c.spec.id, pidOf(c), atom(c.spec.type), c.spec.modules))));
       }
       if (tag === atom("count_children")) {
+        if (tpl !== undefined) {
+          const n = s.dyn.size;
+          const active = [...s.dyn.values()].filter((d) => d.pid !== "restarting").length;
+          const sups = tpl.type === "supervisor" ? n : 0;
+          return done(list([tuple(atom("specs"), 1), tuple(atom("active"), active), tuple(atom("supervisors"), sups), tuple(atom("workers"), n - sups)]));
+        }
         const active = s.children.filter((c) => c.pid !== undefined && c.pid !== "restarting").length;
         const sups = s.children.filter((c) => c.spec.type === "supervisor").length;
         return done(list([tuple(atom("specs"), s.children.length), tuple(atom("active"), active), tuple(atom("supervisors"), sups), tuple(atom("workers"), s.children.length - sups)]));
       }
+      if (tag === atom("start_child") && tpl !== undefined) {
+        const extra: Term[] = [];
+        for (let l = r[1]; l instanceof Cons; l = l.tail) extra.push(l.head);
+        const tplArgs = tpl.start.args ?? [];
+        if (tplArgs.length > 0) ctx.alloc(list([...tplArgs], r[1] as Term)); // Args = A ++ EArgs copies A
+        const argsAll = [...tplArgs, ...extra];
+        const res = yield* runStart(ctx, { ...tpl, start: { ...tpl.start, args: argsAll } });
+        const e = res instanceof Tuple ? res.elements : [];
+        if (e[0] === A.ok && e[1] instanceof Pid) dynAdd(s, e[1], argsAll);
+        return done(res === A.ignore ? tuple(A.ok, A.undefined) : res);
+      }
       if (tag === atom("start_child")) {
         const spec = pendingSpecs.get(r[1] as number);
-        const c = checkChildSpec(spec);
+        const c = checkChildSpec(spec, s.autoShutdown);
         if (c instanceof ChildSpecError) {
           log(ctx, "supervisor start_spec", { supervisor: s.name, message: c.message, reason: c.term });
           return done(tuple(A.error, c.term));
@@ -265,22 +434,44 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         const res = yield* runStart(ctx, c);
         const e = res instanceof Tuple ? res.elements : [];
         if (res === A.ignore) {
-          if (c.restart !== "temporary") s.children.push({ spec: c, pid: undefined });
+          if (c.restart !== "temporary") {
+            s.children.push({ spec: c, pid: undefined });
+            s.mirror.setChild(c, A.undefined);
+          }
           return done(tuple(A.ok, A.undefined));
         }
         if (e[0] === A.ok) {
-          s.children.push({ spec: c, pid: e[1] as Pid });
-          return done(res);
+          const child: Child = { spec: c, pid: e[1] as Pid };
+          s.children.push(child);
+          s.mirror.setChild(c, pidOf(child));
         }
         return done(res);
       }
       const id = r[1] as Term;
-      const c = find(s, id);
       if (tag === atom("terminate_child")) {
+        if (id instanceof Pid) {
+          if (tpl !== undefined) {
+            const d = s.dyn.get(pidKey(id));
+            // find_child: a pid that is no (longer a) child is ok when dead, not_found when alive
+            if (d === undefined || d.pid === "restarting") return done(ctx.isAlive(id) ? tuple(A.error, A.not_found) : A.ok);
+            const res = yield* shutdownChild(ctx, id, tpl.shutdown, tpl.restart);
+            if (res !== A.ok) report(ctx, s, "shutdown_error", (res as Tuple).elements[1] as Term, asChild(tpl, d));
+            dynRemove(s, pidKey(id));
+            return done(A.ok);
+          }
+          const byPid = s.children.find((c) => c.pid instanceof Pid && samePid(id, c.pid));
+          if (byPid === undefined) return done(tuple(A.error, A.not_found));
+          yield* terminateChildren(ctx, s, [byPid]);
+          return done(A.ok);
+        }
+        if (tpl !== undefined) return done(tuple(A.error, atom("simple_one_for_one")));
+        const c = find(s, id);
         if (c === undefined) return done(tuple(A.error, A.not_found));
         yield* terminateChildren(ctx, s, [c]);
         return done(A.ok);
       }
+      if (tpl !== undefined && (tag === atom("restart_child") || tag === atom("delete_child"))) return done(tuple(A.error, atom("simple_one_for_one")));
+      const c = find(s, id);
       if (tag === atom("restart_child")) {
         if (c === undefined) return done(tuple(A.error, A.not_found));
         if (c.pid === "restarting") return done(tuple(A.error, restartingA));
@@ -288,59 +479,88 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         const res = yield* runStart(ctx, c.spec);
         const e = res instanceof Tuple ? res.elements : [];
         if (res === A.ignore) return done(tuple(A.ok, A.undefined));
-        if (e[0] === A.ok) c.pid = e[1] as Pid;
+        if (e[0] === A.ok) setPid(s, c, e[1] as Pid);
         return done(res);
       }
       if (tag === atom("delete_child")) {
         if (c === undefined) return done(tuple(A.error, A.not_found));
         if (c.pid === "restarting") return done(tuple(A.error, restartingA));
         if (c.pid !== undefined) return done(tuple(A.error, A.running));
-        s.children.splice(s.children.indexOf(c), 1);
+        forget(s, c);
         return done(A.ok);
       }
       if (tag === atom("get_childspec")) {
-        if (c === undefined) return done(tuple(A.error, A.not_found));
-        return done(tuple(A.ok, tuple(c.spec.id, atom(c.spec.restart), shutdownTerm(c.spec.shutdown), atom(c.spec.type), c.spec.modules)));
+        const spec = tpl !== undefined && id instanceof Pid ? (s.dyn.has(pidKey(id)) ? tpl : undefined) : c?.spec;
+        if (spec === undefined) return done(tuple(A.error, A.not_found));
+        return done(tuple(A.ok, tuple(spec.id, atom(spec.restart), shutdownTerm(spec.shutdown), atom(spec.type), spec.modules)));
       }
-      return GS.reply(tuple(A.error, atom("badcall")), state);
+      return done(tuple(A.error, atom("badcall")));
     },
-    *handleCast(ctx, msg, state) {
+    *handleCast(ctx, msg) {
       const s = st();
       const e = msg instanceof Tuple ? msg.elements : [];
       if (e[0] === atom("try_again_restart")) {
+        if (s.template !== undefined) {
+          const key = (e[1] as { name: string }).name;
+          const d = s.dyn.get(key);
+          if (d?.pid === "restarting" && (yield* restartDynamic(ctx, s, key, d)) === "shutdown") return GS.stop(A.shutdown, stateTerm(s));
+          return GS.noreply(stateTerm(s));
+        }
         const c = find(s, e[1] as Term);
         if (c?.pid === "restarting") {
           if ((yield* restart(ctx, s, c)) === "shutdown") return GS.stop(A.shutdown, stateTerm(s));
         }
       }
-      return GS.noreply(state);
+      return GS.noreply(stateTerm(s));
     },
-    *handleInfo(ctx, msg, state) {
+    *handleInfo(ctx, msg) {
       const s = st();
       const e = msg instanceof Tuple ? msg.elements : [];
       if (e[0] !== A.EXIT || e.length !== 3) {
         log(ctx, "supervisor unexpected_message", { supervisor: s.name, message: msg });
-        return GS.noreply(state);
+        return GS.noreply(stateTerm(s));
+      }
+      const reason = e[2] as Term;
+      const tpl = s.template;
+      if (tpl !== undefined) {
+        const who = e[1];
+        const key = who instanceof Pid ? pidKey(who) : "";
+        const d = s.dyn.get(key);
+        if (d === undefined || d.pid === "restarting") return GS.noreply(stateTerm(s));
+        const rt = tpl.restart;
+        if (rt !== "permanent" && isNormalish(reason)) {
+          dynRemove(s, key);
+          return autoShutdown(s, tpl) ? GS.stop(A.shutdown, stateTerm(s)) : GS.noreply(stateTerm(s));
+        }
+        report(ctx, s, "child_terminated", reason, asChild(tpl, d));
+        if (rt === "temporary") {
+          dynRemove(s, key);
+          return autoShutdown(s, tpl) ? GS.stop(A.shutdown, stateTerm(s)) : GS.noreply(stateTerm(s));
+        }
+        if ((yield* restartDynamic(ctx, s, key, d)) === "shutdown") return GS.stop(A.shutdown, stateTerm(s));
+        return GS.noreply(stateTerm(s));
       }
       const c = s.children.find((x) => x.pid !== undefined && x.pid !== "restarting" && samePid(e[1], x.pid));
-      if (c === undefined) return GS.noreply(state);
-      const reason = e[2] as Term;
+      if (c === undefined) return GS.noreply(stateTerm(s));
       const rt = c.spec.restart;
       if (rt !== "permanent" && isNormalish(reason)) {
-        c.pid = undefined;
-        if (rt === "temporary") s.children.splice(s.children.indexOf(c), 1);
-        return GS.noreply(stateTerm(s));
+        if (rt === "temporary") forget(s, c);
+        else setPid(s, c, undefined);
+        return autoShutdown(s, c.spec) ? GS.stop(A.shutdown, stateTerm(s)) : GS.noreply(stateTerm(s));
       }
       report(ctx, s, "child_terminated", reason, c);
       if (rt === "temporary") {
-        s.children.splice(s.children.indexOf(c), 1);
-        return GS.noreply(stateTerm(s));
+        forget(s, c);
+        return autoShutdown(s, c.spec) ? GS.stop(A.shutdown, stateTerm(s)) : GS.noreply(stateTerm(s));
       }
       if ((yield* restart(ctx, s, c)) === "shutdown") return GS.stop(A.shutdown, stateTerm(s));
       return GS.noreply(stateTerm(s));
     },
     *terminate(ctx) {
-      if (s !== undefined) yield* terminateChildren(ctx, s, [...s.children]);
+      if (s !== undefined) {
+        if (s.template !== undefined) yield* terminateDynamic(ctx, s);
+        else yield* terminateChildren(ctx, s, [...s.children]);
+      }
       return A.ok;
     },
   };
@@ -374,15 +594,18 @@ export function whichChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {
 export function countChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {
   return GS.call(ctx, sup, tuple(atom("count_children")), "infinity");
 }
-export function* startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec): Gen<Term> {
+/** supervisor:start_child(Sup, ChildSpec | ExtraArgs): an array is simple_one_for_one's extra arguments. */
+export function* startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec | readonly Term[]): Gen<Term> {
+  if (Array.isArray(spec)) return yield* GS.call(ctx, sup, tuple(atom("start_child"), list(spec as readonly Term[])), "infinity");
   const id = nextSpec++;
-  pendingSpecs.set(id, spec);
+  pendingSpecs.set(id, spec as ChildSpec);
   try {
     return yield* GS.call(ctx, sup, tuple(atom("start_child"), id), "infinity");
   } finally {
     pendingSpecs.delete(id);
   }
 }
+/** supervisor:terminate_child(Sup, Id | Pid). */
 export function terminateChild(ctx: ProcessContext, sup: ServerRef, id: Term): Gen<Term> {
   return GS.call(ctx, sup, tuple(atom("terminate_child"), id), "infinity");
 }

@@ -9,11 +9,26 @@
  * (`{ok, R}` | `{exit, R}` | nil), shutdown (unlink, exit shutdown, kill after the timeout or
  * brutal_kill: `{ok, R}` if the reply came first, `{exit, R}` for another reason, else nil),
  * start/startLink (no reply), Task.Supervisor (a DynamicSupervisor whose children are
- * temporary): startChild and asyncNolink (the task is linked to the supervisor and monitored by
- * the caller).
+ * temporary): startChild, supervisorAsync (Task.Supervisor.async: the task is linked to the
+ * supervisor, then linked to the caller with link/1 once started, and monitored by the caller —
+ * so a crash takes a non-trapping caller down, and `await_` works as for Task.async) and
+ * asyncNolink (linked to the supervisor, monitored by the caller); both take `shutdown` (the
+ * child spec's, default 5000) and raise Elixir's RuntimeError ("reached the maximum number of
+ * tasks for this task supervisor…", an ElixirRuntimeError) when the supervisor is at
+ * max_children. Their task monitors the owner until it gets `{Owner, Ref, Ref}` (Elixir's
+ * `:monitor` mode: the owner's 'DOWN' → exit `{shutdown, Reason}`; 5000 ms → exit timeout).
+ * Streams (task-stream.ts, re-exported here): asyncStream / asyncStreamReduce
+ * (Task.async_stream), supervisorAsyncStream / supervisorAsyncStreamNolink /
+ * supervisorAsyncStreamReduce (Task.Supervisor.async_stream[_nolink]); options maxConcurrency
+ * (default 1 = the simulator's schedulers_online), ordered (true), timeout (5000 virtual ms),
+ * onTimeout (exit | kill_task), zipInputOnExit (false), shutdown (supervisor forms). They run the
+ * whole stream when called and return a JS array of `{ok, V}` | `{exit, R}` (the *Reduce forms
+ * take a reducer that may halt); see task-stream.ts for the processes, invariants and differences.
  * Differences: a crashing task writes proc_lib's crash report (Elixir's Task.Supervised writes
  * its own "Task … terminating" log); the task is represented as the tuple
- * `{'Elixir.Task', Pid, Ref, Owner}` in exit reasons (Elixir: a %Task{} struct).
+ * `{'Elixir.Task', Pid, Ref, Owner}` in exit reasons (Elixir: a %Task{} struct);
+ * ArgumentError is a TypeError; a supervisor start error other than max_children exits the
+ * caller with it (Elixir: a CaseClauseError).
  * Invariant: after await/yield-with-reply/shutdown the caller holds no monitor for the task.
  */
 import { atom, Cons, equals, list, nil, Tuple, type Pid, type Ref, type Term } from "@beamlab/heap";
@@ -22,6 +37,20 @@ import { A, activateAlias, aliasActive, applyFun, deactivateAlias, demonitorFlus
 import * as DS from "./dynamic-supervisor.js";
 import type { ServerRef, Timeout } from "./gen.js";
 import { spawnProcLib } from "./proc-lib.js";
+import { maxChildrenError } from "./task-stream.js";
+
+export {
+  asyncStream,
+  asyncStreamReduce,
+  supervisorAsyncStream,
+  supervisorAsyncStreamNolink,
+  supervisorAsyncStreamReduce,
+  ElixirRuntimeError,
+  type AsyncStreamOptions,
+  type Enumerable,
+  type StreamReducer,
+  type StreamStep,
+} from "./task-stream.js";
 
 export interface Task {
   readonly pid: Pid;
@@ -39,15 +68,27 @@ function callersOf(ctx: ProcessContext, owner: Pid): Term {
   return new Cons(owner, mine === A.undefined ? nil : mine);
 }
 
-/** The Task.Supervised process: `monitored` ones wait for `{Owner, Ref, ReplyTo}` first. */
-function taskBody(monitored: boolean): Body {
+/** The Task.Supervised process: `monitored` ones wait for `{Owner, Ref, ReplyTo}` first; `watchOwner`
+ * (Elixir's `:monitor` mode, for Task.Supervisor.async/async_nolink) also monitors the owner while
+ * waiting: its `'DOWN'` → exit `{shutdown, Reason}`, nothing after 5000 ms → exit `timeout`. */
+function taskBody(monitored: boolean, watchOwner = false): Body {
   return function* taskSupervised(ctx: ProcessContext, callers: Term, f: Term) {
     ctx.put(callersK, callers);
     if (!monitored) {
       yield* run(applyFun(ctx, f, []));
       return;
     }
-    const m = (yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3)) as Tuple;
+    const owner = (callers as Cons).head;
+    const fromOwner = (x: Term): boolean => x instanceof Tuple && x.elements.length === 3 && equals(x.elements[0] as Term, owner);
+    let m: Tuple;
+    if (watchOwner) {
+      const mref = ctx.monitor(owner as Pid);
+      const got = yield* ctx.receive((x) => fromOwner(x) || (x instanceof Tuple && x.elements.length === 5 && x.elements[0] === A.DOWN && equals(x.elements[1] as Term, mref)), { after: 5000 });
+      if (got === undefined) return ctx.exit(A.timeout);
+      if ((got as Tuple).elements.length === 5) return ctx.exit(tuple(A.shutdown, (got as Tuple).elements[4] as Term));
+      demonitorFlush(ctx, mref);
+      m = got as Tuple;
+    } else m = (yield* ctx.receive(fromOwner)) as Tuple;
     const ref = m.elements[1] as Term;
     const replyTo = m.elements[2] as Term;
     const result = yield* run(applyFun(ctx, f, []));
@@ -196,15 +237,40 @@ export function supervisorStartChild(ctx: ProcessContext, sup: ServerRef, f: Ter
   });
 }
 
-/** Task.Supervisor.async_nolink(sup, fun): a task under `sup`, monitored (not linked) by the caller. */
-export function* asyncNolink(ctx: ProcessContext, sup: ServerRef, f: Term): Gen<Task> {
+/** Options of Task.Supervisor.async / async_nolink. */
+export interface SupervisorAsyncOptions {
+  /** The child's shutdown when the supervisor stops it (default 5000). */
+  readonly shutdown?: number | "brutal_kill";
+}
+
+function* supervisedAsync(ctx: ProcessContext, sup: ServerRef, f: Term, link: boolean, o: SupervisorAsyncOptions): Gen<Task> {
   const callers = callersOf(ctx, ctx.self);
   const r = yield* DS.startChild(ctx, sup, {
     id: atom("Elixir.Task.Supervised"),
     restart: "temporary",
-    start: { module: "Elixir.Task.Supervised", fn: (c) => tuple(A.ok, spawnProcLib(c, taskBody(true), [callers, f], { initialCall: ["Elixir.Task.Supervised", "invoke_mfa", 2], link: true })) },
+    shutdown: o.shutdown ?? 5000,
+    start: { module: "Elixir.Task.Supervised", fn: (c) => tuple(A.ok, spawnProcLib(c, taskBody(true, true), [callers, f], { initialCall: ["Elixir.Task.Supervised", "invoke_mfa", 2], link: true })) },
   });
   const e = (r as Tuple).elements;
-  if (e[0] !== A.ok) return ctx.exit(r);
-  return monitorTask(ctx, e[1] as Pid);
+  if (e[0] === A.ok) {
+    const pid = e[1] as Pid;
+    if (link) ctx.link(pid);
+    return monitorTask(ctx, pid);
+  }
+  if (e[0] === A.error && e[1] === atom("max_children")) throw maxChildrenError(false);
+  return ctx.exit(r);
+}
+
+/**
+ * Task.Supervisor.async(sup, fun, opts): a task under `sup`, linked to the caller (after the
+ * supervisor started it, as Elixir's `Process.link/1`) and monitored by it; await it with
+ * {@link await_}. A full supervisor raises Elixir's RuntimeError ({@link ElixirRuntimeError}).
+ */
+export function supervisorAsync(ctx: ProcessContext, sup: ServerRef, f: Term, o: SupervisorAsyncOptions = {}): Gen<Task> {
+  return supervisedAsync(ctx, sup, f, true, o);
+}
+
+/** Task.Supervisor.async_nolink(sup, fun, opts): a task under `sup`, monitored (not linked) by the caller. */
+export function asyncNolink(ctx: ProcessContext, sup: ServerRef, f: Term, o: SupervisorAsyncOptions = {}): Gen<Task> {
+  return supervisedAsync(ctx, sup, f, false, o);
 }

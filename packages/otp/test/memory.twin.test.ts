@@ -33,7 +33,7 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
     });
   }
 
-  it("spawn_per_call: exact up to 10 calls and the minor GC count at 20; later the BEAM's young heap grows (376, 610 words) where the model's stays at 233 — a known gap", () => {
+  it("spawn_per_call: memory, heap sizes, stack and queue exactly at every checkpoint; the minor GC count within 2", () => {
     const sc = fx.servers.find((s) => s.id === "spawn_per_call");
     if (sc === undefined) throw new Error("no spawn_per_call");
     const got = runServerTwin("spawn_per_call", sc.checkpoints.map((c) => c.calls), fx.list_length);
@@ -41,22 +41,18 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
       const b = sc.checkpoints[i] as (typeof sc.checkpoints)[number];
       const m = got[i] as (typeof got)[number];
       expect(m.process_count, `after ${b.calls}: the workers are gone`).toBe(b.process_count);
-      if (b.calls <= 10) expect(compare(m, b), `after ${b.calls} calls`).toEqual([]);
-      else {
-        // GAP: on the BEAM a call message lands in a heap fragment at the third GC and the
-        // young heap grows; the model's per-call allocations fill the heap at other points
-        // (the gen_server's own temporaries are modelled as 3-word tuples, not instruction by
-        // instruction). The design-level conclusion holds: the server stays small.
-        expect(m.memory).toBeLessThan(b.memory);
-        expect(m.memory).toBeGreaterThan(b.memory * 0.6);
-      }
+      for (const k of ITEMS) expect(m[k], `after ${b.calls} calls: ${k}`).toBe(b[k]);
+      // The young heap grows (233 -> 376 -> 610 words) when a call message lands in a fragment at
+      // a full heap, as on the BEAM; the count of minor GCs in between may differ by a collection
+      // or two (the model's per-call words: see memory.twin.ts).
+      expect(Math.abs(m.minor_gcs - b.minor_gcs), `after ${b.calls} calls: minor_gcs ${m.minor_gcs} vs ${b.minor_gcs}`).toBeLessThanOrEqual(2);
     }
     const temps = fx.servers.find((s) => s.id === "temps")?.checkpoints.at(-1)?.memory ?? 0;
     expect((got.at(-1)?.memory ?? 0) / temps).toBeLessThan(0.03); // 100 calls: a few KB vs 372 KB
   });
 });
 
-describe("otp_memory.json: one-off Agents vs Tasks under a (dynamic) supervisor", () => {
+describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one supervisor", () => {
   for (const kind of ["agents", "tasks"] as const) {
     it(`${kind}: child count, each child's memory and the children's total exactly`, () => {
       const b = fx.supervised.find((s) => s.id === kind);
@@ -67,12 +63,16 @@ describe("otp_memory.json: one-off Agents vs Tasks under a (dynamic) supervisor"
       expect(m.children_memory).toBe(b.children_memory);
       if (b.child === null) expect(m.child).toBeNull();
       else expect(m.child === null ? ["no child"] : compare(m.child, b.child)).toEqual([]);
-      // GAP: the supervisor's own heap. OTP's supervisor keeps #state/#child records (and a map
-      // of dynamic children) on its heap; @beamlab/otp keeps its children table in JS and its
-      // state term is a small tuple, so the supervisor process itself is not within 10%
-      // (asserted loosely: same order of magnitude).
-      expect(m.supervisor.memory).toBeGreaterThan(b.supervisor.memory / 5);
-      expect(m.supervisor.memory).toBeLessThan(b.supervisor.memory * 5);
+      // GAP (issue #6): the supervisor's own memory is not within 10%. Its state is OTP's
+      // #state/#child records and the dynamic children's map on its heap (supervisor-state.ts),
+      // and a start_child costs about what the BEAM's does (~100 words for an Agent), but the
+      // young heap's growth differs: 100 Agents: model 987 + 610 words, BEAM 2586 + 376 (the
+      // model's map is one object: its unchanged nodes do not age as the BEAM's do); 100 Tasks:
+      // the BEAM's heap grew past 3000 words and shrank back to 233 at its 13th GC, the model's
+      // stops at 1598. Asserted loosely here so that a change in either direction is seen.
+      expect(m.supervisor.memory).toBeGreaterThan(b.supervisor.memory / 4);
+      expect(m.supervisor.memory).toBeLessThan(b.supervisor.memory * 4);
+      expect(within(m.supervisor.memory, b.supervisor.memory)).toBe(false);
     });
   }
 });

@@ -11,10 +11,17 @@
  *  - the state tuple `{Mode, N}` (3 words) each call, the list cells (need 2 each); in
  *    spawn_per_call the fun (6 words) and erlang:spawn/1's argument list [F, []] (4 words).
  */
-import { atom, list, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { loadFixture } from "@beamlab/beam-oracle";
-import { A, DynamicSupervisor, fun, GenServer, spawnProcLib } from "../src/index.js";
+import { A, fun, GenServer, spawnProcLib, Supervisor, type Gen } from "../src/index.js";
+import { tuple } from "../src/common.js";
+
+function listToArray(l: Term): Term[] {
+  const out: Term[] = [];
+  for (let x = l; x instanceof Cons; x = x.tail) out.push(x.head);
+  return out;
+}
 
 export interface Measured {
   memory: number;
@@ -27,6 +34,8 @@ export interface Measured {
   old_heap_block_size: number;
   old_heap_size: number;
   mbuf_size: number;
+  /** garbage_collection_info heap_size: the words in use on the young heap. */
+  heap_used: number;
 }
 export interface ServerCheckpoint extends Measured {
   calls: number;
@@ -75,6 +84,7 @@ function measure(ctx: ProcessContext, pid: Pid): Measured {
     old_heap_block_size: g.old_heap_block_size,
     old_heap_size: g.old_heap_size,
     mbuf_size: g.mbuf_size,
+    heap_used: g.heap_size,
   };
 }
 
@@ -90,7 +100,7 @@ function serverModule(n: number): GenServer.GenServerModule {
       };
       if (mode === atom("spawn_per_call")) {
         const f = ctx.alloc(fun(() => nil, [from]));
-        ctx.alloc(list([f, nil])); // erlang:spawn(F) is spawn(erlang, apply, [F, []]): the argument list (4 words)
+        ctx.heap.allocGarbage(2); // erlang:spawn/1 leaves 2 words on the caller's heap (measured: spawn of a 0-free-variable fun costs 7 = the fun's 5 + 2)
         // eslint-disable-next-line require-yield -- the worker never blocks: it builds, replies and returns
         ctx.spawn(function* worker(c: ProcessContext, fn: Term) {
           build(c, n, 4);
@@ -137,8 +147,10 @@ export interface SupervisedResult {
   supervisor: Measured;
 }
 
-/** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a DynamicSupervisor. */
-export function runSupervisedTwin(kind: "agents" | "tasks", m: number): SupervisedResult {
+/** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a simple_one_for_one
+ * supervisor with temporary children (the recorder's design; Elixir's DynamicSupervisor is its
+ * Elixir counterpart). */
+export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void): SupervisedResult {
   const s = new Scheduler();
   let res: SupervisedResult | undefined;
   const agent: GenServer.GenServerModule = {
@@ -146,42 +158,46 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number): Supervis
     init: (ctx) => GenServer.ok(build(ctx, 100, P.INIT_STACK)),
     handleCall: (_c, _r, _f, st) => GenServer.reply(100, st),
   };
+  const agentStart = (c: ProcessContext): Gen<Term> => GenServer.startLink(c, agent, atom("agent"), { loopStack: P.LOOP_STACK });
+  const taskStart = (c: ProcessContext, rec: Term): Term =>
+    new Tuple([
+      A.ok,
+      spawnProcLib(
+        c,
+        function* taskFun(t: ProcessContext) {
+          t.send(rec as Pid, new Tuple([atom("done"), (build(t, 100, 4), 100)]));
+          yield* t.call();
+        },
+        [fun(() => nil, [rec])], // proc_lib:spawn_link(fun() -> Rec ! … end)
+        { initialCall: ["erlang", "apply", 2], link: true, shape: "fun" },
+      ),
+    ]);
   s.spawn(function* recorder(ctx: ProcessContext) {
-    const sup = ((yield* DynamicSupervisor.startLink(ctx, { maxRestarts: 3, maxSeconds: 5 }, "temporary")) as Tuple).elements[1] as Pid;
     const rec = ctx.self;
+    const supMod: Supervisor.SupervisorModule = {
+      name: "beamlab_otp_memory_recorder",
+      init: () => ({
+        flags: { strategy: "simple_one_for_one", intensity: 3, period: 5 },
+        children: [{ id: atom("child"), start: kind === "agents" ? { fn: agentStart, args: [], module: "beamlab_otp_memory_recorder" } : { fn: taskStart, args: [rec], module: "beamlab_otp_memory_recorder" }, restart: "temporary", shutdown: 5000 }],
+      }),
+    };
+    const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec))) as Tuple).elements[1] as Pid;
     const kids: Pid[] = [];
     for (let i = 1; i <= m; i++) {
-      const spec =
-        kind === "agents"
-          ? { id: atom("child"), start: { fn: (c: ProcessContext, a: Term) => GenServer.startLink(c, agent, a, { loopStack: P.LOOP_STACK }), args: [atom("agent")] } }
-          : {
-              id: atom("child"),
-              start: {
-                fn: (c: ProcessContext) =>
-                  new Tuple([
-                    A.ok,
-                    spawnProcLib(
-                      c,
-                      function* taskFun(t: ProcessContext) {
-                        t.send(rec, new Tuple([atom("done"), (build(t, 100, 4), 100)]));
-                        yield* t.call();
-                      },
-                      [],
-                      { initialCall: ["erlang", "apply", 2], link: true },
-                    ),
-                  ]),
-              },
-            };
-      const r = (yield* DynamicSupervisor.startChild(ctx, sup, spec)) as Tuple;
+      const r = (yield* Supervisor.startChild(ctx, sup, [i])) as Tuple;
       const c = r.elements[1] as Pid;
       if (kind === "agents") yield* GenServer.call(ctx, c, atom("get"));
       else yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === atom("done"));
       kids.push(c);
+      if (onChild !== undefined) {
+        yield* ctx.sleep(1);
+        onChild(i, measure(ctx, sup));
+      }
     }
     yield* ctx.sleep(1);
     const live = kids.filter((k) => ctx.isAlive(k));
-    const counts = (yield* DynamicSupervisor.countChildren(ctx, sup)) as unknown as { keys: Term[]; values: Term[] };
-    const active = counts.values[counts.keys.indexOf(atom("active"))] as number;
+    const counts = listToArray((yield* Supervisor.countChildren(ctx, sup))) as Tuple[];
+    const active = counts.find((x) => x.elements[0] === atom("active"))?.elements[1] as number;
     res = {
       active,
       live_children: live.length,

@@ -469,7 +469,10 @@ export class Scheduler {
 
   /** Copies `msg` into `to`'s mailbox (see the header for where the data goes); `from` is the
    * sender for the `message.send` event (default: the outside world). */
-  deliver(to: Proc, msg: Term, from?: Proc): void {
+  /** Puts `msg` (a copy) in `to`'s queue: on its heap when it fits, else in a fragment. A
+   * `signal` message (an 'EXIT' from a trapped exit signal, a 'DOWN') stays in the heap fragment
+   * the signal carried, as erl_proc_sig.c converts it in place. */
+  deliver(to: Proc, msg: Term, from?: Proc, signal = false): void {
     if (to.status === "exited" || to.status === "exiting") return;
     const mb = this.mailboxOf(to);
     let copied = copyMessage(msg);
@@ -484,7 +487,7 @@ export class Scheduler {
     else {
       const h = this.heapOf(to);
       const st = h.state;
-      if (st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > words) {
+      if (!signal && st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > words) {
         h.deliverMessage(copied);
         e = { msg: copied, words, where: "heap" };
       } else {
@@ -673,7 +676,7 @@ export class Scheduler {
   signalExit(target: Proc, from: Pid, reason: Term, viaLink: boolean): void {
     if (target.status === "exited") return;
     if (!viaLink && reason === A.kill) this.scheduleExit(target, A.killed);
-    else if (target.trapExit) this.deliver(target, new Tuple([A.EXIT, from, reason]));
+    else if (target.trapExit) this.deliver(target, new Tuple([A.EXIT, from, reason]), undefined, true);
     else if (reason !== A.normal) this.scheduleExit(target, reason);
     else if (!viaLink && from === target.pid) this.scheduleExit(target, A.normal);
   }

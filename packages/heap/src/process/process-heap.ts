@@ -43,9 +43,9 @@ import { hibernateCollection } from "./hibernate.js";
 import { majorCollection } from "./major.js";
 import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
 import { Tag } from "../term/tag.js";
-import { integerWords, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
+import { integerWords, nodeWords, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
 import { RootSet, type Frame, type RootSource } from "./roots.js";
-import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
+import { freshStamp, LITERAL, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
 import { RefcHolders } from "./refc-holders.js";
 import { traceLiveness, type Liveness } from "./liveness.js";
@@ -125,6 +125,15 @@ export interface AllocOptions {
    * A later GC copies the term's full size, as the BEAM copies the shared nodes.
    */
   readonly charge?: number;
+  /**
+   * A map built from `ageOf` by maps:put/maps:remove (with `charge` = the path words): on the
+   * BEAM all of it but the path stays where the old map's nodes are (mature or old heap). The
+   * model keeps a map in one object, so the new map takes the old one's generation when that is
+   * older than new and none of the new map's keys and values is younger than it (else it is new,
+   * as without the option). Simplification: a map that inherits the old generation does not
+   * add its path words to the old heap at the next collection.
+   */
+  readonly ageOf?: Term;
 }
 
 type GcHandles = Readonly<Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle>>;
@@ -293,8 +302,26 @@ export class ProcessHeap {
       if (!placed) this.place(fresh, words, vheap);
       this.afterAllocGc();
     } else this.place(fresh, words, vheap);
+    if (opts?.ageOf !== undefined) this.inheritAge(term, opts.ageOf);
     if (this.debug && opts?.need === undefined) this.checkInvariants();
     return term;
+  }
+
+  /** See {@link AllocOptions.ageOf}: `m` takes `from`'s generation when that keeps old → young out. */
+  private inheritAge(m: Term, from: Term): void {
+    if (typeof m !== "object" || m.tag !== Tag.Map || typeof from !== "object" || from.tag !== Tag.Map) return;
+    const st = this.state;
+    const target = from.gcStamp;
+    if (m.gcStamp !== st.newStamp || (target !== st.matureStamp && target !== st.oldStamp)) return;
+    const rank = (stamp: number): number => (stamp === st.oldStamp ? 2 : stamp === st.matureStamp ? 1 : stamp === LITERAL ? 3 : 0);
+    const need = rank(target);
+    for (const xs of [m.keys, m.values]) {
+      for (const x of xs) {
+        const stamp = typeof x === "object" ? (x as { gcStamp?: number }).gcStamp : undefined;
+        if (stamp !== undefined && stamp !== 0 && rank(stamp) < need && nodeWords(x as HeapObject, false) > 0) return;
+      }
+    }
+    m.gcStamp = target;
   }
 
   /**

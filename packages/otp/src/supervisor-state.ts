@@ -1,0 +1,140 @@
+/**
+ * The supervisor's state as OTP 25's supervisor.erl keeps it, on the supervisor's own heap.
+ *
+ * Owns: the `#state{}` record term — `{state, Name, Strategy, {Ids, Db}, Dynamics, Intensity,
+ * Period, Restarts, DynamicRestarts, AutoShutdown, Module, Args}` where `Ids` are the static
+ * children's ids (newest first), `Db` a map `Id => #child{}` and `Dynamics` is `undefined` or,
+ * for simple_one_for_one, `{mapsets, #{Pid => []}}` (temporary children: their arguments are
+ * not kept) or `{maps, #{Pid => Args}}` — and what updating it costs: every change builds the
+ * changed parts and a new record, as the Erlang code does (`State#state{...}` copies the
+ * 12-word record; a child update copies the 9-word `#child{}` record; maps grow and shrink
+ * with maps:put/maps:remove, whose path-copy words come from @beamlab/heap's mapPutWords and
+ * mapRemoveWords). The old versions are garbage for the next GC.
+ * `#child{}` is `{child, Pid, Id, {M, F, A}, RestartType, Significant, Shutdown, ChildType,
+ * Modules}`; `A` is `undefined` for temporary children (OTP stores no arguments for them).
+ * Invariant: `term` is the newest record; it and everything it references are on the heap of
+ * the process whose context built it (the gen_server loop keeps it as its state, the root).
+ */
+import { atom, Cons, emptyMap, equals, list, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import type { ProcessContext } from "@beamlab/scheduler";
+import { A } from "./common.js";
+import type { CheckedSpec } from "./child-spec.js";
+
+const K = { state: atom("state"), child: atom("child"), maps: atom("maps"), mapsets: atom("mapsets") };
+
+export interface SupStateFields {
+  readonly name: Term;
+  readonly strategy: string;
+  readonly intensity: number;
+  readonly period: number;
+  readonly autoShutdown: string;
+  readonly module: string;
+  readonly args: Term;
+}
+
+/** The `#child{}` record of a spec with the given pid (`undefined` | `restarting` | a pid). */
+export function childRecord(spec: CheckedSpec, pid: Term): Tuple {
+  const args = spec.restart === "temporary" ? A.undefined : list([...(spec.start.args ?? [])]);
+  const mfa = new Tuple([atom(spec.start.module ?? (spec.start.fn.name || "undefined")), atom("start_link"), args]);
+  const shutdown = typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown);
+  return new Tuple([K.child, pid, spec.id, mfa, atom(spec.restart), spec.significant ? A.true : A.false, shutdown, atom(spec.type), spec.modules]);
+}
+
+export class SupStateTerm {
+  private record: Tuple;
+  private ids: Term = nil;
+  private db: ErlMap = emptyMap;
+  private dyn: ErlMap | undefined;
+  private dynKind: Term = A.undefined;
+  private restarts: Term = nil;
+
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly f: SupStateFields,
+  ) {
+    this.record = ctx.alloc(this.build(A.undefined, nil));
+  }
+
+  /** The newest `#state{}` record (the gen_server state). */
+  get term(): Tuple {
+    return this.record;
+  }
+
+  /** dyn_init: simple_one_for_one's store of dynamic children. */
+  initDynamic(temporary: boolean): void {
+    this.dyn = emptyMap;
+    this.dynKind = temporary ? K.mapsets : K.maps;
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 0);
+  }
+
+  /** A static child added (init, start_child) or its pid changed; `fresh` when new. */
+  setChild(spec: CheckedSpec, pid: Term): void {
+    const rec = this.ctx.alloc(childRecord(spec, pid));
+    const old = this.db;
+    const isNew = mapGet(old, spec.id) === undefined;
+    this.db = mapPut(old, spec.id, rec);
+    this.ctx.alloc(this.db, { charge: mapPutWords(old, this.db, spec.id), ageOf: old });
+    if (isNew) this.ids = this.ctx.alloc(list([spec.id], this.ids));
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+  }
+
+  /** A static child forgotten (temporary child gone, delete_child). */
+  removeChild(id: Term): void {
+    const old = this.db;
+    this.db = mapRemove(old, id);
+    if (this.db === old) return;
+    this.ctx.alloc(this.db, { charge: mapRemoveWords(old, this.db, id), ageOf: old });
+    this.ids = this.ctx.alloc(list(idsWithout(this.ids, id))); // lists:delete: new cells (the BEAM shares the tail after the id)
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+  }
+
+  /** dyn_store: a dynamic child started with `args`. */
+  addDynamic(pid: Pid, args: Term): void {
+    const old = this.dyn ?? emptyMap;
+    this.dyn = mapPut(old, pid, this.dynKind === K.mapsets ? nil : args);
+    this.ctx.alloc(this.dyn, { charge: mapPutWords(old, this.dyn, pid), ageOf: old });
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+  }
+
+  /** dyn_erase: a dynamic child gone. */
+  removeDynamic(pid: Pid): void {
+    const old = this.dyn ?? emptyMap;
+    this.dyn = mapRemove(old, pid);
+    if (this.dyn === old) return;
+    this.ctx.alloc(this.dyn, { charge: mapRemoveWords(old, this.dyn, pid), ageOf: old });
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+  }
+
+  /** add_restart: the restart times list (newest first, whole seconds). */
+  setRestarts(times: readonly number[]): void {
+    this.restarts = this.ctx.alloc(list([...times]));
+    this.commit(this.dynamicsTerm(), this.childrenTerm(), 0);
+  }
+
+  private dynamicsTerm(): Term {
+    return this.dyn === undefined ? A.undefined : new Tuple([this.dynKind, this.dyn]);
+  }
+
+  private childrenTerm(): Term {
+    return new Tuple([this.ids, this.db]);
+  }
+
+  /** Allocates the new record (and the new dynamics/children tuples: `extra` of their words
+   * are new in this change). */
+  private commit(dynamics: Term, children: Term, extra: number): void {
+    const rec = this.build(dynamics, children);
+    // the record (13 words) plus the changed wrapper tuple(s); unchanged wrappers are shared
+    this.record = this.ctx.alloc(rec, { charge: 13 + extra });
+  }
+
+  private build(dynamics: Term, children: Term): Tuple {
+    const f = this.f;
+    return new Tuple([K.state, f.name, atom(f.strategy), children === nil ? new Tuple([nil, emptyMap]) : children, dynamics, f.intensity, f.period, this.restarts, 0, atom(f.autoShutdown), atom(f.module), f.args]);
+  }
+}
+
+function idsWithout(ids: Term, id: Term): Term[] {
+  const out: Term[] = [];
+  for (let l = ids; l instanceof Cons; l = l.tail) if (!equals(l.head, id)) out.push(l.head);
+  return out;
+}
