@@ -138,10 +138,12 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   const body: Body = function* (c: ProcessContext) {
     yield* initIt(c, starter, link ? starter : c.self, mod, args, o);
   };
-  const spawnArgs: Term[] = [A.gen_server, starter, link ? starter : atom("self"), o.name === undefined ? atom("self") : nameSpec(o.name), atom(mod.name), args, nil];
+  // gen:init_it/6 (anonymous) or /7 (named): [GenMod, Starter, Parent, (Name,) Mod, Args, Options]
+  const spawnArgs: Term[] = o.name === undefined ? [A.gen_server, starter, link ? starter : atom("self"), atom(mod.name), args, nil] : [A.gen_server, starter, link ? starter : atom("self"), nameSpec(o.name), atom(mod.name), args, nil];
   const plo = { initialCall: [mod.name, "init", 1] as const, ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) };
   const after = o.timeout === undefined || o.timeout === "infinity" ? {} : { after: o.timeout };
   if (link) {
+    ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
     const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true });
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
     if (m === undefined) {
@@ -369,6 +371,9 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
   let r: Term;
   try {
     r = yield* cb(mod.init(ctx, args));
+    // init_it/2's `try {ok, Mod:init(Args)}`: init's own result tuple (when built fresh) and the wrapper
+    if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
+    ctx.heap.allocGarbage(3);
   } catch (err) {
     const k = caught(err);
     unregister();
@@ -378,6 +383,7 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
   const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11 };
   const t = r instanceof Tuple ? r.elements : undefined;
   if (t?.[0] === A.ok && (t.length === 2 || (t.length === 3 && validTimeout(t[2] as Term)))) {
+    ctx.heap.allocGarbage(3); // {ok, self()}
     initAck(ctx, starter, tuple(A.ok, ctx.self));
     s.state = t[1] as Term;
     yield* loop(ctx, s, t.length === 3 ? (t[2] as Term) : A.infinity);
@@ -449,7 +455,12 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
         continue;
       }
     } else msg = yield* ctx.receive();
-    frame.set(1, msg);
+    // handle_msg/6 matches {'$gen_call', From, Request} in its head: From and the request stay
+    // live while the callback runs, the outer 4-word tuple does not (measured in GC traces).
+    if (msg instanceof Tuple && msg.elements.length === 3 && msg.elements[0] === A.gen_call) {
+      frame.set(1, msg.elements[1]);
+      frame.set(2, msg.elements[2]);
+    } else frame.set(1, msg);
     if (s.debug !== undefined) {
       // decode_msg: `{in, Msg}` for every message but system ones and the parent's 'EXIT'
       const t = msg instanceof Tuple ? msg.elements : undefined;
@@ -457,6 +468,7 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
     }
     time = yield* handleMsg(ctx, s, msg, setState, time);
     frame.set(1, undefined);
+    frame.set(2, undefined);
   }
 }
 

@@ -118,7 +118,7 @@ export function* genCallAs(
     const pid = server instanceof Pid ? server : resolveServer(ctx, server);
     const self = ctx.self;
     if (pid.id === self.id && pid.serial === self.serial) ctx.exit(atom("calling_self"));
-    const mref = ctx.monitor(pid);
+    const mref = ctx.monitor(pid, { alias: true }); // monitor(process, Pid, [{alias, demonitor}]): a pid-ref (4 words)
     const tag = new Cons(A.alias, mref);
     const w = waiterOf(ctx);
     const aliases = w.aliases;

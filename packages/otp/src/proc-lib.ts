@@ -69,7 +69,7 @@ function initP(body: Body, o: ProcLibOptions): Body {
 /** proc_lib:spawn_opt: `body` runs inside proc_lib's init_p (dictionary entries, crash reports). */
 export function spawnProcLib(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): Pid {
   const opts: SpawnOptions = { initialCall: `proc_lib:init_p/${o.shape === "fun" ? 3 : 5}`, ...o.spawnOpt, ...(o.link === true ? { link: true } : {}) };
-  if (o.link === true) ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
+
   return ctx.spawn(initP(body, o), builtOnCaller(ctx, initPArgs(ctx, args, o)), opts);
 }
 

@@ -346,6 +346,11 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         return tuple(A.stop, tuple(atom("bad_return"), tuple(atom(mod.name), atom("init"), k.reason)));
       }
       if (r === "ignore") return A.ignore;
+      // The garbage OTP's init makes on the supervisor's heap whatever the callback returned:
+      // `{ok, {Flags, Specs}}` (3 + 3 + a cell per spec), check_flags' maps:merge with the default
+      // flags (a 4-key flatmap: 12 words) and each spec's maps:merge with the default child spec
+      // (7 keys: 18 words) plus its default `modules` list [M] (2).
+      ctx.heap.allocGarbage(6 + 2 * r.children.length + 12 + 20 * r.children.length);
       const f = r.flags;
       const strategy = f.strategy ?? "one_for_one";
       if (!["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"].includes(strategy)) return badFlag("invalid_strategy", strategy);
@@ -527,6 +532,9 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         const key = who instanceof Pid ? pidKey(who) : "";
         const d = s.dyn.get(key);
         if (d === undefined || d.pid === "restarting") return GS.noreply(stateTerm(s));
+        // restart_child → find_child_and_args: {ok, Child#child{pid = Pid}} (13), dyn_args' {ok, Args}
+        // (3), {ok, Child#child{mfargs = {M, F, Args}}} (17); do_restart's {ok, NState} (3)
+        ctx.heap.allocGarbage(36);
         const rt = tpl.restart;
         if (rt !== "permanent" && isNormalish(reason)) {
           dynRemove(s, key);

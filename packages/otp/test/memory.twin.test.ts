@@ -33,7 +33,7 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
     });
   }
 
-  it("spawn_per_call: memory, heap sizes, stack and queue exactly at every checkpoint; the minor GC count within 2", () => {
+  it("spawn_per_call: memory, heap sizes, old heap, stack and queue exactly at every checkpoint; the minor GC count exact to 50 calls", () => {
     const sc = fx.servers.find((s) => s.id === "spawn_per_call");
     if (sc === undefined) throw new Error("no spawn_per_call");
     const got = runServerTwin("spawn_per_call", sc.checkpoints.map((c) => c.calls), fx.list_length);
@@ -43,9 +43,13 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
       expect(m.process_count, `after ${b.calls}: the workers are gone`).toBe(b.process_count);
       for (const k of ITEMS) expect(m[k], `after ${b.calls} calls: ${k}`).toBe(b[k]);
       // The young heap grows (233 -> 376 -> 610 words) when a call message lands in a fragment at
-      // a full heap, as on the BEAM; the count of minor GCs in between may differ by a collection
-      // or two (the model's per-call words: see memory.twin.ts).
-      expect(Math.abs(m.minor_gcs - b.minor_gcs), `after ${b.calls} calls: minor_gcs ${m.minor_gcs} vs ${b.minor_gcs}`).toBeLessThanOrEqual(2);
+      // a full heap, as on the BEAM: the server's words per call (30) and at start (50) are the
+      // BEAM's, and a collection during handle_call keeps From and the request, not the message.
+      // minor GCs: exact up to 50 calls; at 100 the model has collected once less (6 vs 7)
+      if (b.calls <= 50) expect(m.minor_gcs, `after ${b.calls} calls: minor_gcs`).toBe(b.minor_gcs);
+      else expect(Math.abs(m.minor_gcs - b.minor_gcs), `after ${b.calls} calls: minor_gcs`).toBeLessThanOrEqual(1);
+      expect(m.old_heap_size, `after ${b.calls} calls: old_heap_size`).toBe(b.old_heap_size);
+      expect(m.mbuf_size, `after ${b.calls} calls: mbuf_size`).toBe(b.mbuf_size);
     }
     const temps = fx.servers.find((s) => s.id === "temps")?.checkpoints.at(-1)?.memory ?? 0;
     expect((got.at(-1)?.memory ?? 0) / temps).toBeLessThan(0.03); // 100 calls: a few KB vs 372 KB
@@ -53,6 +57,9 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
 });
 
 describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one supervisor", () => {
+  const mean = (xs: readonly number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+  /** How often the supervisor's memory fell by more than a third from one child to the next. */
+  const shrinks = (xs: readonly number[]): number => xs.filter((x, i) => i > 0 && x < (xs[i - 1] as number) * (2 / 3)).length;
   for (const kind of ["agents", "tasks"] as const) {
     it(`${kind}: child count, each child's memory and the children's total exactly`, () => {
       const b = fx.supervised.find((s) => s.id === kind);
@@ -63,16 +70,40 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
       expect(m.children_memory).toBe(b.children_memory);
       if (b.child === null) expect(m.child).toBeNull();
       else expect(m.child === null ? ["no child"] : compare(m.child, b.child)).toEqual([]);
-      // GAP (issue #6): the supervisor's own memory is not within 10%. Its state is OTP's
-      // #state/#child records and the dynamic children's map on its heap (supervisor-state.ts),
-      // and a start_child costs about what the BEAM's does (~100 words for an Agent), but the
-      // young heap's growth differs: 100 Agents: model 987 + 610 words, BEAM 2586 + 376 (the
-      // model's map is one object: its unchanged nodes do not age as the BEAM's do); 100 Tasks:
-      // the BEAM's heap grew past 3000 words and shrank back to 233 at its 13th GC, the model's
-      // stops at 1598. Asserted loosely here so that a change in either direction is seen.
-      expect(m.supervisor.memory).toBeGreaterThan(b.supervisor.memory / 4);
-      expect(m.supervisor.memory).toBeLessThan(b.supervisor.memory * 4);
-      expect(within(m.supervisor.memory, b.supervisor.memory)).toBe(false);
+    });
+
+    it(`${kind}: the supervisor's memory over the 100 children — mean and peak within 10%, the same number of shrinks`, () => {
+      const b = fx.supervised.find((s) => s.id === kind);
+      if (b === undefined) throw new Error(`no ${kind}`);
+      const m = runSupervisedTwin(kind, b.started);
+      const beam = b.supervisor_memory_curve;
+      expect(m.memoryCurve.length).toBe(beam.length);
+      expect(within(mean(m.memoryCurve), mean(beam)), `mean: model ${mean(m.memoryCurve).toFixed(0)}, BEAM ${mean(beam).toFixed(0)}`).toBe(true);
+      expect(within(Math.max(...m.memoryCurve), Math.max(...beam)), `peak: model ${Math.max(...m.memoryCurve)}, BEAM ${Math.max(...beam)}`).toBe(true);
+      expect(shrinks(m.memoryCurve)).toBe(shrinks(beam));
     });
   }
+
+  it("agents: the supervisor after 100 children within 10% (every memory item)", () => {
+    const b = fx.supervised.find((s) => s.id === "agents");
+    if (b === undefined) throw new Error("no agents");
+    const m = runSupervisedTwin("agents", b.started);
+    expect(within(m.supervisor.memory, b.supervisor.memory)).toBe(true);
+    expect(m.supervisor.heap_size).toBe(b.supervisor.heap_size);
+    expect(m.supervisor.old_heap_block_size).toBe(b.supervisor.old_heap_block_size);
+  });
+
+  it("tasks: after 100 children both supervisors are at a low point of their sawtooth — GAP: not the same one (model 8,856 vs BEAM 5,808 bytes)", () => {
+    // The supervisor's young heap grows 233 → … → 2586 words as 'EXIT' messages pile up in
+    // fragments, then one collection grows it past 3000 and shrinks it to a few hundred words:
+    // a sawtooth with a period of ~50 children. The model's teeth have the BEAM's height (test
+    // above) but not exactly its phase, so the last sample lands on a different low point.
+    const b = fx.supervised.find((s) => s.id === "tasks");
+    if (b === undefined) throw new Error("no tasks");
+    const m = runSupervisedTwin("tasks", b.started);
+    const peak = Math.max(...m.memoryCurve);
+    expect(b.supervisor.memory).toBeLessThan(Math.max(...b.supervisor_memory_curve) / 2);
+    expect(m.supervisor.memory).toBeLessThan(peak / 2);
+    expect(within(m.supervisor.memory, b.supervisor.memory)).toBe(false);
+  });
 });

@@ -44,13 +44,13 @@ export interface ServerCheckpoint extends Measured {
 export interface OtpMemoryFixture {
   list_length: number;
   servers: { id: string; checkpoints: ServerCheckpoint[] }[];
-  supervised: { id: string; started: number; active: number; live_children: number; children_memory: number; child: Measured | null; supervisor: Measured }[];
+  supervised: { id: string; started: number; active: number; live_children: number; children_memory: number; supervisor_memory_curve: number[]; child: Measured | null; supervisor: Measured }[];
 }
 export function otpFixture(): OtpMemoryFixture {
   return loadFixture("otp_memory") as OtpMemoryFixture;
 }
 
-export const P = { LOOP_STACK: 11, BUILD_STACK: 23, STATE_STACK: 12, INIT_STACK: 20 };
+export const P = { LOOP_STACK: 11, BUILD_STACK: 23, STATE_STACK: 12, INIT_STACK: 20, CALL_STACK: 21 };
 
 /** build(K, []) on the running process's heap: one cons per step (need 2), stack S. */
 export function build(ctx: ProcessContext, k: number, S: number): Term {
@@ -99,6 +99,7 @@ function serverModule(n: number): GenServer.GenServerModule {
         return ctx.alloc(new Tuple([mode, count + 1]));
       };
       if (mode === atom("spawn_per_call")) {
+        ctx.setStack(P.CALL_STACK);
         const f = ctx.alloc(fun(() => nil, [from]));
         ctx.heap.allocGarbage(2); // erlang:spawn/1 leaves 2 words on the caller's heap (measured: spawn of a 0-free-variable fun costs 7 = the fun's 5 + 2)
         // eslint-disable-next-line require-yield -- the worker never blocks: it builds, replies and returns
@@ -140,6 +141,8 @@ export function runServerTwin(id: string, checkpoints: readonly number[], n: num
 }
 
 export interface SupervisedResult {
+  /** The supervisor's memory after each child was used. */
+  memoryCurve: number[];
   active: number;
   live_children: number;
   children_memory: number;
@@ -150,7 +153,7 @@ export interface SupervisedResult {
 /** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a simple_one_for_one
  * supervisor with temporary children (the recorder's design; Elixir's DynamicSupervisor is its
  * Elixir counterpart). */
-export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void): SupervisedResult {
+export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void, supMinHeap?: number): SupervisedResult {
   const s = new Scheduler();
   let res: SupervisedResult | undefined;
   const agent: GenServer.GenServerModule = {
@@ -181,24 +184,29 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
         children: [{ id: atom("child"), start: kind === "agents" ? { fn: agentStart, args: [], module: "beamlab_otp_memory_recorder" } : { fn: taskStart, args: [rec], module: "beamlab_otp_memory_recorder" }, restart: "temporary", shutdown: 5000 }],
       }),
     };
-    const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec))) as Tuple).elements[1] as Pid;
+    const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec), supMinHeap !== undefined ? { spawnOpt: { minHeapSize: supMinHeap } } : {})) as Tuple).elements[1] as Pid;
     const kids: Pid[] = [];
+    const memoryCurve: number[] = [];
+    if (onChild !== undefined) {
+      yield* ctx.sleep(1);
+      onChild(0, measure(ctx, sup));
+    }
     for (let i = 1; i <= m; i++) {
       const r = (yield* Supervisor.startChild(ctx, sup, [i])) as Tuple;
       const c = r.elements[1] as Pid;
       if (kind === "agents") yield* GenServer.call(ctx, c, atom("get"));
       else yield* ctx.receive((x) => x instanceof Tuple && x.elements[0] === atom("done"));
       kids.push(c);
-      if (onChild !== undefined) {
-        yield* ctx.sleep(1);
-        onChild(i, measure(ctx, sup));
-      }
+      yield* ctx.sleep(1); // the recorder waits until the supervisor is idle (wait_idle) and reads its memory
+      memoryCurve.push(ctx.processInfo(sup, ["memory"])?.memory ?? 0);
+      if (onChild !== undefined) onChild(i, measure(ctx, sup));
     }
     yield* ctx.sleep(1);
     const live = kids.filter((k) => ctx.isAlive(k));
     const counts = listToArray((yield* Supervisor.countChildren(ctx, sup))) as Tuple[];
     const active = counts.find((x) => x.elements[0] === atom("active"))?.elements[1] as number;
     res = {
+      memoryCurve,
       active,
       live_children: live.length,
       children_memory: live.reduce((a, k) => a + (ctx.processInfo(k, ["memory"])?.memory ?? 0), 0),

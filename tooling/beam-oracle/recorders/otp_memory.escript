@@ -33,6 +33,8 @@
 %%      tasks   "Tasks": proc_lib:spawn_link of a fun that builds build(100, []), sends its length
 %%              to the recorder and returns (Elixir's Task.Supervised is a proc_lib process that
 %%              exits when its fun returns).
+%%    After each child was used the recorder records the supervisor's memory (its sawtooth:
+%%    "supervisor_memory_curve", one value per child, the supervisor idle in its receive).
 %%    After all M children were used the recorder records count_children, the memory of one
 %%    child (the first; all are alike) and the sum over all live children, and the supervisor's
 %%    own memory items.
@@ -169,14 +171,18 @@ task_start(Rec, _I) ->
 record_supervised(Kind, M) ->
     P0 = erlang:system_info(process_count),
     {ok, Sup} = supervisor:start_link(?MODULE, {sup, Kind, self()}),
-    Kids = [begin
+    Steps = [begin
                 {ok, C} = supervisor:start_child(Sup, [I]),
                 case Kind of
                     agents -> 100 = gen_server:call(C, get);
                     tasks -> receive {done, 100} -> ok end
                 end,
-                C
+                wait_idle(Sup, 100),
+                {memory, SupMem} = process_info(Sup, memory),
+                {C, SupMem}
             end || I <- lists:seq(1, M)],
+    Kids = [C || {C, _} <- Steps],
+    Curve = [integer_to_binary(X) || {_, X} <- Steps],
     Live = [C || C <- Kids, is_process_alive(C)],
     [wait_idle(C, 100) || C <- Live],
     wait_idle(Sup, 100),
@@ -192,6 +198,7 @@ record_supervised(Kind, M) ->
            kv(<<"active">>, proplists:get_value(active, Counts)), <<", ">>,
            kv(<<"live_children">>, length(Live)), <<", ">>,
            kv(<<"children_memory">>, lists:sum([Mem(C) || C <- Live])), <<",\n  ">>,
+           <<"\"supervisor_memory_curve\": [">>, join(Curve, <<", ">>), <<"],\n  ">>,
            <<"\"child\": ">>, ChildRow, <<",\n  ">>,
            <<"\"supervisor\": {">>, measure(Sup), <<"}}">>],
     process_flag(trap_exit, true),
