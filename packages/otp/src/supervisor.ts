@@ -533,8 +533,9 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         const d = s.dyn.get(key);
         if (d === undefined || d.pid === "restarting") return GS.noreply(stateTerm(s));
         // restart_child → find_child_and_args: {ok, Child#child{pid = Pid}} (13), dyn_args' {ok, Args}
-        // (3), {ok, Child#child{mfargs = {M, F, Args}}} (17); do_restart's {ok, NState} (3)
-        ctx.heap.allocGarbage(36);
+        // (a literal {ok, undefined} for temporary children, else 3), {ok, Child#child{mfargs = {M,
+        // F, Args}}} (17); do_restart's {ok, NState} (3)
+        ctx.heap.allocGarbage(tpl.restart === "temporary" ? 33 : 36);
         const rt = tpl.restart;
         if (rt !== "permanent" && isNormalish(reason)) {
           dynRemove(s, key);

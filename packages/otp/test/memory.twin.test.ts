@@ -93,7 +93,7 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     expect(m.supervisor.old_heap_block_size).toBe(b.supervisor.old_heap_block_size);
   });
 
-  it("tasks: after 100 children both supervisors are at a low point of their sawtooth — GAP: not the same one (model 8,856 vs BEAM 5,808 bytes)", () => {
+  it("tasks: after 100 children both supervisors are at a low point of their sawtooth — GAP: not the same one (model 8,792 vs BEAM 5,808 bytes)", () => {
     // The supervisor's young heap grows 233 → … → 2586 words as 'EXIT' messages pile up in
     // fragments, then one collection grows it past 3000 and shrinks it to a few hundred words:
     // a sawtooth with a period of ~50 children. The model's teeth have the BEAM's height (test
