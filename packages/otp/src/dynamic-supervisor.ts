@@ -9,8 +9,9 @@
  * `{'EXIT', Pid, Reason}` with the same rules as supervisor.ts (a failed restart is retried via
  * `{try_again_restart, Pid}`), and shutdown of every child (in no particular order in Elixir:
  * here newest first) when it terminates.
- * Memory: the gen_server state term is `{dynamic_supervisor, Count}`; the children table is in JS
- * (Elixir keeps a map pid => child on the supervisor's heap — not modelled).
+ * Memory: the state is Elixir's `%DynamicSupervisor{}` struct with its `children` map
+ * (pid => {MFA, Restart, Shutdown, Type, Modules}) on the supervisor's heap, rebuilt per change
+ * as Elixir does (supervisor-state.ts); the JS children table mirrors it for the logic.
  * Invariants: every child in the table is linked; `children.size <= maxChildren`.
  */
 import { atom, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
@@ -20,6 +21,7 @@ import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from
 import * as GS from "./gen-server.js";
 import type { ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
+import { DynSupStateTerm } from "./supervisor-state.js";
 
 export interface DynamicSupervisorOptions {
   readonly name?: string;
@@ -59,28 +61,42 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   const extra = o.extraArguments ?? [];
   let restarts: number[] = [];
   const key = (p: Pid): string => `${p.id}.${p.serial}`;
-  const stateT = (): Term => tuple(atom("dynamic_supervisor"), children.size);
+  let mirror: DynSupStateTerm | undefined;
+  const stateT = (): Term => mirror?.term ?? nil;
+  /** The children table: JS for the logic, mirrored on the heap as Elixir's state. */
+  const put = (k: string, c: DChild): void => {
+    const had = children.get(k);
+    if (had !== undefined && had.pid !== "restarting") mirror?.removeChild(had.pid);
+    children.set(k, c);
+    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec);
+  };
+  const del = (k: string): void => {
+    const had = children.get(k);
+    children.delete(k);
+    if (had !== undefined && had.pid !== "restarting") mirror?.removeChild(had.pid);
+  };
   const name = (ctx: ProcessContext): Term => (o.name !== undefined ? atom(o.name) : ctx.self);
   const addRestart = (ctx: ProcessContext): boolean => {
     const now = Math.floor(ctx.now() / 1000);
     restarts = [now, ...restarts.filter((r) => r >= now - maxS)];
+    mirror?.setRestarts(restarts);
     return restarts.length <= maxR;
   };
   function* restartChild(ctx: ProcessContext, oldKey: string, c: DChild): Gen<boolean> {
     if (!addRestart(ctx)) {
       log(ctx, "supervisor shutdown", { supervisor: name(ctx), reason: atom("reached_max_restart_intensity") });
-      children.delete(oldKey);
+      del(oldKey);
       return false;
     }
     const r = yield* startSpec(ctx, c.spec, extra);
-    children.delete(oldKey);
+    del(oldKey);
     const e = r instanceof Tuple ? r.elements : [];
     if (e[0] === A.ok) {
       const pid = e[1] as Pid;
-      children.set(key(pid), { pid, spec: c.spec });
+      put(key(pid), { pid, spec: c.spec });
     } else if (r !== A.ignore) {
       log(ctx, "supervisor start_error", { supervisor: name(ctx), reason: e[1] as Term });
-      children.set(oldKey, { pid: "restarting", spec: c.spec });
+      put(oldKey, { pid: "restarting", spec: c.spec });
       GS.cast(ctx, ctx.self, tuple(atom("try_again_restart"), atom(oldKey)));
     }
     return true;
@@ -89,6 +105,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
     name: "Elixir.DynamicSupervisor",
     init(ctx) {
       ctx.trapExit(true);
+      mirror = new DynSupStateTerm(ctx, { name: o.name !== undefined ? atom(o.name) : ctx.self, args: nil, extraArguments: list([...extra]), maxChildren: Number.isFinite(maxC) ? maxC : A.infinity, maxRestarts: maxR, maxSeconds: maxS, module: "Elixir.DynamicSupervisor" });
       return GS.ok(stateT());
     },
     *handleCall(ctx, req) {
@@ -105,14 +122,14 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
         const r = yield* startSpec(ctx, spec, extra);
         const x = r instanceof Tuple ? r.elements : [];
-        if (x[0] === A.ok && x[1] !== A.undefined) children.set(key(x[1] as Pid), { pid: x[1] as Pid, spec });
+        if (x[0] === A.ok && x[1] !== A.undefined) put(key(x[1] as Pid), { pid: x[1] as Pid, spec });
         return done(r);
       }
       if (tag === atom("terminate_child")) {
         const pid = e[1] as Pid;
         const c = children.get(key(pid));
         if (c === undefined || c.pid === "restarting") return done(tuple(A.error, A.not_found));
-        children.delete(key(pid));
+        del(key(pid));
         const r = yield* shutdownChild(ctx, pid, c.spec.shutdown, c.spec.restart);
         if (r !== A.ok) log(ctx, "supervisor shutdown_error", { supervisor: name(ctx), reason: (r as Tuple).elements[1] as Term });
         return done(A.ok);
@@ -157,7 +174,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       const rt = c.spec.restart;
       if (rt === "temporary" || (rt === "transient" && isNormalish(reason))) {
         if (!isNormalish(reason)) log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
-        children.delete(k);
+        del(k);
         return GS.noreply(stateT());
       }
       log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });

@@ -15,7 +15,7 @@
  * Invariant: `term` is the newest record; it and everything it references are on the heap of
  * the process whose context built it (the gen_server loop keeps it as its state, the root).
  */
-import { atom, Cons, emptyMap, equals, list, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, emptyMap, equals, list, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
 import type { CheckedSpec } from "./child-spec.js";
@@ -137,4 +137,79 @@ function idsWithout(ids: Term, id: Term): Term[] {
   const out: Term[] = [];
   for (let l = ids; l instanceof Cons; l = l.tail) if (!equals(l.head, id)) out.push(l.head);
   return out;
+}
+
+const E = {
+  struct: atom("__struct__"),
+  dynSup: atom("Elixir.DynamicSupervisor"),
+  keys: ["args", "children", "extra_arguments", "max_children", "max_restarts", "max_seconds", "mod", "name", "restarts", "strategy"].map((k) => atom(k)),
+};
+
+export interface DynSupStateFields {
+  readonly name: Term;
+  readonly args: Term;
+  readonly extraArguments: Term;
+  readonly maxChildren: Term;
+  readonly maxRestarts: number;
+  readonly maxSeconds: number;
+  readonly module: string;
+}
+
+/**
+ * Elixir's `%DynamicSupervisor{}` state on the supervisor's heap: an 11-key struct (a flatmap;
+ * `%{state | children: …}` copies its values part, 3 + 11 words) whose `children` map holds
+ * `pid => {{M, F, Args}, Restart, Shutdown, Type, Modules}` (Args `undefined` for temporary
+ * children, as Elixir's mfa_for_restart stores them). Maps grow and shrink with the words
+ * maps:put/maps:remove allocate (mapPutWords/mapRemoveWords).
+ */
+export class DynSupStateTerm {
+  private record: Term;
+  private children: ErlMap = emptyMap;
+  private restarts: Term = nil;
+
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly f: DynSupStateFields,
+  ) {
+    this.record = ctx.alloc(this.build());
+  }
+
+  get term(): Term {
+    return this.record;
+  }
+
+  addChild(pid: Pid, spec: CheckedSpec): void {
+    const temporary = spec.restart === "temporary";
+    const mfa = new Tuple([atom(spec.start.module ?? (spec.start.fn.name || "undefined")), atom("start_link"), temporary ? A.undefined : list([...(spec.start.args ?? [])])]);
+    const shutdown = typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown);
+    const child = this.ctx.alloc(new Tuple([mfa, atom(spec.restart), shutdown, atom(spec.type), spec.modules]));
+    const old = this.children;
+    this.children = mapPut(old, pid, child);
+    this.ctx.alloc(this.children, { charge: mapPutWords(old, this.children, pid), ageOf: old });
+    this.commit();
+  }
+
+  removeChild(pid: Pid): void {
+    const old = this.children;
+    this.children = mapRemove(old, pid);
+    if (this.children === old) return;
+    this.ctx.alloc(this.children, { charge: mapRemoveWords(old, this.children, pid), ageOf: old });
+    this.commit();
+  }
+
+  setRestarts(times: readonly number[]): void {
+    this.restarts = this.ctx.alloc(list([...times]));
+    this.commit();
+  }
+
+  /** `%{state | …}`: a new struct sharing the keys tuple (3 + 11 words). */
+  private commit(): void {
+    this.record = this.ctx.alloc(this.build(), { charge: 3 + 11 });
+  }
+
+  private build(): Term {
+    const f = this.f;
+    const values: Term[] = [f.args, this.children, f.extraArguments, f.maxChildren, f.maxRestarts, f.maxSeconds, atom(f.module), f.name, this.restarts, atom("one_for_one")];
+    return mapFromEntries([[E.struct, E.dynSup], ...E.keys.map((k, i) => [k, values[i] as Term] as const)]);
+  }
 }
