@@ -91,11 +91,16 @@ export function checkChildSpec(spec: unknown, autoShutdown?: "never" | "any_sign
   if (!(shutdown === "brutal_kill" || shutdown === "infinity" || (typeof shutdown === "number" && Number.isInteger(shutdown) && shutdown >= 0))) {
     return new ChildSpecError(tuple(atom("invalid_shutdown"), toTerm(shutdown)), `${who}: field shutdown must be brutal_kill | infinity | a timeout >= 0, got ${show(shutdown)}`);
   }
-  const mods = (s.modules ?? [start.module ?? (start.fn.name || "undefined")]) as unknown;
+  const mods = (s.modules ?? [startModuleName(start)]) as unknown;
   if (mods !== "dynamic" && (!Array.isArray(mods) || mods.some((m: unknown) => typeof m !== "string"))) {
     return new ChildSpecError(tuple(atom("invalid_modules"), toTerm(mods)), `${who}: field modules must be a list of module names or dynamic, got ${show(mods)}`);
   }
   return { id: s.id as Term, start, restart, significant, shutdown, type, modules: mods === "dynamic" ? atom("dynamic") : list((mods as string[]).map((m) => atom(m))) };
+}
+
+/** The module a start function stands for: `module`, else the function's name. */
+export function startModuleName(start: StartMFA): string {
+  return start.module ?? (start.fn.name || "undefined");
 }
 
 function show(v: unknown): string {

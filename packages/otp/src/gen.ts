@@ -92,6 +92,9 @@ function receiveOpts(timeout: Timeout): { readonly after?: number } {
 }
 
 /** gen:call(Process, Label, Request, Timeout): the reply, or throws exit(Reason). */
+/** gen:call's `monitor(process, Pid, [{alias, demonitor}])`: the ref is a pid-ref (4 words). */
+const ALIAS_MONITOR = { alias: true } as const;
+
 export function genCall(ctx: ProcessContext, server: ServerRef, label: Term, request: Term, timeout: Timeout): Gen<Term> {
   return genCallAs(ctx, server, label, request, timeout, undefined);
 }
@@ -118,7 +121,7 @@ export function* genCallAs(
     const pid = server instanceof Pid ? server : resolveServer(ctx, server);
     const self = ctx.self;
     if (pid.id === self.id && pid.serial === self.serial) ctx.exit(atom("calling_self"));
-    const mref = ctx.monitor(pid, { alias: true }); // monitor(process, Pid, [{alias, demonitor}]): a pid-ref (4 words)
+    const mref = ctx.monitor(pid, ALIAS_MONITOR);
     const tag = new Cons(A.alias, mref);
     const w = waiterOf(ctx);
     const aliases = w.aliases;

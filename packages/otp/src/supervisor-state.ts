@@ -18,7 +18,7 @@
 import { atom, Cons, emptyMap, equals, list, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
-import type { CheckedSpec } from "./child-spec.js";
+import { startModuleName, type CheckedSpec } from "./child-spec.js";
 
 const K = { state: atom("state"), child: atom("child"), maps: atom("maps"), mapsets: atom("mapsets") };
 
@@ -32,12 +32,30 @@ export interface SupStateFields {
   readonly args: Term;
 }
 
+/** A child's `{M, F, A}` as a supervisor stores it: `A` is `undefined` for a temporary child. */
+function mfaTerm(spec: CheckedSpec): Tuple {
+  const args = spec.restart === "temporary" ? A.undefined : list([...(spec.start.args ?? [])]);
+  return new Tuple([atom(startModuleName(spec.start)), atom("start_link"), args]);
+}
+
+const shutdownTerm = (spec: CheckedSpec): Term => (typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown));
+
+/** `maps:put(Key, Value, Old)` on the process's heap: the new map, charged the words the BEAM
+ * allocates and as old as `old` where that keeps old → young out (see AllocOptions). */
+function putOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
+  const m = mapPut(old, key, value);
+  return ctx.alloc(m, { charge: mapPutWords(old, m, key), ageOf: old });
+}
+
+/** `maps:remove(Key, Old)` on the process's heap (the same map when `key` is absent). */
+function removeOnHeap(ctx: ProcessContext, old: ErlMap, key: Term): ErlMap {
+  const m = mapRemove(old, key);
+  return m === old ? old : ctx.alloc(m, { charge: mapRemoveWords(old, m, key), ageOf: old });
+}
+
 /** The `#child{}` record of a spec with the given pid (`undefined` | `restarting` | a pid). */
 export function childRecord(spec: CheckedSpec, pid: Term): Tuple {
-  const args = spec.restart === "temporary" ? A.undefined : list([...(spec.start.args ?? [])]);
-  const mfa = new Tuple([atom(spec.start.module ?? (spec.start.fn.name || "undefined")), atom("start_link"), args]);
-  const shutdown = typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown);
-  return new Tuple([K.child, pid, spec.id, mfa, atom(spec.restart), spec.significant ? A.true : A.false, shutdown, atom(spec.type), spec.modules]);
+  return new Tuple([K.child, pid, spec.id, mfaTerm(spec), atom(spec.restart), spec.significant ? A.true : A.false, shutdownTerm(spec), atom(spec.type), spec.modules]);
 }
 
 export class SupStateTerm {
@@ -70,10 +88,8 @@ export class SupStateTerm {
   /** A static child added (init, start_child) or its pid changed; `fresh` when new. */
   setChild(spec: CheckedSpec, pid: Term): void {
     const rec = this.ctx.alloc(childRecord(spec, pid));
-    const old = this.db;
-    const isNew = mapGet(old, spec.id) === undefined;
-    this.db = mapPut(old, spec.id, rec);
-    this.ctx.alloc(this.db, { charge: mapPutWords(old, this.db, spec.id), ageOf: old });
+    const isNew = mapGet(this.db, spec.id) === undefined;
+    this.db = putOnHeap(this.ctx, this.db, spec.id, rec);
     if (isNew) this.ids = this.ctx.alloc(list([spec.id], this.ids));
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
@@ -81,27 +97,23 @@ export class SupStateTerm {
   /** A static child forgotten (temporary child gone, delete_child). */
   removeChild(id: Term): void {
     const old = this.db;
-    this.db = mapRemove(old, id);
+    this.db = removeOnHeap(this.ctx, old, id);
     if (this.db === old) return;
-    this.ctx.alloc(this.db, { charge: mapRemoveWords(old, this.db, id), ageOf: old });
     this.ids = this.ctx.alloc(list(idsWithout(this.ids, id))); // lists:delete: new cells (the BEAM shares the tail after the id)
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
 
   /** dyn_store: a dynamic child started with `args`. */
   addDynamic(pid: Pid, args: Term): void {
-    const old = this.dyn ?? emptyMap;
-    this.dyn = mapPut(old, pid, this.dynKind === K.mapsets ? nil : args);
-    this.ctx.alloc(this.dyn, { charge: mapPutWords(old, this.dyn, pid), ageOf: old });
+    this.dyn = putOnHeap(this.ctx, this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args);
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
 
   /** dyn_erase: a dynamic child gone. */
   removeDynamic(pid: Pid): void {
     const old = this.dyn ?? emptyMap;
-    this.dyn = mapRemove(old, pid);
+    this.dyn = removeOnHeap(this.ctx, old, pid);
     if (this.dyn === old) return;
-    this.ctx.alloc(this.dyn, { charge: mapRemoveWords(old, this.dyn, pid), ageOf: old });
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
 
@@ -179,21 +191,15 @@ export class DynSupStateTerm {
   }
 
   addChild(pid: Pid, spec: CheckedSpec): void {
-    const temporary = spec.restart === "temporary";
-    const mfa = new Tuple([atom(spec.start.module ?? (spec.start.fn.name || "undefined")), atom("start_link"), temporary ? A.undefined : list([...(spec.start.args ?? [])])]);
-    const shutdown = typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown);
-    const child = this.ctx.alloc(new Tuple([mfa, atom(spec.restart), shutdown, atom(spec.type), spec.modules]));
-    const old = this.children;
-    this.children = mapPut(old, pid, child);
-    this.ctx.alloc(this.children, { charge: mapPutWords(old, this.children, pid), ageOf: old });
+    const child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
+    this.children = putOnHeap(this.ctx, this.children, pid, child);
     this.commit();
   }
 
   removeChild(pid: Pid): void {
     const old = this.children;
-    this.children = mapRemove(old, pid);
+    this.children = removeOnHeap(this.ctx, old, pid);
     if (this.children === old) return;
-    this.ctx.alloc(this.children, { charge: mapRemoveWords(old, this.children, pid), ageOf: old });
     this.commit();
   }
 
