@@ -7,5 +7,7 @@ export declare function liveErlRelease(): string | undefined;
 export declare function liveErlRequired(): boolean;
 export declare function recorders(): { name: string; script: string }[];
 export declare function runEscript(script: string, args: readonly string[], options?: { timeoutMs?: number }): string;
+export declare function runEscriptAsync(script: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<string>;
 export declare function recordAll(outDir: string): string[];
+export declare function recordAllAsync(outDir: string): Promise<string[]>;
 export declare function fixtureDrift(committed: unknown, live: unknown, limit?: number): string[];

@@ -7,7 +7,7 @@
 // Drift rule: every field must be equal except the ones a record declares volatile — a record
 // with `"deterministic": false` (pids, refs, ports: their numbers differ between runs) may differ
 // in `text` and `etf`, and a record may list other such fields in `"volatile_fields"`.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,30 @@ export function runEscript(script, args, { timeoutMs = 600_000 } = {}) {
     throw new Error(`${path.basename(script)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
   }
   return r.stdout;
+}
+
+/**
+ * Runs one escript without blocking the event loop (child_process.execFile); resolves with its
+ * stdout, rejects with its output when it fails. Tests use this: a minute of synchronous
+ * recording starves vitest's worker RPC ("Timeout calling onTaskUpdate").
+ */
+export function runEscriptAsync(script, args, { timeoutMs = 600_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile("escript", [script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${path.basename(script)} failed (${err.message}):\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** {@link recordAll} without blocking the event loop: one recorder at a time (they measure). */
+export async function recordAllAsync(outDir) {
+  const done = [];
+  for (const { name, script } of recorders()) {
+    await runEscriptAsync(script, [outDir]);
+    done.push(name);
+  }
+  return done;
 }
 
 /** Records every fixture into `outDir` with the live BEAM. */

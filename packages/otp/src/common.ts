@@ -90,19 +90,41 @@ export function* run(r: CbResult): Gen<Term> {
 
 type JsFn = (ctx: ProcessContext, ...args: Term[]) => CbResult;
 const FUN_MODULE = atom("beamlab_fun");
-const funs = new Map<number, JsFn>();
+// The fun table holds no code alive: each fun term carries its JS function (`LocalFun.code`,
+// kept by every copy the heaps make), the table only maps an index back to a function that is
+// still alive (for terms rebuilt from text or the external format, which lose `code`). A
+// function gets one index for its life (like the BEAM's fun entry: one per fun in the code),
+// and its entry goes when the function is garbage collected — dropped funs leak nothing.
+const indexOf = new WeakMap<JsFn, number>();
+const byIndex = new Map<number, WeakRef<JsFn>>();
+const reaper = new FinalizationRegistry<number>((i) => {
+  byIndex.delete(i);
+});
 let nextFun = 1;
 
 /** An Erlang fun whose code is `f` (free variables: real terms, counted in its size). */
 export function fun(f: JsFn, free: readonly Term[] = []): LocalFun {
-  const i = nextFun++;
-  funs.set(i, f);
-  return new LocalFun(FUN_MODULE, i, 0, f.length > 0 ? f.length - 1 : 0, free);
+  let i = indexOf.get(f);
+  if (i === undefined) {
+    i = nextFun++;
+    indexOf.set(f, i);
+    byIndex.set(i, new WeakRef(f));
+    reaper.register(f, i);
+  }
+  const t = new LocalFun(FUN_MODULE, i, 0, f.length > 0 ? f.length - 1 : 0, free);
+  t.code = f;
+  return t;
+}
+
+/** How many functions made into funs by {@link fun} are still alive (the fun table's size). */
+export function liveFunCount(): number {
+  return byIndex.size;
 }
 
 /** Applies a fun made by {@link fun} (a term that is not one is `badfun`). */
 export function applyFun(ctx: ProcessContext, f: Term, args: readonly Term[]): CbResult {
-  const code = f instanceof LocalFun && f.module === FUN_MODULE ? funs.get(f.index) : undefined;
+  let code: JsFn | undefined;
+  if (f instanceof LocalFun && f.module === FUN_MODULE) code = typeof f.code === "function" ? (f.code as JsFn) : byIndex.get(f.index)?.deref();
   if (code === undefined) throw new ErlangError(new Tuple([atom("badfun"), f]));
   return code(ctx, ...args);
 }

@@ -17,4 +17,4 @@ export type { SupervisorModule, SupFlags, Strategy, AutoShutdown } from "./super
 export { checkChildSpec, ChildSpecError, type ChildSpec, type CheckedSpec, type StartFn, type StartMFA, type Restart, type Shutdown, type ChildType } from "./child-spec.js";
 export { genCall, reply, type ServerRef, type Timeout } from "./gen.js";
 export { spawnProcLib, spawnMonitorProcLib, initAck, crashReport, type ProcLibOptions } from "./proc-lib.js";
-export { A, fun, applyFun, run, caught, setLogger, reports, log, isNormalish, type CbResult, type Gen, type Report, type Caught } from "./common.js";
+export { A, fun, applyFun, liveFunCount, run, caught, setLogger, reports, log, isNormalish, type CbResult, type Gen, type Report, type Caught } from "./common.js";

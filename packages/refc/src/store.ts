@@ -37,6 +37,20 @@ export interface OffHeapBinary {
   readonly freed: boolean;
 }
 
+/**
+ * A local pid as the refc store needs it: its number and serial (`<0.Id.Serial>`). The heap
+ * package's `Pid` is one; the store depends on no term representation, so it takes the shape.
+ */
+export interface LocalPidLike {
+  readonly id: number;
+  readonly serial: number;
+}
+
+/** The owner key the heaps register under: the printed local pid `<0.Id.Serial>`. */
+export function ownerKey(owner: string | LocalPidLike): string {
+  return typeof owner === "string" ? owner : `<0.${owner.id}.${owner.serial}>`;
+}
+
 /** What one process holds of one binary. */
 export interface Holder {
   readonly owner: string;
@@ -161,12 +175,17 @@ export class RefcStore {
     return dropped;
   }
 
-  /** `process_info(P, binary)`: one `{Id, Size, RefCount}` per ProcBin of `owner` (ordered by id). */
-  processBinaries(owner: string): ProcessBinary[] {
+  /**
+   * `process_info(P, binary)`: one `{Id, Size, RefCount}` per ProcBin of `owner` (ordered by id).
+   * `owner` is the printed pid (`"<0.83.0>"`, what the heaps register under) or a local pid
+   * object (`{id, serial}`, e.g. the heap package's `Pid`), printed the same way.
+   */
+  processBinaries(owner: string | LocalPidLike): ProcessBinary[] {
+    const key = ownerKey(owner);
     const out: ProcessBinary[] = [];
-    for (const data of this.byOwner.get(owner) ?? []) {
+    for (const data of this.byOwner.get(key) ?? []) {
       const e = this.entries.get(data);
-      const h = e?.holders.get(owner);
+      const h = e?.holders.get(key);
       if (e === undefined || h === undefined) continue;
       for (let i = 0; i < h.procBins; i++) out.push({ id: e.id, size: e.size, refc: e.refc });
     }

@@ -2,7 +2,7 @@
  * The refc store on its own: references, freeing, holders, process_info(P, binary), bin_leak.
  */
 import { describe, expect, it } from "vitest";
-import { binLeak, RefcError, RefcStore } from "../src/index.js";
+import { binLeak, ownerKey, RefcError, RefcStore } from "../src/index.js";
 
 describe("RefcStore", () => {
   it("counts one reference per ProcBin and frees at zero", () => {
@@ -85,5 +85,18 @@ describe("RefcStore", () => {
       { owner: "router", released: 4, remaining: 1, remainingBytes: 100 },
       { owner: "cache", released: 0, remaining: 1, remainingBytes: 100 },
     ]);
+  });
+  it("process_info(P, binary) takes a pid object as well as its printed form", () => {
+    const s = new RefcStore();
+    const a = new Uint8Array(100);
+    const b = new Uint8Array(200);
+    s.addProcBin("<0.83.0>", a, 100);
+    s.addProcBin("<0.83.0>", b, 200);
+    s.addProcBin("<0.84.0>", b, 200);
+    const pid = { id: 83, serial: 0 };
+    expect(s.processBinaries(pid)).toEqual(s.processBinaries("<0.83.0>"));
+    expect(s.processBinaries(pid).map((x) => [x.size, x.refc])).toEqual([[100, 1], [200, 2]]);
+    expect(s.processBinaries({ id: 0, serial: 1 })).toEqual([]); // <0.0.1>: holds nothing
+    expect(ownerKey({ id: 5, serial: 2 })).toBe("<0.5.2>");
   });
 });

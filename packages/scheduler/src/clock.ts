@@ -7,23 +7,33 @@
  * Virtual mode: time stands still while processes run and jumps to the next timer when no
  * process is runnable. Real-time mode (the scheduler's driver): `now` follows the wall clock.
  * Cancellation is lazy: a cancelled timer stays in the heap and is skipped when it comes due.
- * Invariant: heap order by (at, seq); O(log n) add and pop.
+ * Invariant: heap order by (at, seq); O(log n) add and pop. `waitingTimers` counts the live
+ * (neither fired nor cancelled) timers that are not a receive's `after`: when it is 0, only
+ * `receive … after` timeouts are pending (see the scheduler's `untilOnlyReceiveTimeouts`).
  */
+
+/** What a timer is for: a receive's `after` clause, or anything else (sleep, send_after). */
+export type TimerKind = "receive_after" | "other";
 
 export interface Timer {
   readonly at: number;
   readonly seq: number;
   cancelled: boolean;
   readonly fire: () => void;
+  readonly kind: TimerKind;
+  /** Fired or cancelled. */
+  settled: boolean;
 }
 
 export class Clock {
   now = 0;
   private heap: Timer[] = [];
   private seq = 0;
+  private others = 0;
 
-  add(delayMs: number, fire: () => void): Timer {
-    const t: Timer = { at: this.now + Math.max(0, delayMs), seq: this.seq++, cancelled: false, fire };
+  add(delayMs: number, fire: () => void, kind: TimerKind = "other"): Timer {
+    const t: Timer = { at: this.now + Math.max(0, delayMs), seq: this.seq++, cancelled: false, fire, kind, settled: false };
+    if (kind === "other") this.others++;
     const h = this.heap;
     h.push(t);
     let i = h.length - 1;
@@ -44,6 +54,7 @@ export class Clock {
    */
   cancel(t: Timer): void {
     t.cancelled = true;
+    this.settle(t);
     const h = this.heap;
     if (h[h.length - 1] === t) h.pop();
   }
@@ -67,9 +78,21 @@ export class Clock {
       const t = this.heap[0];
       if (t === undefined || t.at > this.now) return n;
       this.pop();
+      this.settle(t);
       t.fire();
       n++;
     }
+  }
+
+  /** Live timers that are not a receive's `after` (sleep, send_after, …). */
+  get waitingTimers(): number {
+    return this.others;
+  }
+
+  private settle(t: Timer): void {
+    if (t.settled) return;
+    t.settled = true;
+    if (t.kind === "other") this.others--;
   }
 
   private dropCancelled(): void {

@@ -139,7 +139,7 @@ export class ProcessContext {
             p.timedOut = true;
             s.wake(p);
           }
-        }));
+        }), "receive_after");
       }
       p.wait = "receive";
       p.pattern = pattern;

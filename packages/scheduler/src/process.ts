@@ -13,7 +13,7 @@
  * recorded on both sides; a monitor is in the origin's `monitors` and the target's
  * `monitoredBy` under the same ref.
  */
-import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Term, type Tuple } from "@beamlab/heap";
+import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Ref, type Term, type Tuple } from "@beamlab/heap";
 import type { Timer } from "./clock.js";
 import type { Mailbox } from "./mailbox.js";
 import type { Pattern } from "./pattern.js";
@@ -64,6 +64,10 @@ export class Proc implements Schedulable {
   exitReason: Term | undefined = undefined;
   /** Signals to handle before the next receive scans (monitor answers about dead processes). */
   pendingSignals: (() => void)[] | undefined = undefined;
+  /** Monitors on dead processes whose 'DOWN' (noproc) signal is still among `pendingSignals`;
+   * `demonitor` removes the ref, and the signal then delivers nothing (erl_proc_sig_queue.c
+   * drops a monitor-down signal whose monitor is no longer in the origin's tree). */
+  pendingDown: Ref[] | undefined = undefined;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
   /** Messages queued to this process / taken out of its queue since spawn (telemetry's messages_in/out). */

@@ -92,6 +92,13 @@ export interface RunOptions {
   readonly until?: number;
   /** Stop after this many slices. */
   readonly maxSlices?: number;
+  /**
+   * Stop as soon as nothing is runnable and the only pending timers are `receive … after`
+   * timeouts (no `sleep`, no `send_after`): a node whose processes all loop on
+   * `receive … after T -> loop() end` never runs out of timers, so `run()` alone would not
+   * return. The clock stays where the last event happened (`now`), and `quiet` is set.
+   */
+  readonly untilOnlyReceiveTimeouts?: boolean;
 }
 
 export interface RunResult {
@@ -99,6 +106,8 @@ export interface RunResult {
   readonly now: number;
   /** Nothing is runnable and no timer is pending. */
   readonly idle: boolean;
+  /** Stopped by `untilOnlyReceiveTimeouts`: nothing runnable, only receive timeouts pending. */
+  readonly quiet?: boolean;
 }
 
 export const RECEIVE_OP: Op = { op: "receive" };
@@ -287,7 +296,11 @@ export class Scheduler {
 
   private readonly gcTraced = new Set<Proc>();
 
-  /** Runs until nothing is runnable and no timer is due (virtual time). */
+  /**
+   * Runs in virtual time until nothing is runnable and no timer is pending; `until` stops at a
+   * virtual time, `maxSlices` after a number of slices, `untilOnlyReceiveTimeouts` when only
+   * `receive … after` loops remain (see {@link RunOptions}).
+   */
   run(opts: RunOptions = {}): RunResult {
     const started = performance.now();
     try {
@@ -309,6 +322,7 @@ export class Scheduler {
       }
       const at = this.clock.nextAt();
       if (at === undefined) return { slices, now: this.clock.now, idle: true };
+      if (opts.untilOnlyReceiveTimeouts === true && this.clock.waitingTimers === 0) return { slices, now: this.clock.now, idle: false, quiet: true };
       if (opts.until !== undefined && at > opts.until) {
         if (opts.until > this.clock.now) this.clock.now = opts.until;
         return { slices, now: this.clock.now, idle: false };
@@ -647,13 +661,28 @@ export class Scheduler {
    * origin handles at its next receive (measured: after a link's immediate noproc 'EXIT'). */
   monitorDead(origin: Proc, target: Pid, alias = false): Ref {
     const ref = this.refs.make(alias ? "pid" : "ordinary");
+    const pending = (origin.pendingDown ??= []);
+    pending.push(ref);
     (origin.pendingSignals ??= []).push(() => {
+      const i = pending.indexOf(ref);
+      if (i < 0) return; // demonitored before the signal was handled: no 'DOWN'
+      pending.splice(i, 1);
       this.deliver(origin, new Tuple([A.DOWN, ref, A.process, target, A.noproc]));
     });
     return ref;
   }
 
+  /**
+   * `erlang:demonitor(Ref, [flush?])`. As on the BEAM (measured, OTP 25): no 'DOWN' for `ref`
+   * arrives after it returns — a noproc 'DOWN' still in transit is dropped — while one already
+   * in the queue stays there unless `flush`.
+   */
   demonitor(origin: Proc, ref: Ref, flush: boolean): boolean {
+    const pending = origin.pendingDown;
+    if (pending !== undefined) {
+      const i = pending.findIndex((r) => equals(r, ref));
+      if (i >= 0) pending.splice(i, 1);
+    }
     const target = origin.monitors?.get(ref);
     if (target !== undefined) {
       origin.monitors?.delete(ref);

@@ -2,7 +2,7 @@
  * Known differences from the BEAM, pinned so that a change in them is noticed (each test states
  * what the BEAM does and what the model does instead).
  */
-import { atom, binary, Tuple } from "@beamlab/heap";
+import { atom, binary, printTerm, Tuple } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
 import { TelemetryBus } from "@beamlab/telemetry";
 import { describe, expect, it } from "vitest";
@@ -99,5 +99,19 @@ describe("refc binaries through the refc store", () => {
     expect(memory(s).binary).toBe(1000);
     s.exit(rx, atom("kill"));
     expect(memory(s).binary).toBe(0);
+  });
+
+  it("RefcStore.processBinaries takes the scheduler's Pid (not only its printed form)", () => {
+    const store = new RefcStore();
+    const s = new Scheduler({ refc: store });
+    const big = binary(new Uint8Array(1000).fill(7));
+    const holder = s.spawn(function* (ctx) {
+      const f = ctx.heap.pushFrame();
+      f.hold(ctx.alloc(big));
+      yield* idle(ctx);
+    });
+    s.run();
+    expect(store.processBinaries(holder).map((b) => b.size)).toEqual([1000]);
+    expect(store.processBinaries(holder)).toEqual(store.processBinaries(printTerm(holder)));
   });
 });

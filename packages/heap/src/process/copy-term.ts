@@ -59,7 +59,9 @@ function rebuild(o: HeapObject, k: Term[]): Term {
     case Tag.Fun: {
       if (o.external) return o;
       const f = o;
-      return new LocalFun(f.module, f.index, f.uniq, f.arity, k, f.md5, f.oldIndex, ...(f.pid ? [f.pid] : []));
+      const c = new LocalFun(f.module, f.index, f.uniq, f.arity, k, f.md5, f.oldIndex, ...(f.pid ? [f.pid] : []));
+      c.code = f.code;
+      return c;
     }
     case Tag.Pid:
     case Tag.Port:

@@ -217,6 +217,13 @@ export class LocalFun {
   /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
   gcStamp = 0;
   readonly external = false;
+  /**
+   * The code behind the fun when a host language supplies it (the otp package's `fun()` puts
+   * its JS function here). Not part of the term: no words, not printed, not compared; copies
+   * made by the heap (messages, spawn arguments) carry it, so the code lives exactly as long as
+   * some term refers to it (the BEAM's fun entry is likewise kept by the funs that refer to it).
+   */
+  code: unknown = undefined;
   constructor(
     readonly module: Atom,
     readonly index: number,
