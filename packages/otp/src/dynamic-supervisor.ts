@@ -12,14 +12,19 @@
  * Memory: the state is Elixir's `%DynamicSupervisor{}` struct with its `children` map
  * (pid => {MFA, Restart, Shutdown, Type, Modules}) on the supervisor's heap, rebuilt per change
  * as Elixir does (supervisor-state.ts); the JS children table mirrors it for the logic.
+ * start_child is Elixir 1.14's: the caller validates the spec and calls with
+ * `{start_child, {{M, F, Args}, Restart, Shutdown, Type, Modules}}`; the supervisor keeps the
+ * message's `{M, F, Args}` (shared, not copied: only the 6-word child tuple is new) in its map.
+ * The JS start function travels beside the message, in a per-supervisor FIFO (`startQueue`):
+ * a gen_server takes calls in arrival order, so the n-th start_child handled is the n-th sent.
  * Invariants: every child in the table is linked; `children.size <= maxChildren`.
  */
 import { atom, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
-import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec } from "./child-spec.js";
 import * as GS from "./gen-server.js";
-import type { ServerRef } from "./gen.js";
+import { resolveServer, type ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
 import { DynSupStateTerm } from "./supervisor-state.js";
 
@@ -36,8 +41,33 @@ interface DChild {
   readonly spec: CheckedSpec;
 }
 
-const pending = new Map<number, ChildSpec>();
-let nextId = 1;
+/** Per scheduler, per supervisor pid (`id.serial`): the JS specs of start_child calls in flight,
+ * oldest first (see the header). A dead supervisor's queue goes with its scheduler. */
+interface SupEntry {
+  readonly queue: CheckedSpec[];
+  /** The restart type of a spec that names none (Task.Supervisor's: temporary). */
+  defaultRestart: ChildSpec["restart"];
+}
+const supervisors = new WeakMap<object, Map<string, SupEntry>>();
+function supEntry(ctx: ProcessContext, sup: Pid): SupEntry {
+  let bySup = supervisors.get(ctx.scheduler);
+  if (bySup === undefined) {
+    bySup = new Map<string, SupEntry>();
+    supervisors.set(ctx.scheduler, bySup);
+  }
+  const k = `${sup.id}.${sup.serial}`;
+  let e = bySup.get(k);
+  if (e === undefined) bySup.set(k, (e = { queue: [], defaultRestart: "permanent" }));
+  return e;
+}
+const START_CHILD = atom("start_child");
+const START_LINK = atom("start_link");
+
+/** Elixir's validated child `{{M, F, Args}, Restart, Shutdown, Type, Modules}` (the call's payload). */
+function childTuple(spec: CheckedSpec): Tuple {
+  const args = list([...(spec.start.args ?? [])]);
+  return tuple(tuple(atom(startModuleName(spec.start)), START_LINK, args), atom(spec.restart), typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown), atom(spec.type), spec.modules);
+}
 
 function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term[]): Gen<Term> {
   try {
@@ -64,11 +94,12 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   let mirror: DynSupStateTerm | undefined;
   const stateT = (): Term => mirror?.term ?? nil;
   /** The children table: JS for the logic, mirrored on the heap as Elixir's state. */
-  const put = (k: string, c: DChild): void => {
+  /** `message` = the start_child payload whose {M, F, Args} the state shares (none on restarts). */
+  const put = (k: string, c: DChild, message?: Tuple): void => {
     const had = children.get(k);
     if (had !== undefined && had.pid !== "restarting") mirror?.removeChild(had.pid);
     children.set(k, c);
-    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec);
+    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec, message);
   };
   const del = (k: string): void => {
     const had = children.get(k);
@@ -105,6 +136,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
     name: "Elixir.DynamicSupervisor",
     init(ctx) {
       ctx.trapExit(true);
+      supEntry(ctx, ctx.self).defaultRestart = defaultRestart;
       mirror = new DynSupStateTerm(ctx, { name: o.name !== undefined ? atom(o.name) : ctx.self, args: nil, extraArguments: list([...extra]), maxChildren: Number.isFinite(maxC) ? maxC : A.infinity, maxRestarts: maxR, maxSeconds: maxS, module: "Elixir.DynamicSupervisor" });
       return GS.ok(stateT());
     },
@@ -112,17 +144,15 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       const e = (req as Tuple).elements;
       const tag = e[0];
       const done = (v: Term): Term => GS.reply(v, stateT());
-      if (tag === atom("start_child")) {
-        const raw = pending.get(e[1] as number);
-        const spec = checkChildSpec(raw === undefined ? raw : { restart: defaultRestart, ...raw });
-        if (spec instanceof ChildSpecError) {
-          log(ctx, "supervisor start_spec", { supervisor: name(ctx), message: spec.message, reason: spec.term });
-          return done(tuple(A.error, spec.term));
-        }
+      if (tag === START_CHILD) {
+        const child = e[1] as Tuple;
+        const spec = supEntry(ctx, ctx.self).queue.shift();
+        const mfa = child.elements[0] as Tuple;
+        if (spec === undefined || mfa.elements[0] !== atom(startModuleName(spec.start))) return done(tuple(A.error, atom("badcall")));
         if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
         const r = yield* startSpec(ctx, spec, extra);
         const x = r instanceof Tuple ? r.elements : [];
-        if (x[0] === A.ok && x[1] !== A.undefined) put(key(x[1] as Pid), { pid: x[1] as Pid, spec });
+        if (x[0] === A.ok && x[1] !== A.undefined) put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child);
         return done(r);
       }
       if (tag === atom("terminate_child")) {
@@ -194,14 +224,19 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
 export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {}, defaultRestart: ChildSpec["restart"] = "permanent"): Gen<Term> {
   return GS.startLink(ctx, callbacks(o, defaultRestart), nil, o.name !== undefined ? { name: o.name } : {});
 }
+/**
+ * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an
+ * invalid one is `{error, Reason}` without a call, as in Elixir), then sent in the call.
+ * A spec without `restart` takes the supervisor's default (permanent; temporary under
+ * Task.Supervisor).
+ */
 export function* startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec): Gen<Term> {
-  const id = nextId++;
-  pending.set(id, spec);
-  try {
-    return yield* GS.call(ctx, sup, tuple(atom("start_child"), id), "infinity");
-  } finally {
-    pending.delete(id);
-  }
+  const pid = resolveServer(ctx, sup);
+  const entry = supEntry(ctx, pid);
+  const checked = checkChildSpec(typeof spec === "object" ? { restart: entry.defaultRestart, ...spec } : spec);
+  if (checked instanceof ChildSpecError) return tuple(A.error, checked.term);
+  entry.queue.push(checked);
+  return yield* GS.call(ctx, pid, tuple(START_CHILD, childTuple(checked)), "infinity");
 }
 export function terminateChild(ctx: ProcessContext, sup: ServerRef, pid: Pid): Gen<Term> {
   return GS.call(ctx, sup, tuple(atom("terminate_child"), pid), "infinity");

@@ -190,8 +190,19 @@ export class DynSupStateTerm {
     return this.record;
   }
 
-  addChild(pid: Pid, spec: CheckedSpec): void {
-    const child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
+  /**
+   * save_child: `pid => {MFA, Restart, Shutdown, Type, Modules}`. With `message` (the received
+   * start_child payload `{{M, F, Args}, Restart, Shutdown, Type, Modules}`) the new tuple shares
+   * the message's terms, as Elixir's does — only the 6-word tuple (and, for a temporary child,
+   * the 4-word `{M, F, undefined}`) is built; without it (a restart) everything is new.
+   */
+  addChild(pid: Pid, spec: CheckedSpec, message?: Tuple): void {
+    let child: Tuple;
+    if (message !== undefined) {
+      const [mfa, restart, shutdown, type, modules] = message.elements as [Tuple, Term, Term, Term, Term];
+      const kept = spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa;
+      child = this.ctx.alloc(new Tuple([kept, restart, shutdown, type, modules]));
+    } else child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
     this.children = putOnHeap(this.ctx, this.children, pid, child);
     this.commit();
   }
