@@ -8,6 +8,7 @@ export { any, anyTerm, eq, tagged, tuple, oneOf, type Pattern } from "./pattern.
 export { ExitThrow, ErlangError } from "./errors.js";
 export { processInfo, processMemory, memory, type ProcessInfo, type InfoItem, type MemoryInfo, type SchedulerMemoryOptions } from "./info.js";
 export { nodeSource, roleOf, ROLE_KEY, SAMPLING_SOURCE_OPTIONS, type NodeSourceOptions } from "./node-source.js";
+export { OTP25_BOOTED_NODE, bootedMemory, type BootedNodeData, type BootedProcess, type BootedMemory } from "./booted-node.js";
 export { freshWords } from "./message-words.js";
 export * from "./constants.js";
 export type { Body, BodyGen, Op, SpawnOptions, MaxHeapSizeOption } from "./types.js";

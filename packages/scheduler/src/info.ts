@@ -10,14 +10,16 @@
  *    + 88·queued messages + 8·words of queued off_heap data + dictionary array
  *    + 56 per suspender [emp: sched_traces.json];
  *  - `message_queue_len` counts every queued message, matched by a receive or not.
- * erlang:memory(): `processes` = `processes_used` = Σ process `memory` (the BEAM's allocator
- * overhead and pre-allocated blocks are not modelled: on the BEAM Σ process_info memory differs
- * from both by a few %); `binary` = `SchedulerMemoryOptions.binaryBytes` if given, else the
- * scheduler's refc store's `bytes()` (the live binaries' sizes: the BEAM adds its allocator's
- * overhead, ~2 %), else 0;
- * `atom`, `code`, `ets` = the constants given (default 0: not modelled); `system` = atom + binary
- * + code + ets + other; `total` = processes + system.
+ * erlang:memory(): the booted node's figures (booted-node.ts, recorded from a fresh
+ * `erl +S 1 -noshell`: its 37 processes, the process table and carriers, its binaries, atoms,
+ * code and ETS) unless `bootedNode: false`, plus: `processes` = `processes_used` += Σ simulated
+ * process `memory` (the BEAM's allocator overhead per process is not modelled: on the BEAM
+ * Σ process_info memory differs by a few %); `binary` += `SchedulerMemoryOptions.binaryBytes`
+ * if given, else the scheduler's refc store's `bytes()` (the live binaries' sizes: the BEAM adds
+ * its allocator's overhead, ~2 %); `atom`, `code`, `ets`, other = the booted node's unless given;
+ * `system` = atom + binary + code + ets + other; `total` = processes + system.
  */
+import { bootedMemory, type BootedNodeData } from "./booted-node.js";
 import { printTerm, type GarbageCollectionItem, type GcInfo, type Pid, type Term } from "@beamlab/heap";
 import {
   dictionaryBytes,
@@ -104,6 +106,12 @@ export function processInfo(s: Scheduler, p: Proc, items?: readonly InfoItem[]):
 }
 
 export interface SchedulerMemoryOptions {
+  /**
+   * The booted node under the simulated processes (booted-node.ts): on by default, so that
+   * whole-node figures compare with a real node's; `false` for the simulated processes alone
+   * (per-process comparisons), or another recording.
+   */
+  readonly bootedNode?: boolean | BootedNodeData;
   /** Bytes of refc binaries (the refc store's total), if one is wired. */
   readonly binaryBytes?: number;
   readonly atomBytes?: number;
@@ -124,14 +132,22 @@ export interface MemoryInfo {
   ets: number;
 }
 
-/** `erlang:memory()` of the simulated node (see the header for what is modelled). */
+/**
+ * `erlang:memory()` of the simulated node (see the header for what is modelled): the booted
+ * node's figures (unless `bootedNode: false`) plus the simulated processes and refc binaries.
+ * `atomBytes`, `codeBytes`, `etsBytes` and `otherBytes` replace the booted node's values.
+ */
 export function memory(s: Scheduler, o: SchedulerMemoryOptions = {}): MemoryInfo {
-  let processes = 0;
-  for (const p of s.procs()) processes += processMemory(p);
-  const atom = o.atomBytes ?? 0;
-  const binary = o.binaryBytes ?? s.refc?.bytes() ?? 0;
-  const code = o.codeBytes ?? 0;
-  const ets = o.etsBytes ?? 0;
-  const system = atom + binary + code + ets + (o.otherBytes ?? 0);
-  return { total: processes + system, processes, processes_used: processes, system, atom, atom_used: atom, binary, code, ets };
+  const boot = bootedMemory(o.bootedNode ?? true);
+  let own = 0;
+  for (const p of s.procs()) own += processMemory(p);
+  const processes = own + (boot?.processes ?? 0);
+  const processesUsed = own + (boot?.processes_used ?? 0);
+  const atom = o.atomBytes ?? boot?.atom ?? 0;
+  const atomUsed = o.atomBytes ?? boot?.atom_used ?? 0;
+  const binary = (o.binaryBytes ?? s.refc?.bytes() ?? 0) + (boot?.binary ?? 0);
+  const code = o.codeBytes ?? boot?.code ?? 0;
+  const ets = o.etsBytes ?? boot?.ets ?? 0;
+  const system = atom + binary + code + ets + (o.otherBytes ?? boot?.other ?? 0);
+  return { total: processes + system, processes, processes_used: processesUsed, system, atom, atom_used: atomUsed, binary, code, ets };
 }

@@ -8,6 +8,9 @@ import { TelemetryBus } from "@beamlab/telemetry";
 import { describe, expect, it } from "vitest";
 import { memory, Scheduler, type ProcessContext } from "../src/index.js";
 
+/** Per-process comparisons: the simulated processes alone, without the booted node. */
+const NO_BOOT = { bootedNode: false } as const;
+
 function* idle(ctx: ProcessContext) {
   yield* ctx.receive(() => false);
 }
@@ -28,7 +31,7 @@ describe("gaps (pinned)", () => {
     const s = new Scheduler();
     for (let i = 0; i < 100; i++) s.spawn(idle);
     s.run();
-    const m = memory(s);
+    const m = memory(s, NO_BOOT);
     const perProcess = s.processes().map((pid) => s.contextOf(s.lookup(pid)!).processInfo(pid)?.memory ?? NaN);
     expect(perProcess).toHaveLength(100);
     expect(m.processes).toBe(perProcess.reduce((x, y) => x + y, 0));
@@ -94,11 +97,11 @@ describe("refc binaries through the refc store", () => {
       yield* idle(ctx);
     });
     s.run();
-    expect(memory(s).binary).toBe(1000);
+    expect(memory(s, NO_BOOT).binary).toBe(1000);
     s.exit(tx, atom("kill"));
-    expect(memory(s).binary).toBe(1000);
+    expect(memory(s, NO_BOOT).binary).toBe(1000);
     s.exit(rx, atom("kill"));
-    expect(memory(s).binary).toBe(0);
+    expect(memory(s, NO_BOOT).binary).toBe(0);
   });
 
   it("RefcStore.processBinaries takes the scheduler's Pid (not only its printed form)", () => {

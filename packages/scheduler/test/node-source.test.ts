@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { atom, binaryPart, makeBinary, printTerm, Tuple, type Pid } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
 import { EVENTS, TelemetryBus, byPid, schedulerUsage } from "@beamlab/telemetry";
-import { nodeSource, ROLE_KEY, Scheduler, type ProcessContext } from "../src/index.js";
+import { nodeSource, OTP25_BOOTED_NODE, ROLE_KEY, Scheduler, type ProcessContext } from "../src/index.js";
 
 function* idle(ctx: ProcessContext) {
   ctx.put(ROLE_KEY, atom("worker"));
@@ -32,7 +32,10 @@ describe("nodeSource", () => {
     expect(snap.time).toBe(0);
     expect(snap.system_info.process_count).toBe(5);
     expect(snap.system_info.process_limit).toBe(262144);
-    expect(snap.memory.processes).toBe(snap.processes.reduce((a, p) => a + p.memory, 0));
+    // whole-node memory includes the booted node (on by default); without it, Σ process memory
+    const own = snap.processes.reduce((a, p) => a + p.memory, 0);
+    expect(snap.memory.processes).toBe(own + OTP25_BOOTED_NODE.memory.processes);
+    expect(nodeSource(s, { memory: { bootedNode: false } }).snapshot().memory.processes).toBe(own);
     expect(snap.statistics?.run_queue).toBe(0);
     expect(snap.statistics?.reductions).toBe(snap.processes.reduce((a, p) => a + p.reductions, 0));
     const procs = byPid(snap);

@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { loadFixture } from "@beamlab/beam-oracle";
 import { CONTEXT_REDS, eq, memory, Scheduler, tagged, type Body, type ProcessContext } from "../src/index.js";
 
+/** Per-process comparisons: the simulated processes alone, without the booted node. */
+const NO_BOOT = { bootedNode: false } as const;
+
 interface PcbRow { label: string; memory: number; heap_size: number; links: number; monitored_by: number }
 const schedFixture = loadFixture("sched_traces") as { pcb_memory: PcbRow[] };
 const gcFixture = loadFixture("gc_traces") as { workloads: { id: string; checkpoints: { process_info: { heap_size: number } }[] }[] };
@@ -320,14 +323,14 @@ describe("process_info and memory", () => {
     for (let i = 0; i < 10; i++) pids.push(s.spawn(idle));
     s.run();
     const fresh = schedFixture.pcb_memory.find((r) => r.label === "fresh")?.memory ?? NaN;
-    expect(memory(s).processes).toBe(10 * fresh);
+    expect(memory(s, NO_BOOT).processes).toBe(10 * fresh);
     const before = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0])?.memory ?? NaN;
     s.send(pids[0] as Pid, new Tuple([a("msg"), listOf(10)]));
     const after = s.contextOf(s.lookup(pids[0] as Pid)!).processInfo(pids[0])?.memory ?? NaN;
     expect(after).toBeGreaterThan(before);
-    expect(memory(s).processes).toBe(10 * fresh + (after - before));
+    expect(memory(s, NO_BOOT).processes).toBe(10 * fresh + (after - before));
     for (const p of pids) s.exit(p, a("kill"));
-    expect(memory(s)).toMatchObject({ processes: 0, total: 0 });
+    expect(memory(s, NO_BOOT)).toMatchObject({ processes: 0, total: 0 });
   });
 
   it("the process dictionary: put/get/erase, on the heap and in memory", () => {
