@@ -12,14 +12,14 @@ export const OTP25_BOOTED_NODE_DATA: BootedNodeData = {
   "processCount": 37,
   "atomCount": 9112,
   "memory": {
-    "processes": 3750272,
-    "processes_used": 3744200,
+    "processes": 3746096,
+    "processes_used": 3740024,
     "atom": 270505,
     "atom_used": 245806,
-    "binary": 679832,
-    "code": 5220686,
+    "binary": 679856,
+    "code": 5220694,
     "ets": 319416,
-    "other": 3970705
+    "other": 3970449
   },
   "processes": [
     {
@@ -195,9 +195,9 @@ export const OTP25_BOOTED_NODE_DATA: BootedNodeData = {
     {
       "name": "global_name_server",
       "initialCall": "global:init/1",
-      "memory": 7172,
+      "memory": 7140,
       "heapSize": 376,
-      "totalHeapSize": 756,
+      "totalHeapSize": 752,
       "stackSize": 11,
       "binaries": []
     },
