@@ -55,3 +55,6 @@ export function dictionaryBytes(keys: number, everUsed: boolean): number {
   else slots = Math.ceil((keys * 1.6) / 10) * 10;
   return 24 + 8 * slots;
 }
+
+/** binary:copy charges bytes / this many reductions (erl_bif_binary.c, OTP 25). */
+export const BINARY_COPY_LOOP_FACTOR = 100;

@@ -110,6 +110,8 @@ export interface RunResult {
   readonly quiet?: boolean;
 }
 
+const NO_TERMS: readonly Term[] = [];
+
 export const RECEIVE_OP: Op = { op: "receive" };
 export const SLEEP_OP: Op = { op: "sleep" };
 export const YIELD_OP: Op = { op: "yield" };
@@ -568,12 +570,13 @@ export class Scheduler {
     return st.heapSz - h.stackSize - st.htop < mbuf || st.vheap > st.vheapSz;
   }
 
-  /** Collects now if a GC is desired (a safe point: after a send, when switched out). */
-  safePoint(p: Proc): void {
+  /** Collects now if a GC is desired (a safe point: after a send or a BIF, when switched out);
+   * `live`: terms in registers at that point (a BIF's result). */
+  safePoint(p: Proc, live: readonly Term[] = NO_TERMS): void {
     if (p.heap === undefined || p.status === "exited") return;
     if (p.gcDesired || this.gcDesired(p)) {
       p.gcDesired = false;
-      if (this.gcDesired(p)) p.heap.safePoint();
+      if (this.gcDesired(p)) p.heap.safePoint(live);
     }
   }
 
