@@ -4,7 +4,7 @@
  * slices (how many messages it sends before it is preempted).
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, binary, Tuple, type Binary, type Pid } from "@beamlab/heap";
+import { atom, binary, Tuple, type Binary } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
 import { describe, expect, it } from "vitest";
 import { Scheduler, type ProcessContext } from "../src/index.js";
