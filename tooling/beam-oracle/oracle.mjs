@@ -36,17 +36,21 @@ export function liveErlRequired() {
   return process.env.CI === "true" || process.env.BEAMLAB_REQUIRE_ERL === "1";
 }
 
-/** Recorder scripts (fixture-producing escripts), by fixture name. */
+/**
+ * Recorder scripts by fixture name: fixture-producing escripts, and Node recorders
+ * (`*.record.mjs`, e.g. scenarios.record.mjs, which runs the scenario twins in ./twins).
+ */
 export function recorders() {
   return readdirSync(RECORDERS_DIR)
-    .filter((f) => f.endsWith(".escript") && !f.endsWith("_bench.escript"))
+    .filter((f) => (f.endsWith(".escript") && !f.endsWith("_bench.escript")) || f.endsWith(".record.mjs"))
     .sort()
-    .map((f) => ({ name: f.replace(/\.escript$/, ""), script: path.join(RECORDERS_DIR, f) }));
+    .map((f) => ({ name: f.replace(/\.escript$|\.record\.mjs$/, ""), script: path.join(RECORDERS_DIR, f) }));
 }
 
 /** Runs one escript with arguments; throws with its output when it fails. */
 export function runEscript(script, args, { timeoutMs = 600_000 } = {}) {
-  const r = spawnSync("escript", [script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const [cmd, pre] = script.endsWith(".mjs") ? [process.execPath, []] : ["escript", []];
+  const r = spawnSync(cmd, [...pre, script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) {
     throw new Error(`${path.basename(script)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
   }

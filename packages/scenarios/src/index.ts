@@ -1,8 +1,12 @@
 /**
  * @beamlab/scenarios: the leak scenarios (each with its fixed variant) and a healthy busy node,
- * as programs on the simulated node, plus the loop that samples them and runs the detectors.
+ * as programs on the simulated node, plus the loop that samples them and runs the detectors;
+ * and the parametric scenario API (named parameters, leak/fix modes, roles, twins on the real BEAM).
  */
-export type { Scenario, ScenarioOptions, ScenarioRun } from "./scenario.js";
+export type { Mode, ParametricScenario, Perturbation, Scenario, ScenarioOptions, ScenarioRun, ScenarioRunOptions } from "./scenario.js";
+export { MODES } from "./scenario.js";
+export { resolveParams, ScenarioInputError, intParam, msOrOffParam, type ParamSpec, type ParamType, type ParamValue, type ParamValues } from "./params.js";
+export { defineScenario, wrapScenario } from "./define-scenario.js";
 export { sampleScenario, type SampleOptions, type SampleResult } from "./sample.js";
 export { newNode, setRole, call, reply } from "./node.js";
 export { tenuredGarbage, tenuredGarbageFixed, startApiServer } from "./tenured-garbage.js";
@@ -11,4 +15,4 @@ export { pinnedRefc, pinnedRefcFixed, startRouter } from "./router.js";
 export { subBinaryPinning, subBinaryPinningFixed, startCache } from "./sub-binary-cache.js";
 export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlog.js";
 export { healthyNode } from "./healthy.js";
-export { SCENARIOS, scenarioById } from "./registry.js";
+export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";

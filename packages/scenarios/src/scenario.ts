@@ -3,7 +3,8 @@
  * them the same way.
  *
  * Owns: {@link Scenario} (id, title, description, the finding it should produce, how to run it,
- * its fixed variant) and {@link ScenarioRun} (a running simulated node: its scheduler, refc store
+ * its fixed variant), {@link ParametricScenario} (the same with named parameters, `leak`/`fix`
+ * modes, process roles and a twin on the real BEAM; SCENARIO-API contract) and {@link ScenarioRun} (a running simulated node: its scheduler, refc store
  * and telemetry `NodeSource`, and the sampling plan that shows the pattern).
  * Invariants: `run(opts)` builds a fresh scheduler and only spawns processes: nothing runs until
  * the caller advances virtual time (`scheduler.run({ until })`, or `sampleScenario`); the same
@@ -12,6 +13,7 @@
 import type { RefcStore } from "@beamlab/refc";
 import type { Scheduler } from "@beamlab/scheduler";
 import type { FindingKind, NodeSource, TelemetryBus } from "@beamlab/telemetry";
+import type { ParamSpec, ParamValues } from "./params.js";
 
 export interface ScenarioOptions {
   /** Seed of the scheduler's random numbers (default 1). */
@@ -29,6 +31,8 @@ export interface ScenarioRun {
   readonly duration: number;
   /** Virtual ms between samples. */
   readonly interval: number;
+  /** True once the workload's own end is reached (a driver may stop sampling there). Optional. */
+  finished?(): boolean;
 }
 
 export interface Scenario {
@@ -44,4 +48,41 @@ export interface Scenario {
   run(opts?: ScenarioOptions): ScenarioRun;
   /** The same workload with the fix applied (absent on a fixed variant and on the healthy node). */
   readonly fixed?: Scenario;
+}
+
+/** `leak` runs the workload as users write it; `fix` with the fix applied. */
+export type Mode = "leak" | "fix";
+
+export const MODES: readonly Mode[] = ["leak", "fix"];
+
+/**
+ * `--band`: the model's free choices (stack frame words, per-call temporaries) moved by a
+ * deterministic pseudo-random amount in `[-words, +words]` drawn from `seed`.
+ */
+export interface Perturbation {
+  readonly seed: number;
+  readonly words: number;
+}
+
+export interface ScenarioRunOptions extends ScenarioOptions {
+  readonly mode?: Mode;
+  /** Resolved parameters (`resolveParams`); missing names take their defaults. */
+  readonly params?: ParamValues;
+  readonly perturb?: Perturbation;
+}
+
+export interface ParametricScenario {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** Every role its processes take (`put('$beamlab_role', Role)`). */
+  readonly roles: readonly string[];
+  /** The finding the detectors should give in this mode (undefined: none). */
+  expects(mode: Mode): FindingKind | undefined;
+  readonly culpritRole?: string;
+  /** The same work on a real node: a script under tooling/beam-oracle/, run by twin.mjs. */
+  readonly twin?: { readonly runtime: "erl" | "elixir"; readonly script: string };
+  /** Builds a fresh node running the workload (virtual time 0, nothing run yet). */
+  run(opts?: ScenarioRunOptions): ScenarioRun;
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// scenarios.record.mjs -- beamlab BEAM oracle: the scenario twins' figures (fixtures/scenarios.json).
+//
+// HOW TO RUN (from the repo root; one argument = output directory)
+//   node tooling/beam-oracle/recorders/scenarios.record.mjs tooling/beam-oracle/fixtures
+//   BEAMLAB_SCENARIOS_FULL=1 node …   also re-runs the slow parameter sets (gen-server-work at its
+//                                     defaults: ~40 s and 1.5 GB on the real node).
+// Without BEAMLAB_SCENARIOS_FULL (CI's drift check, `pnpm oracle:record`), the records marked
+// `"slow": true` are copied unchanged from the committed fixture: CI re-records only the fast
+// sets (a few seconds each). Re-record the slow ones by hand when a twin changes.
+//
+// WHAT IT RECORDS: for each scenario twin (tooling/beam-oracle/twins), mode and parameter set,
+// the twin report (SCENARIO-API.md) summarised: per role (the scenario's roles; the node's own
+// processes, the driver and the sampler are left out) the process count and the averages of
+// total_heap_size, heap_size, memory, the number of binary references and the distinct refc
+// bytes held; `workload.processes` = the sum of memory over those processes;
+// `workload.binary` = erlang:memory(binary) at the end minus at the start (refc bytes the
+// workload left, with the binary allocator's overhead).
+// DETERMINISM: re-running gives identical summaries except the fields a record lists in
+// `volatile_fields` (the routers' consumers collect on real-time `after` timeouts; see there).
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { runTwin } from "../twin.mjs";
+
+/** Every parameter set recorded: the defaults of each scenario, and small sets the simulator's tests can run quickly. */
+export const SETS = [
+  { scenario: "sub-binary-cache", script: "twins/sub_binary_cache.escript", roles: ["cache"], params: {} },
+  { scenario: "agent-vs-task", script: "twins/agent_vs_task.exs", roles: ["listener", "supervisor", "child"], params: {} },
+  { scenario: "gen-server-work", script: "twins/gen_server_work.escript", roles: ["server", "worker"], params: { servers: 30, rounds: 10 } },
+  { scenario: "gen-server-work", script: "twins/gen_server_work.escript", roles: ["server", "worker"], params: {}, slow: true },
+  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: { routers: 100 } },
+  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: {} },
+];
+
+function summarise(report, roles) {
+  const byRole = {};
+  let processes = 0;
+  for (const role of roles) {
+    const ps = report.final.processes.filter((p) => p.role === role);
+    const avg = (f) => (ps.length === 0 ? 0 : Math.round(ps.reduce((a, p) => a + f(p), 0) / ps.length));
+    const held = (p) => {
+      const seen = new Map();
+      for (const [id, size] of p.binary) seen.set(id, size);
+      return [...seen.values()].reduce((a, b) => a + b, 0);
+    };
+    byRole[role] = {
+      count: ps.length,
+      avg_total_heap_size: avg((p) => p.total_heap_size),
+      avg_heap_size: avg((p) => p.heap_size),
+      avg_memory: avg((p) => p.memory),
+      avg_binary_refs: avg((p) => p.binary.length),
+      avg_binary_bytes: avg(held),
+    };
+    processes += ps.reduce((a, p) => a + p.memory, 0);
+  }
+  return {
+    roles: byRole,
+    workload: { processes, binary: report.final.memory.binary - report.baseline.memory.binary },
+  };
+}
+
+function liveVersions() {
+  const r = spawnSync("erl", ["-noshell", "-eval", 'io:format("~s ~s ~p", [erlang:system_info(otp_release), erlang:system_info(version), erlang:system_info(wordsize)]), halt().'], { encoding: "utf8" });
+  const [otp, erts, wordsize] = r.stdout.trim().split(" ");
+  const ex = spawnSync("elixir", ["--version"], { encoding: "utf8" });
+  const elixir = /Elixir (\S+)/.exec(ex.stdout ?? "")?.[1] ?? null;
+  return { otp_release: otp, erts, wordsize: Number(wordsize), elixir };
+}
+
+const keyOf = (r) => `${r.scenario} ${r.mode} ${JSON.stringify(r.params_set)}`;
+
+async function main() {
+  const outDir = path.resolve(process.argv[2] ?? "fixtures");
+  const full = process.env.BEAMLAB_SCENARIOS_FULL === "1";
+  const committedPath = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "fixtures", "scenarios.json");
+  const committed = existsSync(committedPath) ? JSON.parse(readFileSync(committedPath, "utf8")) : { records: [] };
+  const records = [];
+  for (const set of SETS) {
+    for (const mode of ["leak", "fix"]) {
+      const base = { scenario: set.scenario, mode, params_set: set.params, slow: set.slow === true };
+      if (set.slow === true && !full) {
+        const old = committed.records.find((r) => keyOf(r) === keyOf(base));
+        if (old === undefined) throw new Error(`scenarios.json has no record of ${keyOf(base)}: run once with BEAMLAB_SCENARIOS_FULL=1`);
+        records.push(old);
+        continue;
+      }
+      const report = await runTwin(set.script, mode, set.params);
+      const volatile = set.scenario === "routers" ? { volatile_fields: ["roles", "workload"] } : {};
+      records.push({ ...base, params: report.params, ...summarise(report, set.roles), ...volatile });
+    }
+  }
+  const fixture = { recorder: "scenarios.record.mjs", ...liveVersions(), records };
+  writeFileSync(path.join(outDir, "scenarios.json"), `${JSON.stringify(fixture, null, 1)}\n`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+#!/usr/bin/env escript
+%% -*- erlang -*-
+%%! +S 1
+%%
+%% routers.escript -- twin of @beamlab/scenarios' routers (issue 11, story 5: many connections).
+%%
+%% HOW TO RUN: escript tooling/beam-oracle/twins/routers.escript leak|fix [key=value ...]
+%%   prints the twin report (SCENARIO-API.md) as one JSON document on stdout.
+%% PARAMETERS (defaults): routers 1000, messages 200, binary_bytes 1024.
+%% WORK: for each of `routers` connections, the driver (this script's process, role driver)
+%%   spawns a consumer (role consumer: keeps {Count, Bytes} of the {data, B} it receives), a
+%%   router (role router: forwards every {data, B} to its consumer; waits in receive ... after
+%%   100; leak loops back into the receive on the timeout, fix calls erlang:hibernate on it) and a
+%%   producer (role producer: sends its router `messages` binaries
+%%   binary:copy(<<I:8>>, binary_bytes), I = 1..messages, and stops). All consumers first, then all
+%%   routers, then all producers. The driver monitors the producers; the report is taken 1000 ms
+%%   after the last one is done.
+%% FREE CHOICES: I:8 truncates I to a byte (as the issue's expression does); spawn order above.
+-module(beamlab_twin_routers).
+-mode(compile).
+-export([main/1, router_wake/2]).
+
+load_report() ->
+    Dir = filename:dirname(escript:script_name()),
+    {ok, twin_report, Bin} = compile:file(filename:join(Dir, "twin_report.erl"), [binary, report]),
+    {module, twin_report} = code:load_binary(twin_report, "twin_report.erl", Bin).
+
+main(Args) ->
+    load_report(),
+    {Mode, Params} = twin_report:args(Args, [{routers, 1000}, {messages, 200}, {binary_bytes, 1024}]),
+    P = fun(K) -> proplists:get_value(K, Params) end,
+    State = twin_report:start(100),
+    twin_report:role(driver),
+    N = P(routers),
+    Consumers = [spawn(fun() -> twin_report:role(consumer), consumer({0, 0}) end) || _ <- lists:seq(1, N)],
+    Routers = [spawn(fun() -> twin_report:role(router), router(Mode, C) end) || C <- Consumers],
+    Msgs = P(messages),
+    Bytes = P(binary_bytes),
+    Producers = [spawn_monitor(fun() -> twin_report:role(producer), produce(R, Msgs, Bytes) end) || R <- Routers],
+    [receive {'DOWN', Ref, process, Pid, _} -> ok end || {Pid, Ref} <- Producers],
+    timer:sleep(1000),
+    Report = twin_report:finish(#{state => State, scenario => <<"routers">>, mode => Mode, params => Params}),
+    io:put_chars([twin_report:to_json(Report), "\n"]).
+
+produce(Router, Msgs, Bytes) ->
+    [Router ! {data, binary:copy(<<I:8>>, Bytes)} || I <- lists:seq(1, Msgs)],
+    ok.
+
+consumer({Count, Size}) ->
+    receive {data, B} -> consumer({Count + 1, Size + byte_size(B)}) end.
+
+router(Mode, Consumer) ->
+    receive
+        {data, _} = M -> Consumer ! M, router(Mode, Consumer)
+    after 100 ->
+        case Mode of
+            leak -> router(Mode, Consumer);
+            fix -> erlang:hibernate(?MODULE, router_wake, [Mode, Consumer])
+        end
+    end.
+
+router_wake(Mode, Consumer) -> router(Mode, Consumer).
