@@ -58,3 +58,11 @@ export { detectPinnedRefc, PINNED_REFC_DEFAULTS, type PinnedRefcOptions } from "
 export { detectSubBinaryPinning, SUB_BINARY_PINNING_DEFAULTS, type SubBinaryPinningOptions } from "./detectors/sub-binary-pinning.js";
 export { detectMailboxBacklog, MAILBOX_BACKLOG_DEFAULTS, type MailboxBacklogOptions } from "./detectors/mailbox-backlog.js";
 export { detectLeaks, type DetectLeaksOptions } from "./detectors/index.js";
+export { formatDumpTerm, parseDumpTerm, type DumpTerm } from "./crash-dump/dump-term.js";
+export {
+  crashDumpLines,
+  DEFAULT_SYSTEM_VERSION,
+  heapAllocSlogan,
+  writeCrashDump,
+  type CrashDumpOptions,
+} from "./crash-dump/write-crash-dump.js";
