@@ -66,3 +66,15 @@ export {
   writeCrashDump,
   type CrashDumpOptions,
 } from "./crash-dump/write-crash-dump.js";
+export {
+  CrashDumpError,
+  readCrashDump,
+  SUPPORTED_DUMP_VERSION,
+  type CrashDump,
+  type CrashDumpInfo,
+  type CrashDumpProcess,
+  type CrashDumpProcessInfo,
+  type EtsRow,
+  type ReadCrashDumpOptions,
+} from "./crash-dump/read-crash-dump.js";
+export { binaryVheapBytes, detectAtMoment, heapView, MOMENT_DEFAULTS, type HeapView, type MomentOptions } from "./detectors/single-moment.js";

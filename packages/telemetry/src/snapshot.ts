@@ -18,6 +18,7 @@
  * follow the BEAM's units (memory items in bytes, heap items in words).
  */
 import type { BinaryHolderRow } from "./binary-holders.js";
+import type { CrashDumpProcessInfo } from "./crash-dump/read-crash-dump.js";
 
 /** `erlang:memory()` in bytes. `system` = atom + binary + code + ets + other; `total` = processes + system. */
 export interface MemorySnapshot {
@@ -138,6 +139,8 @@ export interface ProcessSnapshot {
   readonly messages_out?: number | undefined;
   /** beamlab: reachability traced by the simulator (see {@link LivenessSnapshot}). */
   readonly liveness?: LivenessSnapshot | undefined;
+  /** What an erl_crash.dump adds about the process (heap unused, binary virtual heaps, reachable words); see crash-dump/. */
+  readonly crash_dump?: CrashDumpProcessInfo | undefined;
 }
 
 export interface NodeSnapshot {

@@ -8,7 +8,9 @@
  * (`erl +S 1 -noshell -eval 'erlang:halt("test")'` with ERL_CRASH_DUMP set) and the OTP sources:
  *  - `Stack+heap` = young heap block (words, `heap_block_size`, = process_info heap_size);
  *  - `OldHeap` = old heap block (words); `Heap fragment data` = heap fragments (`mbuf_size`);
- *  - `Heap unused` = young block − used young heap − stack; `OldHeap unused` = old block − used;
+ *  - `Heap unused` = young block − used young heap (`p->hend - p->htop`: the stack, which sits at
+ *    the top of the young block, counts as unused — checked on erl: a process with stack_size 101
+ *    and heap_size 0 in a 610-word block dumps `Heap unused: 610`); `OldHeap unused` = old block − used;
  *  - `BinVHeap` / `OldBinVHeap` = binary virtual heap (words of ProcBin'd binaries), with
  *    `... unused` = its block size − it;
  *  - `Memory` = process_info memory (bytes).
@@ -142,7 +144,7 @@ function* procLines(p: ProcessSnapshot): Generator<string> {
   yield `Stack+heap: ${young}`;
   yield `OldHeap: ${gc?.old_heap_block_size ?? Math.max(0, p.total_heap_size - p.heap_size)}`;
   if (gc !== undefined) {
-    yield `Heap unused: ${Math.max(0, gc.heap_block_size - gc.heap_size - gc.stack_size)}`;
+    yield `Heap unused: ${Math.max(0, gc.heap_block_size - gc.heap_size)}`;
     yield `OldHeap unused: ${Math.max(0, gc.old_heap_block_size - gc.old_heap_size)}`;
     yield `BinVHeap: ${gc.bin_vheap_size}`;
     yield `OldBinVHeap: ${gc.bin_old_vheap_size}`;
