@@ -92,3 +92,15 @@ describe("dump term notation", () => {
     expect(parseDumpTerm("F3:1.5")).toEqual({ kind: "other", text: "F3:1.5" });
   });
 });
+
+describe("writeCrashDump to a file", () => {
+  it("writes the same text as the string form", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(`${tmpdir()}/dump-`);
+    const snap = node(5, [proc(pid(80), { role: "cache", binary: [{ id: 1, size: 100_000, refc: 1 }] })]);
+    writeCrashDump(`${dir}/erl_crash.dump`, snap, { slogan: heapAllocSlogan(10) });
+    expect(readFileSync(`${dir}/erl_crash.dump`, "utf8")).toBe(writeCrashDump(snap, { slogan: heapAllocSlogan(10) }));
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -23,6 +23,7 @@
  * contents). Addresses are synthetic, assigned in order (deterministic: same snapshot, same text).
  * Invariant: `readCrashDump(writeCrashDump(s))` gives back every field listed above.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { NodeSnapshot, ProcessSnapshot } from "../snapshot.js";
 import { formatDumpTerm, type DumpTerm } from "./dump-term.js";
 
@@ -199,9 +200,31 @@ function* procHeapLines(
   }
 }
 
-/** The whole dump as text (newline-terminated lines). */
-export function writeCrashDump(s: NodeSnapshot, o: CrashDumpOptions): string {
-  let out = "";
-  for (const line of crashDumpLines(s, o)) out += `${line}\n`;
-  return out;
+/**
+ * The whole dump as text (newline-terminated lines); or, given a path first, written to that file
+ * synchronously in 64 KiB pieces (what a dying node does; the form leak-lab's `--memory-limit` calls).
+ */
+export function writeCrashDump(s: NodeSnapshot, o: CrashDumpOptions): string;
+export function writeCrashDump(path: string, s: NodeSnapshot, o: CrashDumpOptions): void;
+export function writeCrashDump(a: NodeSnapshot | string, b: NodeSnapshot | CrashDumpOptions, c?: CrashDumpOptions): string | undefined {
+  if (typeof a !== "string") {
+    let out = "";
+    for (const line of crashDumpLines(a, b as CrashDumpOptions)) out += `${line}\n`;
+    return out;
+  }
+  const fd = openSync(a, "w");
+  try {
+    let buf = "";
+    for (const line of crashDumpLines(b as NodeSnapshot, c as CrashDumpOptions)) {
+      buf += `${line}\n`;
+      if (buf.length >= 64 * 1024) {
+        writeSync(fd, buf);
+        buf = "";
+      }
+    }
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
 }
