@@ -78,3 +78,5 @@ export {
   type ReadCrashDumpOptions,
 } from "./crash-dump/read-crash-dump.js";
 export { binaryVheapBytes, detectAtMoment, heapView, MOMENT_DEFAULTS, type HeapView, type MomentOptions } from "./detectors/single-moment.js";
+export { parseSnapshotFile, readSnapshotFile, SNAPSHOT_FORMAT, SnapshotFileError } from "./snapshot-file.js";
+export type { GcProbe } from "./snapshot.js";

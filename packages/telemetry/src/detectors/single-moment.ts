@@ -7,7 +7,8 @@
  *  - tenured_garbage ("heap kept"): ≥ `minHeapProcesses` processes of one kind ({@link kindOf})
  *    whose heap blocks (young + old)
  *    are ≥ `minHeapWords` and of which at most `maxReachableFraction` is reachable (a dump lists
- *    only reachable terms on =proc_heap; a simulated node reports liveness). A real dump taken
+ *    only reachable terms on =proc_heap; a simulated node reports liveness; a live node's snapshot
+ *    its `gc_probe`, what a fullsweep left). A real dump taken
  *    after per-request temporaries grew the heap shows exactly this: large, mostly unused heaps.
  *    A process whose reachable words are unknown is skipped (never guessed).
  *  - children_never_terminate: a supervisor (a process with `children`) with ≥ `minChildren`
@@ -16,12 +17,15 @@
  *  - refc_binaries_pinned: a process whose binary virtual heap (BinVHeap + OldBinVHeap, or
  *    bin_vheap_size + bin_old_vheap_size: the refc binaries its ProcBins keep) minus the refc
  *    binaries it can still reach is ≥ `minBinaryBytes` and ≥ `minBinaryToHeapRatio` × its heap
- *    bytes, and that holds no sub-binaries (those are the next rule). Without a binary virtual heap
+ *    bytes, and that holds no sub-binaries (those are the next rule). On a live node with a
+ *    `gc_probe`, what a fullsweep freed is what was held unreachable. Without a binary virtual heap
  *    size (a snapshot that lacks it) `process_info(P, binary)` is used, unreachable or not.
  *  - sub_binary_pinning: a process whose reachable sub-binaries (`Ys` on =proc_heap) are small
  *    (≤ 1 − `minWastedFraction` of) next to the refc binaries it keeps, which exceed their parts
  *    by ≥ `minWastedBytes`; or, when the snapshot has holder rows, the series rule on this one
  *    snapshot.
+ *    A live snapshot cannot see sub-binaries (process_info lists ProcBins only): there this rule
+ *    needs holder rows (a simulated node) or a crash dump.
  *  - mailbox_backlog: a message queue ≥ `minQueueLen`.
  * Defaults reuse the series detectors' thresholds where the quantity is the same (binary bytes and
  * ratio, wasted bytes and fraction); the others are orders of magnitude, not fitted to a fixture:
@@ -79,10 +83,11 @@ export function heapView(p: ProcessSnapshot): HeapView {
   }
   const g = p.garbage_collection_info;
   const l = p.liveness;
+  const probe = p.gc_probe;
   return {
     blockWords: g !== undefined ? g.heap_block_size + g.old_heap_block_size : p.total_heap_size,
-    usedWords: g !== undefined ? g.heap_size + g.old_heap_size : undefined,
-    reachableWords: l !== undefined ? l.heap_live_words + l.old_heap_live_words : undefined,
+    usedWords: probe?.used_words_before ?? (g !== undefined ? g.heap_size + g.old_heap_size : undefined),
+    reachableWords: l !== undefined ? l.heap_live_words + l.old_heap_live_words : probe?.used_words_after,
   };
 }
 
@@ -200,8 +205,11 @@ function refcHeld(s: NodeSnapshot, o: Required<MomentOptions>): Finding[] {
   for (const p of s.processes) {
     if (subBinaryBytes(p).count > 0) continue;
     const vheap = binaryVheapBytes(p);
-    const reachable = p.crash_dump !== undefined ? binaryMemory(p) : 0;
-    const held = vheap !== undefined ? vheap - reachable : binaryMemory(p);
+    const probe = p.gc_probe;
+    const probed = probe?.binary_bytes_before !== undefined && probe.binary_bytes_after !== undefined;
+    // what is reachable: the dump's Yc terms; a live node's probe: what survived the fullsweep
+    const reachable = p.crash_dump !== undefined ? binaryMemory(p) : probed ? (probe.binary_bytes_after ?? 0) : 0;
+    const held = probed ? (probe.binary_bytes_before ?? 0) - reachable : vheap !== undefined ? vheap - reachable : binaryMemory(p);
     const heapBytes = heapView(p).blockWords * WORD_BYTES;
     const ratio = heapBytes === 0 ? Number.POSITIVE_INFINITY : held / heapBytes;
     if (held < o.minBinaryBytes || ratio < o.minBinaryToHeapRatio) continue;
