@@ -14,5 +14,6 @@ const code = await run(process.argv.slice(2), {
   stdin: process.stdin,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  progress: { stream: process.stderr, isTTY: process.stderr.isTTY },
 });
 process.exitCode = code;

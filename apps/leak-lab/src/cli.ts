@@ -5,9 +5,13 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { scenarioCompare, scenarioList, scenarioRun, type RunOptions } from "./commands/scenario.js";
 import { termInputs, termParse, termSize, type Output } from "./commands/term.js";
+import { dumpCommand } from "./commands/dump.js";
+import { diagnoseSnapshotCommand, isSnapshotArgument } from "./commands/diagnose-snapshot.js";
 
 export interface CliEnvironment extends Output {
   readonly stdin: NodeJS.ReadableStream;
+  readonly progress?: { readonly stream: NodeJS.WritableStream; readonly isTTY: boolean };
+  readonly cwd?: string;
 }
 
 function nonNegativeInteger(flag: string): (v: string) => number {
@@ -85,6 +89,22 @@ export async function run(argv: readonly string[], env: CliEnvironment): Promise
   ).action((id: string, opts: RunOptions) => {
     exitCode = scenarioCompare(id, opts, env);
   });
+
+  program
+    .command("dump")
+    .description("read an erl_crash.dump (.gz too): memory, processes, mailboxes, heaps, then the leak findings")
+    .argument("<erl_crash.dump>", "a crash dump of OTP 24-27")
+    .option("--json", "one JSON document")
+    .action(async (file: string, opts: { json?: boolean }) => { exitCode = await dumpCommand(file, opts, env); });
+  program
+    .command("diagnose")
+    .description("run the leak detectors on a real node's snapshot file (beamlab_snapshot.erl)")
+    .argument("<snapshot.json>", "a snapshot file; a scenario id goes to `scenario run`")
+    .option("--json", "one JSON document")
+    .option("--expect-clean", "exit 1 if any leak is found")
+    .action(async (arg: string, opts: { json?: boolean; expectClean?: boolean }) => {
+      exitCode = isSnapshotArgument(arg, env.cwd) ? await diagnoseSnapshotCommand(arg, opts, env) : scenarioRun(arg, {}, env);
+    });
 
   try {
     await program.parseAsync(["node", "leak-lab", ...argv]);

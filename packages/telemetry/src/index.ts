@@ -58,3 +58,25 @@ export { detectPinnedRefc, PINNED_REFC_DEFAULTS, type PinnedRefcOptions } from "
 export { detectSubBinaryPinning, SUB_BINARY_PINNING_DEFAULTS, type SubBinaryPinningOptions } from "./detectors/sub-binary-pinning.js";
 export { detectMailboxBacklog, MAILBOX_BACKLOG_DEFAULTS, type MailboxBacklogOptions } from "./detectors/mailbox-backlog.js";
 export { detectLeaks, type DetectLeaksOptions } from "./detectors/index.js";
+export { formatDumpTerm, parseDumpTerm, type DumpTerm } from "./crash-dump/dump-term.js";
+export {
+  crashDumpLines,
+  DEFAULT_SYSTEM_VERSION,
+  heapAllocSlogan,
+  writeCrashDump,
+  type CrashDumpOptions,
+} from "./crash-dump/write-crash-dump.js";
+export {
+  CrashDumpError,
+  readCrashDump,
+  SUPPORTED_DUMP_VERSION,
+  type CrashDump,
+  type CrashDumpInfo,
+  type CrashDumpProcess,
+  type CrashDumpProcessInfo,
+  type EtsRow,
+  type ReadCrashDumpOptions,
+} from "./crash-dump/read-crash-dump.js";
+export { binaryVheapBytes, detectAtMoment, heapView, MOMENT_DEFAULTS, type HeapView, type MomentOptions } from "./detectors/single-moment.js";
+export { parseSnapshotFile, readSnapshotFile, SNAPSHOT_FORMAT, SnapshotFileError } from "./snapshot-file.js";
+export type { GcProbe } from "./snapshot.js";

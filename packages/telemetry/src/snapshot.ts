@@ -18,6 +18,7 @@
  * follow the BEAM's units (memory items in bytes, heap items in words).
  */
 import type { BinaryHolderRow } from "./binary-holders.js";
+import type { CrashDumpProcessInfo } from "./crash-dump/read-crash-dump.js";
 
 /** `erlang:memory()` in bytes. `system` = atom + binary + code + ets + other; `total` = processes + system. */
 export interface MemorySnapshot {
@@ -138,6 +139,23 @@ export interface ProcessSnapshot {
   readonly messages_out?: number | undefined;
   /** beamlab: reachability traced by the simulator (see {@link LivenessSnapshot}). */
   readonly liveness?: LivenessSnapshot | undefined;
+  /** What an erl_crash.dump adds about the process (heap unused, binary virtual heaps, reachable words); see crash-dump/. */
+  readonly crash_dump?: CrashDumpProcessInfo | undefined;
+  /** A real node's reachability, measured by a major collection (beamlab_snapshot.erl's gc probe). */
+  readonly gc_probe?: GcProbe | undefined;
+}
+
+/**
+ * Heap words in use (young + old, without the stack) just before and just after
+ * `erlang:garbage_collect(Pid)` (a fullsweep): after it, only what is reachable is left, so
+ * `used_words_after` is the reachable heap and the difference was garbage.
+ */
+export interface GcProbe {
+  readonly used_words_before: number;
+  readonly used_words_after: number;
+  /** Σ size over process_info(P, binary) before / after the collection. */
+  readonly binary_bytes_before?: number;
+  readonly binary_bytes_after?: number;
 }
 
 export interface NodeSnapshot {

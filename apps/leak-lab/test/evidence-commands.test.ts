@@ -1,0 +1,109 @@
+/**
+ * `leak-lab dump` and `leak-lab diagnose <snapshot>` on evidence recorded from the real BEAM
+ * (tooling/beam-oracle: node_dumps.escript and node_snapshots.escript run the seed workloads),
+ * and on bad input.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { run } from "../src/cli.js";
+
+const FIXTURES = fileURLToPath(new URL("../../../tooling/beam-oracle/fixtures/", import.meta.url));
+
+async function cli(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { stdin: Readable.from([""]), out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+/** The finding kind and first culprit role each seed workload must produce (null: none). */
+const DUMP: Record<string, [string, string] | null> = {
+  tenured_garbage: ["tenured_garbage", "server"],
+  idle_children: ["children_never_terminate", "supervisor"],
+  pinned_refc: ["refc_binaries_pinned", "router"],
+  sub_binary_cache: ["sub_binary_pinning", "cache"],
+  mailbox_backlog: ["mailbox_backlog", "consumer"],
+  healthy_busy: null,
+};
+// A live snapshot cannot see sub-binaries (process_info(P, binary) lists ProcBins only).
+const SNAPSHOT: Record<string, [string, string] | null> = { ...DUMP, sub_binary_cache: null };
+
+interface Finding { kind: string; culprits: { role?: string }[] }
+
+describe("leak-lab dump on real crash dumps", () => {
+  it.each(Object.entries(DUMP))("%s --json names the culprit role", async (w, want) => {
+    const { code, out, err } = await cli(["dump", "--json", `${FIXTURES}crash-dumps/${w}.erl_crash.dump.gz`]);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    const v = JSON.parse(out[0] as string) as { slogan: string; process_count: number; by_initial_call: unknown[]; findings: Finding[] };
+    expect(v.slogan).toBe(`beamlab: ${w}`);
+    expect(v.by_initial_call.length).toBeGreaterThan(0);
+    expect(v.findings.map((f) => [f.kind, f.culprits[0]?.role])).toEqual(want === null ? [] : [want]);
+  });
+
+  it("prints recon's view, then the findings", async () => {
+    const { code, out } = await cli(["dump", `${FIXTURES}crash-dumps/mailbox_backlog.erl_crash.dump.gz`]);
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    for (const heading of ["memory at the crash (erlang:memory):", "biggest mailboxes:", "biggest processes", "findings:"]) expect(text).toContain(heading);
+    expect(text).toMatch(/<0\.79\.0>\s+slow_consumer \[consumer\]\s+\d{4}/);
+  });
+});
+
+describe("leak-lab diagnose on real snapshot files", () => {
+  it.each(Object.entries(SNAPSHOT))("%s --json names the culprit role", async (w, want) => {
+    const { code, out, err } = await cli(["diagnose", "--json", `${FIXTURES}snapshots/${w}.snap.json`]);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const v = JSON.parse(out[0] as string) as { snapshots: number; findings: Finding[] };
+    expect(v.snapshots).toBe(3);
+    expect(v.findings.map((f) => [f.kind, f.culprits[0]?.role])).toEqual(want === null ? [] : [want]);
+  });
+
+  it("--expect-clean exits 1 on a leak and 0 on the healthy node", async () => {
+    expect((await cli(["diagnose", "--expect-clean", `${FIXTURES}snapshots/pinned_refc.snap.json`])).code).toBe(1);
+    expect((await cli(["diagnose", "--expect-clean", `${FIXTURES}snapshots/healthy_busy.snap.json`])).code).toBe(0);
+  });
+});
+
+describe("bad input: one line on stderr, exit 2, no stack trace", () => {
+  const dir = mkdtempSync(`${tmpdir()}/leak-lab-evidence-`);
+  afterAll(() => { rmSync(dir, { recursive: true }); });
+  const file = (name: string, data: string | Buffer): string => {
+    writeFileSync(`${dir}/${name}`, data);
+    return `${dir}/${name}`;
+  };
+  const oneLine = async (argv: string[]): Promise<string> => {
+    const { code, out, err } = await cli(argv);
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).not.toMatch(/\n|\s at /);
+    return err[0] as string;
+  };
+
+  it("a truncated dump names the line and section", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const text = gunzipSync(readFileSync(`${FIXTURES}crash-dumps/pinned_refc.erl_crash.dump.gz`)).toString("utf8");
+    const cut = file("cut.dump", text.slice(0, text.indexOf("=proc:<0.80.0>") + 60));
+    expect(await oneLine(["dump", cut])).toMatch(/cut\.dump:\d+ \(section =proc:<0\.80\.0>\): truncated/);
+  });
+  it("a dump of another format version", async () => {
+    expect(await oneLine(["dump", file("old.dump", "=erl_crash_dump:0.4\nMon\n=end\n")])).toMatch(/old\.dump:1: crash dump format 0\.4 is not supported/);
+  });
+  it("a binary file, a missing file", async () => {
+    expect(await oneLine(["dump", file("bin.dump", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]))])).toMatch(/bin\.dump:1: binary data/);
+    expect(await oneLine(["dump", `${dir}/nope.dump`])).toMatch(/nope\.dump: no such file/);
+  });
+  it("JSON that is not a snapshot, and JSON with a wrong field", async () => {
+    expect(await oneLine(["diagnose", file("x.json", '{"hello": 1}')])).toMatch(/x\.json: \(top\): not a snapshot/);
+    expect(await oneLine(["diagnose", file("y.json", "{\n  \"snapshots\": [1,")])).toMatch(/y\.json: not JSON: .*line 2/);
+    const snap = JSON.parse(readFileSync(`${FIXTURES}snapshots/healthy_busy.snap.json`, "utf8")) as { snapshots: { processes: { memory: unknown }[] }[] };
+    (snap.snapshots[1] as { processes: { memory: unknown }[] }).processes[3] = { ...snap.snapshots[1]?.processes[3], memory: "lots" };
+    expect(await oneLine(["diagnose", file("z.json", JSON.stringify(snap))])).toBe('leak-lab: z.json: snapshots[1].processes[3].memory: expected a number ≥ 0, got "lots"');
+  });
+});
