@@ -14,5 +14,9 @@ const code = await run(process.argv.slice(2), {
   stdin: process.stdin,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: process.stdout.isTTY === true,
+  progress: { stream: process.stderr, isTTY: process.stderr.isTTY === true },
+  env: process.env,
+  cwd: process.cwd(),
 });
 process.exitCode = code;
