@@ -3,8 +3,9 @@
  * words (perturbation seeds 1..K), in parallel on worker threads (tinypool), and reduces each
  * headline number to min / median / max.
  *
- * The worker is `band-worker.js` next to the bundle (`dist/`), or `band-worker.ts` when leak-lab
- * runs from source (then the worker loads TypeScript through tsx, with the source condition).
+ * The worker is `band-worker.js` next to the bundle (`dist/`), or `band-worker.source.mjs` when
+ * leak-lab runs from source (it registers tsx in the worker, which resolves with the source
+ * condition, then loads `band-worker.ts`).
  * Invariant: the result depends only on the inputs, not on which worker finished first (results
  * are kept by rerun index; the statistics are order-free).
  */
@@ -39,7 +40,7 @@ export function reduceBand(runs: readonly Headlines[], words: number): BandRepor
 }
 
 function workerFile(): string {
-  return fileURLToPath(new URL(FROM_SOURCE ? "./band-worker.ts" : "./band-worker.js", import.meta.url));
+  return fileURLToPath(new URL(FROM_SOURCE ? "./band-worker.source.mjs" : "./band-worker.js", import.meta.url));
 }
 
 export async function runBand(opts: BandOptions): Promise<BandReport> {
@@ -47,7 +48,7 @@ export async function runBand(opts: BandOptions): Promise<BandReport> {
     filename: workerFile(),
     minThreads: 1,
     maxThreads: Math.max(1, Math.min(opts.runs, availableParallelism())),
-    ...(FROM_SOURCE ? { execArgv: ["--import", "tsx", "--conditions=@beamlab/source"] } : {}),
+    ...(FROM_SOURCE ? { execArgv: ["--conditions=@beamlab/source"] } : {}),
   });
   let done = 0;
   try {
