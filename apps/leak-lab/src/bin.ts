@@ -14,8 +14,8 @@ const code = await run(process.argv.slice(2), {
   stdin: process.stdin,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  isTTY: process.stdout.isTTY === true,
-  progress: { stream: process.stderr, isTTY: process.stderr.isTTY === true },
+  isTTY: Boolean(process.stdout.isTTY), // undefined (not false) when piped
+  progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY) },
   env: process.env,
   cwd: process.cwd(),
 });

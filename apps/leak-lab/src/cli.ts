@@ -51,7 +51,7 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
     .description("the built-in scenarios, their parameters and defaults")
     .option("--json", "one JSON document")
     .option("--no-color", "no colour")
-    .action((opts: { json?: boolean; color?: boolean }) => setCode(listCommand(opts, io)));
+    .action((opts: { json?: boolean; color?: boolean }) => { setCode(listCommand(opts, io)); });
 
   scenarioOptions(
     parent
@@ -68,7 +68,7 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
     .option("--crash-dump <file>", "where the crash dump goes (default $ERL_CRASH_DUMP, else ./erl_crash.dump)")
     .option("--expect-clean", "exit 1 if any leak is found (a memory assertion for CI)")
     .option("--no-chart", "no memory chart in the text output")
-    .action(async (arg: string, opts: Parameters<typeof runCommand>[1]) => setCode(await runCommand(arg, opts, io)));
+    .action(async (arg: string, opts: Parameters<typeof runCommand>[1]) => { setCode(await runCommand(arg, opts, io)); });
 
   scenarioOptions(
     parent
@@ -78,7 +78,7 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
     false,
   )
     .option("--json", "one JSON document {scenario, params, leak, fix}")
-    .action(async (arg: string, opts: Parameters<typeof compareCommand>[1]) => setCode(await compareCommand(arg, opts, io)));
+    .action(async (arg: string, opts: Parameters<typeof compareCommand>[1]) => { setCode(await compareCommand(arg, opts, io)); });
 
   scenarioOptions(
     parent
@@ -88,7 +88,7 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
   )
     .option("--json", "one JSON document {scenario, mode, params, expected, findings}")
     .option("--expect-clean", "exit 1 if any leak is found")
-    .action(async (arg: string, opts: Parameters<typeof diagnoseScenarioCommand>[1]) => setCode(await diagnoseScenarioCommand(arg, opts, io)));
+    .action(async (arg: string, opts: Parameters<typeof diagnoseScenarioCommand>[1]) => { setCode(await diagnoseScenarioCommand(arg, opts, io)); });
 }
 
 export async function run(argv: readonly string[], io: CliEnvironment): Promise<number> {
@@ -99,8 +99,8 @@ export async function run(argv: readonly string[], io: CliEnvironment): Promise<
   const program = new Command("leak-lab")
     .description("Reproduce, compare and diagnose BEAM memory leaks on a faithful simulator.")
     .configureOutput({
-      writeOut: (s) => io.out(s.replace(/\n$/, "")),
-      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+      writeOut: (s) => { io.out(s.replace(/\n$/, "")); },
+      writeErr: (s) => { io.err(s.replace(/\n$/, "")); },
     });
   addCommands(program, io, setCode);
 
@@ -110,12 +110,12 @@ export async function run(argv: readonly string[], io: CliEnvironment): Promise<
     .description("print each term's flat size (erts_debug:flat_size/1) in words and bytes; - reads one term per line from stdin")
     .option("--json", "one JSON object per term: {\"term\", \"flat_size\", \"size\"}")
     .argument("<terms...>", "Erlang terms, e.g. '{ok,<<1,2,3>>}', or - for stdin")
-    .action(async (terms: string[], opts: { json?: boolean }) => setCode(await termSize(termInputs(terms, io.stdin), opts.json === true, io)));
+    .action(async (terms: string[], opts: { json?: boolean }) => { setCode(await termSize(termInputs(terms, io.stdin), opts.json === true, io)); });
   term
     .command("parse")
     .description("print each term in canonical form; - reads one term per line from stdin")
     .argument("<terms...>", "Erlang terms, or - for stdin")
-    .action(async (terms: string[]) => setCode(await termParse(termInputs(terms, io.stdin), io)));
+    .action(async (terms: string[]) => { setCode(await termParse(termInputs(terms, io.stdin), io)); });
 
   addCommands(program.command("scenario").description("the scenario commands under their old group name (list, run, compare, diagnose)"), io, setCode);
 

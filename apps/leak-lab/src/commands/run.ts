@@ -49,7 +49,7 @@ export function simulate(p: Prepared, io: CliEnvironment, label: string): Execut
       params: p.params,
       seed: p.seed,
       ...(p.memoryLimit === undefined ? {} : { memoryLimit: p.memoryLimit }),
-      onProgress: (f) => bar.update(f),
+      onProgress: (f) => { bar.update(f); },
     });
   } catch (error) {
     throw new UsageError(`scenario ${p.scenario.id} (${p.mode}) threw while running: ${oneLine(error)}`);
@@ -81,7 +81,7 @@ export async function runCommand(arg: string, flags: RunFlags, io: CliEnvironmen
       const band = await runBand({
         scenario: p.arg, cwd, mode: p.mode, params: p.params, seed: p.seed,
         runs: flags.band, words: flags.bandWords ?? DEFAULT_BAND_WORDS,
-        onProgress: (done, total) => bar.update(done / total, `${done}/${total}`),
+        onProgress: (done, total) => { bar.update(done / total, `${done}/${total}`); },
       });
       report = { ...report, band };
     } finally {

@@ -2,10 +2,11 @@
  * Finds the scenario a command names: a built-in id (`gen-server-work`) or a user's TypeScript
  * file (`./my-scenario.ts`) that default-exports `defineScenario({...})`.
  *
- * A file is loaded at run time with jiti (TypeScript transpiled in memory, no build step). Its
- * imports of `@beamlab/*` are aliased to leak-lab's own copy of those packages: the sources
- * when leak-lab runs from source, the bundled `dist/user-api/*.js` when it runs from the build;
- * so a scenario file works from anywhere, without installing beamlab next to it.
+ * A file is loaded at run time with jiti (TypeScript transpiled in memory, no build step; only
+ * the user's file is transpiled). Its imports of `@beamlab/*` are aliased to `user-api/*.cjs`,
+ * which hand out the very modules leak-lab itself runs (put on `globalThis` under
+ * {@link USER_API_KEY} just before loading): one copy of the simulator, from source or from the
+ * bundle alike, and a scenario file works from any directory without installing beamlab.
  *
  * Invariant: every failure (no such id, no such file, a file that does not compile, throws while
  * loading or exports no scenario) is a {@link UsageError} with one line naming it and the
@@ -18,18 +19,27 @@ import { createJiti } from "jiti";
 import { defineScenario, PARAMETRIC_SCENARIOS, parametricScenarioById, type ParametricScenario } from "./scenario-api.js";
 import { oneLine, UsageError } from "./usage-error.js";
 
-const PACKAGES = ["scenarios", "otp", "scheduler", "heap", "refc", "telemetry"] as const;
-
 /** True when this module runs from its TypeScript source (tests, `tsx`), false from the bundle. */
 export const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
-function aliases(): Record<string, string> {
+export const USER_API_KEY = Symbol.for("beamlab.leak-lab.user-api");
+
+/** The packages a scenario file may import, as leak-lab's own module namespaces. */
+async function userApi(): Promise<Record<string, unknown>> {
+  const [scenarios, otp, scheduler, heap, refc, telemetry] = await Promise.all([
+    import("@beamlab/scenarios"), import("@beamlab/otp"), import("@beamlab/scheduler"), import("@beamlab/heap"), import("@beamlab/refc"), import("@beamlab/telemetry"),
+  ]);
+  // The parametric API (defineScenario, resolveParams, …) rides along with @beamlab/scenarios.
+  return { scenarios: { ...scenarios, ...(await import("./scenario-api.js")) }, otp, scheduler, heap, refc, telemetry };
+}
+
+async function aliases(): Promise<Record<string, string>> {
+  const api = userApi();
+  const g = globalThis as Record<symbol, unknown>;
+  g[USER_API_KEY] ??= await api;
+  const dir = new URL(FROM_SOURCE ? "../../user-api/" : "../user-api/", import.meta.url);
   const out: Record<string, string> = {};
-  for (const p of PACKAGES) {
-    const url = FROM_SOURCE ? new URL(`../../../../packages/${p}/src/index.ts`, import.meta.url) : new URL(`./user-api/${p}.js`, import.meta.url);
-    const path = fileURLToPath(url);
-    if (existsSync(path)) out[`@beamlab/${p}`] = path;
-  }
+  for (const p of Object.keys(g[USER_API_KEY] as object)) out[`@beamlab/${p}`] = fileURLToPath(new URL(`${p}.cjs`, dir));
   return out;
 }
 
@@ -42,18 +52,35 @@ export function builtinIds(): string {
   return PARAMETRIC_SCENARIOS.map((s) => s.id).join(", ");
 }
 
+function isScenarioLike(x: unknown): x is ParametricScenario {
+  return x !== null && typeof x === "object" && typeof (x as { run?: unknown }).run === "function";
+}
+
+/** Where in `path` an error points (a parser's `path:line:col`, else the first stack frame in the file). */
+function locationIn(error: unknown, path: string): string | undefined {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(path);
+    if (i < 0) continue;
+    const m = /^:(\d+):(\d+)/.exec(line.slice(i + path.length));
+    if (m !== null) return `line ${m[1]}, column ${m[2]}`;
+  }
+  return undefined;
+}
+
 export async function loadScenarioFile(file: string, cwd: string): Promise<ParametricScenario> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new UsageError(`scenario file ${file} does not exist (built-in scenarios: ${builtinIds()})`);
-  const jiti = createJiti(import.meta.url, { alias: aliases(), moduleCache: false, fsCache: false, interopDefault: true });
+  const jiti = createJiti(import.meta.url, { alias: await aliases(), moduleCache: false, fsCache: false, interopDefault: true });
   let mod: unknown;
   try {
     mod = await jiti.import(path, { default: true });
   } catch (error) {
-    throw new UsageError(`scenario file ${file} does not load: ${oneLine(error)}`);
+    const where = locationIn(error, path);
+    throw new UsageError(`scenario file ${file}${where === undefined ? "" : ` (${where})`} does not load: ${oneLine(error).replace(/^ParseError: /, "syntax error: ")}`);
   }
-  const candidate = (mod !== null && typeof mod === "object" && "default" in mod ? (mod as { default: unknown }).default : mod) as ParametricScenario | undefined;
-  if (candidate === undefined || candidate === null || typeof candidate !== "object" || typeof candidate.run !== "function") {
+  const candidate: unknown = mod !== null && typeof mod === "object" && "default" in mod ? mod.default : mod;
+  if (!isScenarioLike(candidate)) {
     throw new UsageError(`scenario file ${file} must \`export default defineScenario({ id, title, params, run, … })\``);
   }
   try {
