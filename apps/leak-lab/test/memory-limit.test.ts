@@ -68,3 +68,12 @@ describe("where the crash dump goes", () => {
     expect(crashDumpPath(undefined, {}, "/w")).toBe("/w/erl_crash.dump");
   });
 });
+
+describe("leak-lab compare with --set memory_limit", () => {
+  it("names the mode whose node died, exit 3", async () => {
+    const r = await cli(["compare", "tenured-garbage", "--set", "memory_limit=100KiB", "--json"], { cwd: mkdtempSync(join(tmpdir(), "leak-lab-")) });
+    expect(r.code).toBe(3);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(/^leak: eheap_alloc: Cannot allocate \d+ bytes/);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * `leak-lab compare <scenario>`: the same workload and parameters in `leak` and `fix` mode, the
  * headline numbers side by side with leak/fix ratios, and what the detectors found in each.
- * `--json`: `{"scenario", "params", "leak": <run report>, "fix": <run report>}`.
+ * `--json`: `{"scenario", "params", "leak": <run report>, "fix": <run report>}`. With
+ * `--set memory_limit=…` a mode whose node dies says so on stderr (exit 3).
  */
 import { headlines } from "../lab/headlines.js";
 import { styleFor, table } from "../render/style.js";
@@ -9,7 +10,8 @@ import { findingLines, fmtHeadline, paramsLine } from "../render/text-report.js"
 import { memoryChart } from "../render/memory-chart.js";
 import { envOf, cwdOf, type CliEnvironment } from "./context.js";
 import { prepare, type ScenarioFlags } from "./prepare.js";
-import { simulate } from "./run.js";
+import { EXIT, simulate } from "./run.js";
+import type { LabReport } from "../lab/report.js";
 
 export interface CompareFlags extends Omit<ScenarioFlags, "mode"> {
   readonly json?: boolean;
@@ -18,11 +20,17 @@ export interface CompareFlags extends Omit<ScenarioFlags, "mode"> {
 
 export async function compareCommand(arg: string, flags: CompareFlags, io: CliEnvironment): Promise<number> {
   const base = await prepare(arg, flags, cwdOf(io));
-  const leak = simulate({ ...base, mode: "leak" }, io, `${base.scenario.id} (leak)`).report;
-  const fix = simulate({ ...base, mode: "fix" }, io, `${base.scenario.id} (fix)`).report;
+  const runs = (["leak", "fix"] as const).map((mode) => simulate({ ...base, mode }, io, `${base.scenario.id} (${mode})`));
+  let code: number = EXIT.ok;
+  for (const e of runs) {
+    if (e.died === undefined) continue;
+    io.err(`${e.report.mode}: ${e.died.slogan}`);
+    code = EXIT.nodeDied;
+  }
+  const [leak, fix] = runs.map((e) => e.report) as [LabReport, LabReport];
   if (flags.json === true) {
     io.out(JSON.stringify({ scenario: base.scenario.id, params: base.params, leak, fix }));
-    return 0;
+    return code;
   }
   const style = styleFor(io.isTTY ?? false, envOf(io), flags.color ?? true);
   const a = headlines(leak);
@@ -48,5 +56,5 @@ export async function compareCommand(arg: string, flags: CompareFlags, io: CliEn
   for (const l of findingLines(leak.findings ?? [], style)) io.out(`  ${l}`);
   io.out(`  ${style.bold("fix")}:`);
   for (const l of findingLines(fix.findings ?? [], style)) io.out(`  ${l}`);
-  return 0;
+  return code;
 }

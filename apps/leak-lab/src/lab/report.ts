@@ -64,7 +64,6 @@ export interface LabReport {
   readonly scenario: string;
   readonly mode: Mode;
   readonly params: ParamValues;
-  readonly seed?: number;
   readonly samples: readonly SampleReport[];
   readonly peak: { readonly memory: MemoryReport };
   readonly final: { readonly memory: MemoryReport; readonly processes: readonly ProcessReport[] };
