@@ -10,10 +10,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Node types say `isTTY: boolean`, but a piped stream has no isTTY at all (undefined).
+const tty = (s: { isTTY?: boolean | undefined }): boolean => s.isTTY === true;
+
 const code = await run(process.argv.slice(2), {
   stdin: process.stdin,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  progress: { stream: process.stderr, isTTY: process.stderr.isTTY },
+  isTTY: tty(process.stdout),
+  progress: { stream: process.stderr, isTTY: tty(process.stderr) },
+  env: process.env,
+  cwd: process.cwd(),
 });
 process.exitCode = code;

@@ -1,0 +1,95 @@
+/**
+ * A run as a person reads it on a terminal: what ran, the memory chart, a summary table (node
+ * memory at the end and at its peak; the processes grouped by role), the findings in plain
+ * words, and the `--band` and `--beam` tables when present.
+ *
+ * Owns the text layout only; every number comes from the {@link LabReport}. Invariant: with the
+ * same report and style, the same lines.
+ */
+import type { Finding } from "@beamlab/telemetry";
+import { headlineUnit } from "../lab/headlines.js";
+import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
+import { memoryChart } from "./memory-chart.js";
+import { fmtBytes, fmtNumber, table, type Style } from "./style.js";
+
+const MEMORY_ROWS = ["total", "processes", "binary", "system"] as const;
+
+export function fmtHeadline(name: string, v: number): string {
+  const unit = headlineUnit(name);
+  return unit === "bytes" ? fmtBytes(v) : unit === "words" ? `${fmtNumber(Math.round(v * 10) / 10)} w` : fmtNumber(v);
+}
+
+export function paramsLine(r: LabReport): string {
+  const p = Object.entries(r.params).map(([k, v]) => `${k}=${v === null ? "off" : String(v)}`);
+  return p.length === 0 ? "" : ` (${p.join(" ")})`;
+}
+
+function roleRows(ps: readonly ProcessReport[]): string[][] {
+  const roles = new Map<string, ProcessReport[]>();
+  for (const p of ps) {
+    const k = p.role ?? "(no role)";
+    roles.set(k, [...(roles.get(k) ?? []), p]);
+  }
+  return [...roles.entries()].map(([role, list]) => {
+    const sum = (f: (p: ProcessReport) => number) => list.reduce((a, p) => a + f(p), 0);
+    const binary = sum((p) => p.binary.reduce((a, [, size]) => a + size, 0));
+    return [role, String(list.length), `${fmtNumber(Math.round((sum((p) => p.total_heap_size) / list.length) * 10) / 10)} w`, fmtBytes(sum((p) => p.memory) / list.length), fmtBytes(sum((p) => p.memory)), fmtBytes(binary)];
+  });
+}
+
+export function summaryLines(r: LabReport): string[] {
+  const out: string[] = [];
+  out.push(...table(["erlang:memory()", "final", "peak"], MEMORY_ROWS.map((k) => [k, fmtBytes(r.final.memory[k] ?? 0), fmtBytes(r.peak.memory[k] ?? 0)])));
+  out.push("");
+  out.push(...table(["role", "processes", "avg total_heap_size", "avg memory", "memory", "binaries referenced"], roleRows(r.final.processes)));
+  return out;
+}
+
+export function findingLines(findings: readonly Finding[], style: Style, detail = false): string[] {
+  if (findings.length === 0) return [`  ${style.green("no leak found")}`];
+  const out = [`  ${style.bold(style.red(`${findings.length} leak${findings.length === 1 ? "" : "s"} found:`))}`];
+  for (const f of findings) {
+    out.push(`  ${style.bold(f.kind.replace(/_/g, " "))}: ${f.summary}`);
+    const shown = f.culprits.slice(0, detail ? 10 : 3);
+    out.push(`    in ${shown.map((c) => `${c.pid}${c.role === undefined ? "" : ` (${c.role})`}`).join(", ")}${f.culprits.length > shown.length ? ` and ${f.culprits.length - shown.length} more` : ""}`);
+    if (detail) out.push(`    evidence: ${Object.entries(f.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${fmtNumber(v)}`).join(", ")}`);
+    out.push(`    fix: ${f.fix}`);
+  }
+  return out;
+}
+
+export function bandLines(b: BandReport): string[] {
+  return [
+    `  --band: ${b.runs} reruns with the model's free choices moved by up to ${b.words} words`,
+    ...table(["headline", "min", "median", "max"], Object.entries(b.headlines).map(([k, s]) => [k, fmtHeadline(k, s.min), fmtHeadline(k, s.median), fmtHeadline(k, s.max)])),
+  ];
+}
+
+export function beamLines(c: BeamComparison, style: Style): string[] {
+  const ratio = (x: number | null) => {
+    if (x === null) return "—";
+    const t = x.toFixed(2);
+    return Math.abs(x - 1) <= 0.15 ? style.green(t) : style.yellow(t);
+  };
+  return [
+    "  simulated next to the real BEAM (the twin on the local erl):",
+    ...table(["headline", "simulated", "real BEAM", "ratio"], Object.entries(c.headlines).map(([k, h]) => [k, fmtHeadline(k, h.simulated), fmtHeadline(k, h.real), ratio(h.ratio)])),
+  ];
+}
+
+export function runLines(r: LabReport, title: string, style: Style, chart: boolean): string[] {
+  const out = [style.bold(`${r.scenario} — ${r.mode}${paramsLine(r)}`), `  ${title}`, ""];
+  if (chart) {
+    const c = memoryChart(r.samples, style);
+    if (c.length > 0) out.push(...c, "");
+  }
+  out.push(...summaryLines(r), "");
+  if (r.crash !== undefined) {
+    out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
+    out.push(`  ${r.crash.dump === null ? "no crash dump written" : `crash dump: ${r.crash.dump} (open it with crashdump_viewer:start().)`}`, "");
+  }
+  out.push(...findingLines(r.findings ?? [], style));
+  if (r.band !== undefined) out.push("", ...bandLines(r.band));
+  if (r.beam !== undefined) out.push("", ...("skipped" in r.beam ? [`  ${r.beam.skipped}`] : beamLines(r.beam, style)));
+  return out;
+}
