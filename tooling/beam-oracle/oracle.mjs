@@ -64,7 +64,8 @@ export function runEscript(script, args, { timeoutMs = 600_000 } = {}) {
  */
 export function runEscriptAsync(script, args, { timeoutMs = 600_000 } = {}) {
   return new Promise((resolve, reject) => {
-    execFile("escript", [script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const [cmd, pre] = script.endsWith(".mjs") ? [process.execPath, []] : ["escript", []];
+    execFile(cmd, [...pre, script, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${path.basename(script)} failed (${err.message}):\n${stdout}\n${stderr}`));
       else resolve(stdout);
     });

@@ -71,7 +71,10 @@ describe("where the crash dump goes", () => {
 
 describe("leak-lab compare with --set memory_limit", () => {
   it("names the mode whose node died, exit 3", async () => {
-    const r = await cli(["compare", "tenured-garbage", "--set", "memory_limit=100KiB", "--json"], { cwd: mkdtempSync(join(tmpdir(), "leak-lab-")) });
+    // a limit 64 KiB above the booted node: the leak (≈ +137 KB) crosses it, the fix (≈ +14 KB) does not
+    const fix = JSON.parse((await cli(["run", "tenured-garbage", "--mode", "fix", "--json"])).out.join("\n")) as { samples: { memory: { total: number } }[] };
+    const limit = (fix.samples[0]?.memory.total ?? NaN) + 64 * 1024;
+    const r = await cli(["compare", "tenured-garbage", "--set", `memory_limit=${limit}`, "--json"], { cwd: mkdtempSync(join(tmpdir(), "leak-lab-")) });
     expect(r.code).toBe(3);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/^leak: eheap_alloc: Cannot allocate \d+ bytes/);

@@ -100,8 +100,9 @@ function checkSnapshot(c: Checker, v: Json, path: string): NodeSnapshot {
 function jsonError(text: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const at = /position (\d+)/.exec(msg);
-  if (at === null) return msg;
-  const pos = Number(at[1]);
+  // Node 20 gives no position for a text that ends too early: the problem is at the end
+  const pos = at !== null ? Number(at[1]) : /end of (JSON )?input/i.test(msg) ? text.trimEnd().length : undefined;
+  if (pos === undefined) return msg;
   const before = text.slice(0, pos);
   const line = before.split("\n").length;
   const col = pos - before.lastIndexOf("\n");
