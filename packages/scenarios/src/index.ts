@@ -15,4 +15,6 @@ export { pinnedRefc, pinnedRefcFixed, startRouter } from "./router.js";
 export { subBinaryPinning, subBinaryPinningFixed, startCache } from "./sub-binary-cache.js";
 export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlog.js";
 export { healthyNode } from "./healthy.js";
+export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } from "./gen-server-work/scenario.js";
+export { work } from "./gen-server-work/work.js";
 export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";

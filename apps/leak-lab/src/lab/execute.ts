@@ -13,9 +13,10 @@
  * memory limit); it never changes what the scheduler does, because `run({until, maxSlices})`
  * resumes exactly where it stopped.
  */
+import { diagnoseSeries } from "../commands/diagnose-snapshot.js";
 import { ertsNextHeapSize } from "@beamlab/heap";
 import { memory } from "@beamlab/scheduler";
-import { detectLeaks, type NodeSnapshot } from "@beamlab/telemetry";
+import type { NodeSnapshot } from "@beamlab/telemetry";
 import { finalOf, memoryReport, peakMemory, type LabReport, type SampleReport } from "./report.js";
 import type { Mode, ParametricScenario, ParamValues, Perturbation, ScenarioRun } from "./scenario-api.js";
 
@@ -113,7 +114,7 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
     samples,
     peak: { memory: peakMemory(samples) },
     final: finalOf(last),
-    findings: detectLeaks(snapshots),
+    findings: diagnoseSeries(snapshots),
   };
   return died === undefined ? { report, run } : { report, run, died };
 }

@@ -1,0 +1,122 @@
+/**
+ * gen-server-work's work(N), as OTP 25 compiles it (issue 11, story 1):
+ *
+ *   work(N) ->
+ *       L = [{I, I*2, integer_to_list(I)} || I <- lists:seq(1, N)],
+ *       B = list_to_binary([integer_to_list(X) || {X, _, _} <- L]),
+ *       {length(L), byte_size(B), binary:part(B, 0, 10)}.
+ *
+ * Followed from `erlc -S` of exactly this function (OTP 25):
+ * - work/1: `allocate 2` (2 y-registers + CP = 3 stack words), `lists:seq(1, N)` (tail-recursive
+ *   seq_loop: 2 words per element, built from the end), then the two comprehensions, each a
+ *   body-recursive local function.
+ * - `-lc$^0/1-0-`: per element `allocate 3` (y0 = I, y1 = the string, y2 = I*2; 4 stack words with
+ *   the CP), `integer_to_list(I)` (a BIF building its 2 words per digit with HAlloc: on the heap
+ *   when it fits, else a heap fragment, then the after-BIF GC check), the recursive call, and on
+ *   the way back `test_heap 6`: the tuple (4 words) and its cons cell (2).
+ * - `-lc$^1/1-1-`: per element `allocate 1` (y0 = the string; 2 stack words), `integer_to_list(X)`
+ *   again, the call, and on the way back `test_heap 2`: one cons cell.
+ * - `list_to_binary/1`: the digits (> 64 bytes) in a refc binary; its ProcBin on the heap (HAlloc).
+ * - `length/1`, `byte_size/1` (gc_bifs, no heap), `binary:part/3` (a sub-binary), `test_heap 4`
+ *   for the result tuple.
+ * Liveness as the compiled code keeps it: while `-lc$^0` recurses, each level holds only its
+ * string and I (the rest of lists:seq's list is passed down, the part already walked is dead);
+ * L is live from its construction to `length/1`; the iolist dies inside list_to_binary.
+ * FREE CHOICES (not taken from a trace, documented here): each function call and BIF costs one
+ * reduction; list_to_binary and length charge no extra reductions (the BEAM bumps both by their
+ * input's length — a gap in preemption points, not in heap words); `lists:seq/2`'s list is
+ * placed in one heap test per element (seq_loop tests 8 words per 4 elements: the same words,
+ * collections may fall up to 3 elements apart).
+ */
+import { binary, binaryPart, charlist, Cons, nil, Tuple, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
+
+/** Stack words of one `-lc$^0/1-0-` level (allocate 3 + CP) and one `-lc$^1/1-1-` level (allocate 1 + CP). */
+const LC0_FRAME = 4;
+const LC1_FRAME = 2;
+/** work/1's own frame: allocate 2 + CP. */
+const WORK_FRAME = 3;
+
+/** `integer_to_list(I)`: a BIF result built with HAlloc (2 words per digit). */
+function integerToList(ctx: ProcessContext, i: number): Term {
+  ctx.bif();
+  return ctx.heap.allocBif(charlist(String(i)));
+}
+
+/** work(N) on the calling process's heap; returns `{length(L), byte_size(B), binary:part(B, 0, 10)}`. */
+export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unknown> {
+  const heap = ctx.heap;
+  const frame = heap.pushFrame(WORK_FRAME);
+  // lists:seq(1, N): built from N down to 1 (seq_loop), one cons per element
+  yield* ctx.call();
+  let seq: Term = nil;
+  for (let i = n; i >= 1; i--) seq = heap.allocCons(i, seq);
+  // -lc$^0/1-0-: down the list, one frame and one string per element
+  const down = heap.pushFrame(0);
+  const strings: Term[] = new Array<Term>(n);
+  let rest: Term = seq;
+  for (let k = 0; k < n; k++) {
+    yield* ctx.call();
+    const cell = rest as Cons;
+    rest = cell.tail as Term;
+    down.set(0, rest); // x0 carries the tail down; the cell itself is dead from here
+    down.stackWords += LC0_FRAME;
+    const s = integerToList(ctx, cell.head as number);
+    strings[k] = s;
+    down.hold(s);
+  }
+  down.set(0, undefined);
+  // ... and back up: a tuple and a cons per level, each level's frame popped as it returns
+  let l: Term = nil;
+  down.set(0, l);
+  for (let k = n - 1; k >= 0; k--) {
+    const i = k + 1;
+    l = heap.allocCons(heap.alloc(new Tuple([i, i * 2, strings[k] as Term]), { need: 6 }), l);
+    down.set(0, l);
+    down.stackWords -= LC0_FRAME;
+  }
+  heap.popFrame(down);
+  frame.set(1, l); // y1 = L
+  // -lc$^1/1-1-: down L, one frame and one new string per element, then a cons per level back up
+  const down1 = heap.pushFrame(0);
+  const digits: Term[] = new Array<Term>(n);
+  let cur: Term = l;
+  let bytes = 0;
+  for (let k = 0; k < n; k++) {
+    yield* ctx.call();
+    const cell = cur as Cons;
+    cur = cell.tail as Term;
+    down1.stackWords += LC1_FRAME;
+    const x = ((cell.head as Tuple).elements[0] as number);
+    const s = integerToList(ctx, x);
+    bytes += String(x).length;
+    digits[k] = s;
+    down1.hold(s);
+  }
+  let io: Term = nil;
+  for (let k = n - 1; k >= 0; k--) {
+    io = heap.allocCons(digits[k] as Term, io);
+    down1.set(0, io);
+    down1.stackWords -= LC1_FRAME;
+  }
+  heap.popFrame(down1);
+  // list_to_binary(IoList): the bytes in a refc binary (> 64 bytes), its ProcBin via HAlloc
+  yield* ctx.call();
+  ctx.bif();
+  const text = new Uint8Array(bytes);
+  let at = 0;
+  for (let i = 1; i <= n; i++) for (const ch of String(i)) text[at++] = ch.charCodeAt(0);
+  const b = heap.allocBif(binary(text));
+  frame.set(0, b);
+  // length(L), byte_size(B): gc_bifs without heap; then L is dead
+  ctx.bif();
+  ctx.bif();
+  frame.set(1, undefined);
+  // binary:part(B, 0, 10), then the result tuple (test_heap 4)
+  yield* ctx.call();
+  const part = binaryPart(heap, b, 0, Math.min(10, bytes));
+  frame.set(0, part);
+  const result = heap.alloc(new Tuple([n, bytes, part]));
+  heap.popFrame(frame);
+  return result;
+}
