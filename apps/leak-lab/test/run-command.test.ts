@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { headlines } from "../src/lab/headlines.js";
-import { PARAMETRIC_SCENARIOS } from "../src/lab/scenario-api.js";
+import { PARAMETRIC_SCENARIOS, type ParametricScenario } from "../src/lab/scenario-api.js";
 import { cli, HOARDER, jsonOf } from "./harness.js";
+
+/** `--set` arguments for a scenario's small setting (tests stay seconds long). */
+function small(s: ParametricScenario): string[] {
+  return Object.entries(s.small ?? {}).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
+}
 
 const MEMORY_KEYS = ["total", "processes", "processes_used", "system", "atom", "atom_used", "binary", "code", "ets"];
 
@@ -68,13 +73,13 @@ describe("leak-lab run --json", () => {
 });
 
 describe("leak-lab run --expect-clean", () => {
-  it.each(PARAMETRIC_SCENARIOS.filter((s) => s.expects("leak") !== undefined).map((s) => [s.id, s.expects("leak")] as const))(
+  it.each(PARAMETRIC_SCENARIOS.filter((s) => s.expects("leak") !== undefined).map((s) => [s.id, s.expects("leak"), small(s)] as const))(
     "%s: finds %s in leak mode (exit 1) and nothing in fix mode (exit 0)",
-    async (id, kind) => {
-      const leak = await cli(["run", id, "--json", "--expect-clean"]);
+    async (id, kind, sets) => {
+      const leak = await cli(["run", id, ...sets, "--json", "--expect-clean"]);
       expect(leak.code).toBe(1);
       expect(jsonOf(leak).findings?.map((f) => f.kind)).toContain(kind);
-      const fix = await cli(["run", id, "--mode", "fix", "--expect-clean"]);
+      const fix = await cli(["run", id, ...sets, "--mode", "fix", "--expect-clean"]);
       expect(fix.out.join("\n")).toMatch(/no leak found/);
       expect(fix.code).toBe(0);
     },

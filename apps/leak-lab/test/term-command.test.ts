@@ -10,8 +10,13 @@ import { run } from "../src/cli.js";
 interface FixtureTerm { id: string; text: string | null; flat_size: number; size: number; category: string; deterministic: boolean }
 const fixture = loadFixture("terms") as { terms: FixtureTerm[] };
 // Terms with literal syntax whose ~w text the BEAM printed (pids, refs, ports, funs have none).
+// A HAMT with an atom key is left to the heap package's test, which hashes atoms by the recording
+// node's atom indices: here the CLI's own atom table numbers them, in the order this process
+// happened to create them (a new built-in scenario that names an atom shifts every later one).
+const atomKeyedHamt = (t: FixtureTerm) => t.category === "hamt" && /(?:^|[{,])[a-z][A-Za-z0-9_@]* =>/.test(t.text ?? "");
 const literal = fixture.terms.filter(
-  (t) => t.text !== null && t.deterministic && !["pid", "port", "reference", "fun"].includes(t.category) && !t.text.includes("#Fun<"),
+  (t) =>
+    t.text !== null && t.deterministic && !atomKeyedHamt(t) && !["pid", "port", "reference", "fun"].includes(t.category) && !t.text.includes("#Fun<"),
 );
 
 async function cli(argv: string[], stdin = "") {

@@ -83,6 +83,11 @@ export interface ParametricScenario {
   readonly culpritRole?: string;
   /** The same work on a real node: a script under tooling/beam-oracle/, run by twin.mjs. */
   readonly twin?: { readonly runtime: "erl" | "elixir"; readonly script: string };
+  /**
+   * A small setting of the parameters that shows the same pattern within a second or two
+   * (tests, smoke runs: `--set` each of them). Absent: the defaults are already small.
+   */
+  readonly small?: Readonly<Record<string, number>>;
   /** Builds a fresh node running the workload (virtual time 0, nothing run yet). */
   run(opts?: ScenarioRunOptions): ScenarioRun;
 }

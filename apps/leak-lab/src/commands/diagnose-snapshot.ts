@@ -35,8 +35,10 @@ export function diagnoseSeries(series: readonly NodeSnapshot[]): Finding[] {
   const last = series[series.length - 1];
   if (last === undefined) return [];
   const found = detectLeaks(series);
-  const seen = new Set(found.map((f) => `${f.kind} ${f.culprits[0]?.pid ?? ""}`));
-  for (const f of detectAtMoment(last)) if (!seen.has(`${f.kind} ${f.culprits[0]?.pid ?? ""}`)) found.push(f);
+  // One story per process: a moment finding whose culprits a series finding already names adds
+  // nothing (the series is the stronger evidence, e.g. a sub-binary cache is also "pinned refc").
+  const named = new Set(found.flatMap((f) => f.culprits.map((c) => c.pid)));
+  for (const f of detectAtMoment(last)) if (f.culprits.length === 0 || !f.culprits.every((c) => named.has(c.pid))) found.push(f);
   return found;
 }
 

@@ -103,5 +103,6 @@ export const genServerWork: ParametricScenario = defineScenario({
   expects: (mode) => (mode === "leak" ? "tenured_garbage" : undefined),
   culpritRole: "server",
   twin: { runtime: "erl", script: "twins/gen_server_work.escript" },
+  small: { servers: 10, rounds: 6, work_base: 500, work_spread: 500 },
   run: (opts = {}) => build(opts.mode ?? "leak", opts.params, opts),
 });

@@ -58,7 +58,7 @@ export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unkno
   for (let k = 0; k < n; k++) {
     yield* ctx.call();
     const cell = rest as Cons;
-    rest = cell.tail as Term;
+    rest = cell.tail;
     down.set(0, rest); // x0 carries the tail down; the cell itself is dead from here
     down.stackWords += LC0_FRAME;
     const s = integerToList(ctx, cell.head as number);
@@ -85,7 +85,7 @@ export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unkno
   for (let k = 0; k < n; k++) {
     yield* ctx.call();
     const cell = cur as Cons;
-    cur = cell.tail as Term;
+    cur = cell.tail;
     down1.stackWords += LC1_FRAME;
     const x = ((cell.head as Tuple).elements[0] as number);
     const s = integerToList(ctx, x);
