@@ -8,7 +8,7 @@
  *
  * Followed from `erlc -S` of exactly this function (OTP 25):
  * - work/1: `allocate 2` (2 y-registers + CP = 3 stack words), `lists:seq(1, N)` (tail-recursive
- *   seq_loop: 2 words per element, built from the end), then the two comprehensions, each a
+ *   seq_loop: four cells behind one `test_heap 8`, built from the end), then the two comprehensions, each a
  *   body-recursive local function.
  * - `-lc$^0/1-0-`: per element `allocate 3` (y0 = I, y1 = the string, y2 = I*2; 4 stack words with
  *   the CP), `integer_to_list(I)` (a BIF building its 2 words per digit with HAlloc: on the heap
@@ -19,16 +19,17 @@
  * - `list_to_binary/1`: the digits (> 64 bytes) in a refc binary; its ProcBin on the heap (HAlloc).
  * - `length/1`, `byte_size/1` (gc_bifs, no heap), `binary:part/3` (a sub-binary), `test_heap 4`
  *   for the result tuple.
+ * - `allocate N` (each comprehension level): the heap test for the frame words before the stack
+ *   grows (`allocate` below), as the JIT emits it.
  * Liveness as the compiled code keeps it: while `-lc$^0` recurses, each level holds only its
  * string and I (the rest of lists:seq's list is passed down, the part already walked is dead);
  * L is live from its construction to `length/1`; the iolist dies inside list_to_binary.
+ * Checked by a gc trace of one server on `erl +S 1` (see test/gen-server-work.twin.test.ts).
  * FREE CHOICES (not taken from a trace, documented here): each function call and BIF costs one
  * reduction; list_to_binary and length charge no extra reductions (the BEAM bumps both by their
- * input's length — a gap in preemption points, not in heap words); `lists:seq/2`'s list is
- * placed in one heap test per element (seq_loop tests 8 words per 4 elements: the same words,
- * collections may fall up to 3 elements apart).
+ * input's length — a gap in preemption points, not in heap words).
  */
-import { binary, binaryPart, charlist, Cons, nil, Tuple, type Term } from "@beamlab/heap";
+import { binary, binaryPart, charlist, Cons, nil, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
 /** Stack words of one `-lc$^0/1-0-` level (allocate 3 + CP) and one `-lc$^1/1-1-` level (allocate 1 + CP). */
@@ -43,14 +44,48 @@ function integerToList(ctx: ProcessContext, i: number): Term {
   return ctx.heap.allocBif(charlist(String(i)));
 }
 
+/**
+ * `allocate N`: the JIT tests heap + stack for the new frame's words (as `test_heap` does for heap
+ * words) before it moves the stack pointer, collecting with that need when they do not fit.
+ */
+function allocate(heap: ProcessHeap, frameWords: number): void {
+  heap.allocGarbage(0, { need: frameWords });
+}
+
+/**
+ * `lists:seq(1, N)` as OTP 25's lists.erl compiles it: `seq_loop/3` builds four cells per call
+ * behind one `test_heap 8`, then two (`test_heap 4`), then one (`test_heap 2`), from the end.
+ */
+function listsSeq(heap: ProcessHeap, n: number): Term {
+  let seq: Term = nil;
+  let x = n;
+  let left = n;
+  while (left >= 4) {
+    seq = heap.allocCons(x, seq, 8);
+    seq = heap.allocCons(x - 1, seq, 6);
+    seq = heap.allocCons(x - 2, seq, 4);
+    seq = heap.allocCons(x - 3, seq, 2);
+    x -= 4;
+    left -= 4;
+  }
+  if (left >= 2) {
+    seq = heap.allocCons(x, seq, 4);
+    seq = heap.allocCons(x - 1, seq, 2);
+    x -= 2;
+    left -= 2;
+  }
+  if (left === 1) seq = heap.allocCons(x, seq, 2);
+  return seq;
+}
+
 /** work(N) on the calling process's heap; returns `{length(L), byte_size(B), binary:part(B, 0, 10)}`. */
 export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unknown> {
   const heap = ctx.heap;
+  allocate(heap, WORK_FRAME);
   const frame = heap.pushFrame(WORK_FRAME);
   // lists:seq(1, N): built from N down to 1 (seq_loop), one cons per element
   yield* ctx.call();
-  let seq: Term = nil;
-  for (let i = n; i >= 1; i--) seq = heap.allocCons(i, seq);
+  const seq = listsSeq(heap, n);
   // -lc$^0/1-0-: down the list, one frame and one string per element
   const down = heap.pushFrame(0);
   const strings: Term[] = new Array<Term>(n);
@@ -60,6 +95,7 @@ export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unkno
     const cell = rest as Cons;
     rest = cell.tail;
     down.set(0, rest); // x0 carries the tail down; the cell itself is dead from here
+    allocate(heap, LC0_FRAME);
     down.stackWords += LC0_FRAME;
     const s = integerToList(ctx, cell.head as number);
     strings[k] = s;
@@ -86,6 +122,7 @@ export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unkno
     yield* ctx.call();
     const cell = cur as Cons;
     cur = cell.tail;
+    allocate(heap, LC1_FRAME);
     down1.stackWords += LC1_FRAME;
     const x = ((cell.head as Tuple).elements[0] as number);
     const s = integerToList(ctx, x);
