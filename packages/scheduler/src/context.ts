@@ -23,7 +23,7 @@
  * Invariant: only the running process's context may be used (checked: a context used while its
  * process is not running throws).
  */
-import { atom, Binary, binary, equals, SubBinary, Tuple, type AllocOptions, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, equals, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
 import { BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
@@ -46,10 +46,17 @@ const A = {
   undefined: atom("undefined"),
 };
 
+/** `src` repeated `n` times. */
+function repeat(src: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(src.length * n);
+  for (let i = 0; i < n; i++) out.set(src, i * src.length);
+  return out;
+}
+
 /** The bytes of a byte-aligned sub-binary (binary:copy's `badarg` otherwise). */
 function subBinaryBytes(b: SubBinary): Uint8Array {
   if (b.bitOffset % 8 !== 0 || b.bitSize % 8 !== 0) throw new ErlangError(atom("badarg"));
-  return b.orig.bytes.subarray(b.bitOffset / 8, (b.bitOffset + b.bitSize) / 8);
+  return b.orig.slice(b.bitOffset / 8, (b.bitOffset + b.bitSize) / 8);
 }
 
 export class ProcessContext {
@@ -129,14 +136,17 @@ export class ProcessContext {
    * BUMP_ALL_REDS here; the BEAM continues it over the next slices.
    */
   binaryCopy(bin: Binary | SubBinary, times = 1): Binary {
-    const src = bin instanceof Binary ? bin.bytes : subBinaryBytes(bin);
     const n = Math.max(0, Math.floor(times));
-    const out = new Uint8Array(src.length * n);
-    for (let i = 0; i < n; i++) out.set(src, i * src.length);
+    const size = bin.bitSize / 8;
+    // above 64 bytes the result is a refc binary: its bytes are made only where read
+    const lazy = size * n > ON_HEAP_BINARY_LIMIT;
+    const src = bin instanceof Binary ? (lazy && bin.data instanceof LazyBytes && n === 1 ? bin.data.pattern : bin.slice(0, size)) : subBinaryBytes(bin);
+    const out = lazy ? new LazyBytes(size * n, src) : repeat(src, n);
     const left = Math.max(0, this.p.fcalls) * BINARY_COPY_LOOP_FACTOR;
-    const traps = n > 1 && out.length - src.length >= left;
-    this.bif(traps ? Number.MAX_SAFE_INTEGER : Math.floor(out.length / BINARY_COPY_LOOP_FACTOR));
-    const result = this.alloc(binary(out));
+    const outSize = size * n;
+    const traps = n > 1 && outSize - size >= left;
+    this.bif(traps ? Number.MAX_SAFE_INTEGER : Math.floor(outSize / BINARY_COPY_LOOP_FACTOR));
+    const result = this.alloc(out instanceof LazyBytes ? new Binary(out) : binary(out));
     // after a BIF returns the BEAM collects at once when the binary virtual heap is full
     // (ERTS_IS_GC_AFTER_BIF_DESIRED), with the BIF's result live in x0
     this.s.safePoint(this.p, [result]);

@@ -214,7 +214,7 @@ function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Pro
   for (const p of procs) {
     const h = p.heap;
     if (h === undefined) continue;
-    for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) datas.add(b.bytes);
+    for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) datas.add(b.data);
     const l = lives.get(p);
     if (l !== undefined) reachByOwner.set(h.owner, l.binaries);
   }

@@ -19,7 +19,7 @@
  * collection that finds the part's sub-binary dead.
  * Invariant: helpers never mutate their arguments; parts of a sub-binary point at its original.
  */
-import { Binary, SubBinary, Tuple, type BitString, ON_HEAP_BINARY_LIMIT } from "../term/types.js";
+import { Binary, LazyBytes, SubBinary, Tuple, type BitString, ON_HEAP_BINARY_LIMIT } from "../term/types.js";
 import type { ProcessHeap } from "./process-heap.js";
 import { heapBinWords, PROC_BIN_WORDS, SUB_BIN_WORDS } from "./node-words.js";
 
@@ -45,7 +45,7 @@ function checkRange(w: Window, pos: number, len: number): void {
 
 /** The part as a term: a heap binary (a copy) when ≤ 64 bytes, else a sub-binary into the original. */
 function partTerm(w: Window, pos: number, len: number): BitString {
-  if (len <= ON_HEAP_BINARY_LIMIT) return new Binary(w.orig.bytes.slice(w.offset + pos, w.offset + pos + len));
+  if (len <= ON_HEAP_BINARY_LIMIT) return new Binary(w.orig.slice(w.offset + pos, w.offset + pos + len));
   return new SubBinary(w.orig, (w.offset + pos) * 8, len * 8);
 }
 
@@ -86,7 +86,7 @@ export function splitBinary(heap: ProcessHeap, bin: BitString, pos: number): Tup
  */
 export function binaryCopy(heap: ProcessHeap, bin: BitString): Binary {
   const w = windowOf(bin);
-  return heap.allocBif(new Binary(w.orig.bytes.slice(w.offset, w.offset + w.size)));
+  return heap.allocBif(new Binary(w.orig.slice(w.offset, w.offset + w.size)));
 }
 
 /**
@@ -96,8 +96,8 @@ export function binaryCopy(heap: ProcessHeap, bin: BitString): Binary {
  * heap binary's words).
  */
 export function makeBinary(heap: ProcessHeap, size: number, opts: { readonly need?: number; readonly fill?: number } = {}): Binary {
-  const bytes = new Uint8Array(size);
-  if (opts.fill !== undefined) bytes.fill(opts.fill);
-  const b = new Binary(bytes);
+  // a refc binary is its size and identity: its bytes are made only where read
+  const fill = Uint8Array.of(opts.fill ?? 0);
+  const b = size > ON_HEAP_BINARY_LIMIT ? new Binary(new LazyBytes(size, fill)) : new Binary(new Uint8Array(size).fill(fill[0] as number));
   return heap.alloc(b, { need: opts.need ?? (b.isRefc ? PROC_BIN_WORDS : heapBinWords(size)), vheapTest: true });
 }

@@ -47,7 +47,7 @@ function rebuild(o: HeapObject, k: Term[]): Term {
     case Tag.Float:
       return new ErlFloat((o).value);
     case Tag.Binary:
-      return new Binary((o).bytes);
+      return new Binary((o).data);
     case Tag.SubBinary: {
       const s = o;
       return new SubBinary(k[0] as Binary, s.bitOffset, s.bitSize);

@@ -42,7 +42,7 @@ export interface Liveness {
   readonly oldHeapGarbageWords: number;
   /** Bytes of the refc binaries whose ProcBins (in the MSO lists) are all unreachable. */
   readonly binaryGarbageBytes: number;
-  /** Per off-heap data object (Binary.bytes) of the MSO lists: how the process reaches it. */
+  /** Per off-heap data object (Binary.data) of the MSO lists: how the process reaches it. */
   readonly binaries: ReadonlyMap<object, BinaryReach>;
   /** Words of never-placed objects (stamp 0) reached from the roots: costs the owner accounts for. */
   readonly unplacedWords: number;
@@ -70,7 +70,7 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     const st0 = (t as { gcStamp?: number }).gcStamp;
     if (st0 === undefined) return; // atom, []
     const o = t as HeapObject;
-    if (!fromSub && o.tag === T_BINARY && (o).isRefc) direct.add((o).bytes);
+    if (!fromSub && o.tag === T_BINARY && (o).isRefc) direct.add((o).data);
     if (seen.has(o)) return;
     if (st0 === young1 || st0 === young2 || st0 === old) {
       seen.add(o);
@@ -98,11 +98,11 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
   let garbageBytes = 0;
   for (const list of [st.youngMso, st.oldMso]) {
     for (const b of list) {
-      const reach: BinaryReach = direct.has(b.bytes) ? "procbin" : seen.has(b) ? "sub_binary" : "unreachable";
-      const prev = binaries.get(b.bytes);
-      sizes.set(b.bytes, b.byteSize);
+      const reach: BinaryReach = direct.has(b.data) ? "procbin" : seen.has(b) ? "sub_binary" : "unreachable";
+      const prev = binaries.get(b.data);
+      sizes.set(b.data, b.byteSize);
       // several ProcBins over one binary: the strongest reach wins
-      if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.bytes, reach);
+      if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
     }
   }
   for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;

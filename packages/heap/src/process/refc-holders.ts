@@ -28,21 +28,21 @@ export class RefcHolders {
   ) {}
 
   procBinPlaced(b: Binary): void {
-    this.store.addProcBin(this.owner, b.bytes, b.byteSize);
-    this.procBins.set(b.bytes, (this.procBins.get(b.bytes) ?? 0) + 1);
+    this.store.addProcBin(this.owner, b.data, b.byteSize);
+    this.procBins.set(b.data, (this.procBins.get(b.data) ?? 0) + 1);
   }
 
   procBinSwept(b: Binary): void {
-    const n = this.procBins.get(b.bytes);
+    const n = this.procBins.get(b.data);
     if (n === undefined) return; // placed before the store was attached
-    if (n === 1) this.procBins.delete(b.bytes);
-    else this.procBins.set(b.bytes, n - 1);
-    this.store.releaseProcBin(this.owner, b.bytes);
+    if (n === 1) this.procBins.delete(b.data);
+    else this.procBins.set(b.data, n - 1);
+    this.store.releaseProcBin(this.owner, b.data);
   }
 
   subBinaryPlaced(s: SubBinary): void {
-    if (this.store.get(s.orig.bytes) === undefined || !this.procBins.has(s.orig.bytes)) return;
-    this.store.addSubBinary(this.owner, s.orig.bytes, subBytes(s));
+    if (this.store.get(s.orig.data) === undefined || !this.procBins.has(s.orig.data)) return;
+    this.store.addSubBinary(this.owner, s.orig.data, subBytes(s));
     this.subs.push(s);
   }
 
@@ -69,7 +69,7 @@ export class RefcHolders {
   }
 
   private releaseSub(s: SubBinary): void {
-    if (this.store.get(s.orig.bytes) !== undefined) this.store.releaseSubBinary(this.owner, s.orig.bytes, subBytes(s));
+    if (this.store.get(s.orig.data) !== undefined) this.store.releaseSubBinary(this.owner, s.orig.data, subBytes(s));
   }
 }
 

@@ -4,7 +4,7 @@
  * recursion). Maps are built in map.ts, which needs term order.
  */
 import { atom, type Atom } from "./atom.js";
-import { Binary, Cons, ErlFloat, nil, SubBinary, Tuple, type ErlInteger, type Term } from "./types.js";
+import { Binary, Cons, ErlFloat, LazyBytes, nil, SubBinary, Tuple, type ErlInteger, type Term } from "./types.js";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -60,6 +60,15 @@ export function charlist(text: string): Term {
 export function binary(bytes: Uint8Array | readonly number[] | string): Binary {
   if (typeof bytes === "string") return new Binary(new TextEncoder().encode(bytes));
   return new Binary(Uint8Array.from(bytes));
+}
+
+/**
+ * A binary of `size` bytes repeating `pattern` (default one zero byte) whose bytes are made only
+ * where read ({@link LazyBytes}): `binary:copy(<<I:8>>, 1024)` is `lazyBinary(1024, [I])`.
+ * Sizes, ProcBins, sub-binaries and the refc store behave exactly as for a binary of real bytes.
+ */
+export function lazyBinary(size: number, pattern: Uint8Array | readonly number[] = [0]): Binary {
+  return new Binary(new LazyBytes(size, Uint8Array.from(pattern)));
 }
 
 /**

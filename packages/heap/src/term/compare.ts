@@ -144,7 +144,7 @@ export function compareAtoms(a: Atom, b: Atom): Order {
 // --- bitstrings ---------------------------------------------------------------------------------
 
 function bitView(t: Binary | SubBinary): { bytes: Uint8Array; off: number; bits: number } {
-  if (t.tag === Tag.Binary) return { bytes: t.bytes, off: 0, bits: t.bytes.length * 8 };
+  if (t.tag === Tag.Binary) return { bytes: t.bytes, off: 0, bits: t.byteSize * 8 };
   return { bytes: t.orig.bytes, off: t.bitOffset, bits: t.bitSize };
 }
 

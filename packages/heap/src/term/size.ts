@@ -68,7 +68,7 @@ export function bignumWords(n: bigint): number {
 
 /** Words of a binary (heap binary or ProcBin). */
 export function binaryWords(b: Binary): number {
-  const n = b.bytes.length;
+  const n = b.byteSize;
   return n > ON_HEAP_BINARY_LIMIT ? PROC_BIN_WORDS : heapBinWords(n);
 }
 
@@ -76,7 +76,7 @@ export function binaryWords(b: Binary): number {
 export function subBinaryWords(s: SubBinary): number {
   const spill = (s.bitOffset % 8) + (s.bitSize % 8);
   const extra = spill > 8 ? 2 : spill > 0 ? 1 : 0;
-  const copy = s.orig.bytes.length > ON_HEAP_BINARY_LIMIT ? PROC_BIN_WORDS : heapBinWords(Math.floor(s.bitSize / 8) + extra);
+  const copy = s.orig.byteSize > ON_HEAP_BINARY_LIMIT ? PROC_BIN_WORDS : heapBinWords(Math.floor(s.bitSize / 8) + extra);
   return (extra > 0 ? SUB_BIN_WORDS : 0) + copy;
 }
 

@@ -93,23 +93,62 @@ export class Tuple {
 export const ON_HEAP_BINARY_LIMIT = 64;
 
 /**
+ * The bytes of a binary that exist only where they are read: `size` bytes repeating `pattern`
+ * (`binary:copy(Pattern, N)`, a payload of a given size). Simulating gigabytes of binaries costs
+ * their count, not their bytes; reading a window (`slice`) makes only that window.
+ */
+export class LazyBytes {
+  constructor(
+    readonly size: number,
+    readonly pattern: Uint8Array,
+  ) {
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`a binary's size must be a non-negative integer, got ${size}`);
+    if (pattern.length === 0 && size > 0) throw new RangeError("a lazy binary needs a non-empty fill pattern");
+  }
+
+  /** Bytes `[start, end)`, made now (not kept). */
+  slice(start: number, end: number): Uint8Array {
+    const from = Math.max(0, Math.min(start, this.size));
+    const to = Math.max(from, Math.min(end, this.size));
+    const out = new Uint8Array(to - from);
+    const p = this.pattern;
+    if (p.length === 1) return out.fill(p[0] as number);
+    for (let i = from; i < to; i++) out[i - from] = p[i % p.length] as number;
+    return out;
+  }
+}
+
+/**
  * A whole binary (a whole number of bytes) that owns its bytes: a *heap binary* when it has at
  * most 64 bytes, a *refc binary* (a ProcBin pointing at shared off-heap bytes) above that.
+ * `data` is the identity of the bytes: a ProcBin copied to another process shares it, and the
+ * refc store counts references per `data`. It is a `Uint8Array`, or {@link LazyBytes} whose
+ * bytes are made on each read of `bytes` (read `slice` for a window).
  */
 export class Binary {
   declare readonly tag: typeof Tag.Binary;
   /** @internal GC bookkeeping of the process heap that holds this object (see process-heap); 0 = on no heap. */
   gcStamp = 0;
-  constructor(readonly bytes: Uint8Array) {}
-  get byteSize(): number {
-    return this.bytes.length;
+  readonly byteSize: number;
+  constructor(readonly data: Uint8Array | LazyBytes) {
+    this.byteSize = data instanceof LazyBytes ? data.size : data.length;
+  }
+  /** The bytes (a lazy binary's are made on each read: prefer `slice` for a window). */
+  get bytes(): Uint8Array {
+    const d = this.data;
+    return d instanceof LazyBytes ? d.slice(0, d.size) : d;
+  }
+  /** Bytes `[start, end)` without making the rest. */
+  slice(start: number, end: number): Uint8Array {
+    const d = this.data;
+    return d instanceof LazyBytes ? d.slice(start, end) : d.slice(start, end);
   }
   get bitSize(): number {
-    return this.bytes.length * 8;
+    return this.byteSize * 8;
   }
   /** True when the BEAM stores it off-heap, reference counted (more than 64 bytes). */
   get isRefc(): boolean {
-    return this.bytes.length > ON_HEAP_BINARY_LIMIT;
+    return this.byteSize > ON_HEAP_BINARY_LIMIT;
   }
 }
 

@@ -84,13 +84,13 @@ describe("ProcessHeap.liveness", () => {
     f.release(payload);
     const dropped = makeBinary(h, 4096);
     const l = h.liveness();
-    expect(l.binaries.get(whole.bytes)).toBe("procbin");
-    expect(l.binaries.get(payload.bytes)).toBe("sub_binary");
-    expect(l.binaries.get(dropped.bytes)).toBe("unreachable");
+    expect(l.binaries.get(whole.data)).toBe("procbin");
+    expect(l.binaries.get(payload.data)).toBe("sub_binary");
+    expect(l.binaries.get(dropped.data)).toBe("unreachable");
     expect(l.binaryGarbageBytes).toBe(4096);
     // binary:copy/1 of the part: once the sub-binary is released, the payload is garbage
     f.hold(binaryCopy(h, part));
     f.release(part);
-    expect(h.liveness().binaries.get(payload.bytes)).toBe("unreachable");
+    expect(h.liveness().binaries.get(payload.data)).toBe("unreachable");
   });
 });

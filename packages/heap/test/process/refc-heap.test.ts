@@ -20,7 +20,7 @@ describe("refc binaries on process heaps", () => {
     expect(h.state.htop).toBe(6);
     expect(h.gcInfo().bin_vheap_size).toBe(125);
     expect(h.binaries()).toEqual([{ id: 1, size: 1000, refc: 1 }]);
-    expect(store.holdersOf(b.bytes)).toEqual([{ owner: "a", procBins: 1, subBinaries: [] }]);
+    expect(store.holdersOf(b.data)).toEqual([{ owner: "a", procBins: 1, subBinaries: [] }]);
   });
 
   it("sending adds a reference; each holder's GC or exit releases its own", () => {
@@ -31,13 +31,13 @@ describe("refc binaries on process heaps", () => {
     const bin = fa.hold(makeBinary(a, 100_000));
     const m = copyTerm(bin);
     b.deliverMessage(m);
-    expect(store.get(bin.bytes)?.refc).toBe(2);
+    expect(store.get(bin.data)?.refc).toBe(2);
     fa.release(bin);
     a.garbageCollect();
-    expect(store.get(bin.bytes)?.refc).toBe(1);
+    expect(store.get(bin.data)?.refc).toBe(1);
     expect(store.bytes()).toBe(100_000);
     b.exit();
-    expect(store.get(bin.bytes)).toBeUndefined();
+    expect(store.get(bin.data)).toBeUndefined();
     expect(store.bytes()).toBe(0);
   });
 
@@ -51,13 +51,13 @@ describe("refc binaries on process heaps", () => {
     expect(h.state.mbufSz).toBe(5);
     f.release(payload);
     h.garbageCollect();
-    expect(store.holdersOf(payload.bytes)).toEqual([{ owner: "cache", procBins: 1, subBinaries: [100] }]);
+    expect(store.holdersOf(payload.data)).toEqual([{ owner: "cache", procBins: 1, subBinaries: [100] }]);
     const copy = f.hold(binaryCopy(h, part));
     f.release(part);
     h.garbageCollect();
-    expect(store.get(payload.bytes)).toBeUndefined();
+    expect(store.get(payload.data)).toBeUndefined();
     expect(h.binaries().map((x) => x.size)).toEqual([100]);
-    expect(store.holdersOf(copy.bytes)).toEqual([{ owner: "cache", procBins: 1, subBinaries: [] }]);
+    expect(store.holdersOf(copy.data)).toEqual([{ owner: "cache", procBins: 1, subBinaries: [] }]);
   });
 
   it("parts of at most 64 bytes are heap binaries (binary:part in a fragment, matching on the heap)", () => {

@@ -55,11 +55,11 @@ function check(store: RefcStore, procs: readonly P[], everSeen: Set<Uint8Array>)
   const counts = new Map<Uint8Array, number>();
   for (const p of procs) {
     const mso = [...p.heap.state.youngMso, ...p.heap.state.oldMso];
-    for (const b of mso) counts.set(b.bytes, (counts.get(b.bytes) ?? 0) + 1);
+    for (const b of mso) counts.set(b.data, (counts.get(b.data) ?? 0) + 1);
     if (store.processBinaries(p.heap.owner).length !== mso.length) throw new Error(`${p.heap.owner}: process_info(binary) ≠ its ProcBins`);
     for (const t of p.held) {
       const b = refcOf(t);
-      if (b !== undefined && store.get(b.bytes) === undefined) throw new Error("a reachable binary was freed");
+      if (b !== undefined && store.get(b.data) === undefined) throw new Error("a reachable binary was freed");
     }
   }
   for (const data of everSeen) {
@@ -78,7 +78,7 @@ function run(ops: readonly Op[]): void {
     p.frame.hold(t);
     p.held.push(t);
     const b = refcOf(t);
-    if (b !== undefined) seen.add(b.bytes);
+    if (b !== undefined) seen.add(b.data);
   };
   for (const o of ops) {
     switch (o.k) {
