@@ -15,6 +15,7 @@ export { type Liveness, type BinaryReach } from "./process/liveness.js";
 export { nodeWords, integerWords, heapBinWords, isHeapObject, setMapWords, type HeapObject, type MapWordsFn } from "./process/node-words.js";
 export { S_RESERVED, LONG_GC_HSIZE, DEFAULT_FULLSWEEP_AFTER, type HeapState } from "./process/heap-state.js";
 export { UseOfCollectedTerm } from "./process/trace-live.js";
+export { Blob } from "./process/blob.js";
 export { OldToYoungPointer } from "./process/minor.js";
 export { LITERAL as LITERAL_STAMP } from "./process/stamps.js";
 export { parseTerm, parseTermLines, RESERVED_WORDS, type ParseTermOptions } from "./term/parse.js";

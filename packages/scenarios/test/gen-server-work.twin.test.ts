@@ -54,6 +54,14 @@ const ratio = (sim: number, real: number): number => sim / real;
  * allocate's, not integer_to_list's after-BIF check, and the young heap keeps its size).
  * Fix mode: the servers' young heap ends one size step above the BEAM's (376 vs 233 words): the
  * pinned gap (the per-call words of the server's spawn/receive/reply path are not traced yet).
+ *
+ * At the defaults (300 servers × 60 rounds) the servers drift from the BEAM's: a gc trace of one
+ * server over 60 calls next to the simulated one agrees on the stack (25 words: gen_server's
+ * loop 11 + its call path 10 + handle_call's CP + work/1's 3, all measured) and on every
+ * collection's kind, but the BEAM's server has 2 more live words from the first collection of
+ * the first call on (the call path's live data: not found yet); from the fourth collection of
+ * round 1 the trajectories part (a collection falls 2 words earlier, the young heap takes
+ * another size) and never meet again. Pinned below: the ratio of each figure at the defaults.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
   const recordOf = (mode: Mode) => fixture.records.find((r) => r.scenario === "gen-server-work" && r.mode === mode && r.params_set.servers === 30);
@@ -81,5 +89,29 @@ describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => 
     expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(1.25);
     // the leak is the leak: the fix's servers hold 1/100 of the leak's memory on both nodes
     expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak")!.roles.server!.avg_memory * 2);
+  }, 120_000);
+});
+
+describe("gen-server-work against the real BEAM at its defaults (300 servers × 60 rounds): the pinned drift", () => {
+  const recordOf = (mode: Mode) => fixture.records.find((r) => r.scenario === "gen-server-work" && r.mode === mode && r.params_set.servers === undefined);
+  it("leak: the servers keep less than the BEAM's (0.43 of its total heap)", () => {
+    const record = recordOf("leak")!;
+    const sim = simulate("leak", record.params_set);
+    const real = record.roles;
+    expect(sim.server?.count).toBe(300);
+    expect(real.server?.count).toBe(300);
+    const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
+    expect(r).toBeGreaterThan(0.35);
+    expect(r).toBeLessThan(0.5);
+    expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(0.5);
+  }, 120_000);
+  it("fix: the servers stay small on both nodes, the model's twice the BEAM's", () => {
+    const record = recordOf("fix")!;
+    const sim = simulate("fix", record.params_set);
+    const real = record.roles;
+    const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
+    expect(r).toBeGreaterThan(1.5);
+    expect(r).toBeLessThan(2.5);
+    expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak")!.roles.server!.avg_memory);
   }, 120_000);
 });

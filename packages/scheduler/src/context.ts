@@ -115,6 +115,22 @@ export class ProcessContext {
   }
 
   /**
+   * Reductions left in this slice (`FCALLS`): a workload-kit block batches the calls that end
+   * before the process would be preempted, and charges them with {@link chargeCalls}.
+   */
+  get reductionsLeft(): number {
+    return this.p.fcalls;
+  }
+
+  /**
+   * Charges `reductions` without a preemption check: for calls a kit block batched, every one
+   * of which leaves reductions in the slice (the caller checked `reductionsLeft`).
+   */
+  chargeCalls(reductions: number): void {
+    this.p.fcalls -= reductions;
+  }
+
+  /**
    * A BIF call's reductions: 1 for the call, then `bumped` more as the BIF's BUMP_REDS — which
    * never takes the slice's remaining reductions below 0 (erl_vm.h clamps FCALLS at 0: what a
    * BIF charges beyond the end of the slice is not counted; measured in bif_reductions.json:
@@ -140,8 +156,14 @@ export class ProcessContext {
     const size = bin.bitSize / 8;
     // above 64 bytes the result is a refc binary: its bytes are made only where read
     const lazy = size * n > ON_HEAP_BINARY_LIMIT;
-    const src = bin instanceof Binary ? (lazy && bin.data instanceof LazyBytes && n === 1 ? bin.data.pattern : bin.slice(0, size)) : subBinaryBytes(bin);
-    const out = lazy ? new LazyBytes(size * n, src) : repeat(src, n);
+    // a copy of a lazy binary reads through to it; otherwise the source bytes repeat
+    const whole = bin instanceof Binary ? bin : undefined;
+    const out =
+      lazy && n === 1 && whole?.data instanceof LazyBytes
+        ? new LazyBytes(size, new Uint8Array(0), (from, to) => whole.slice(from, to))
+        : lazy
+          ? new LazyBytes(size * n, whole !== undefined ? whole.slice(0, size) : subBinaryBytes(bin as SubBinary))
+          : repeat(whole !== undefined ? whole.slice(0, size) : subBinaryBytes(bin as SubBinary), n);
     const left = Math.max(0, this.p.fcalls) * BINARY_COPY_LOOP_FACTOR;
     const outSize = size * n;
     const traps = n > 1 && outSize - size >= left;

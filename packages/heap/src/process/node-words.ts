@@ -43,6 +43,7 @@ import {
 } from "../term/types.js";
 import { hamtNodeWords } from "../term/hamt.js";
 import { isLocalNode } from "../term/node.js";
+import { BLOB_TAG, type Blob } from "./blob.js";
 
 // Tags as module-local constants: V8's optimizing compiler folds them into the code, while each
 // `Tag.X` (a property of an imported binding) stays a memory load in the hot paths below.
@@ -153,6 +154,7 @@ function bignumsIn(items: readonly Term[]): number {
  * erl_gc.c `erts_sub_binary_to_heap_binary`) is counted as that heap binary.
  */
 export function nodeWords(o: HeapObject, asCopiedByGc = false): number {
+  if ((o.tag as number) === BLOB_TAG) return (o as unknown as Blob).words;
   switch (o.tag) {
     case T_CONS: {
       const c = o;
@@ -216,6 +218,10 @@ export function procBinVheapWords(o: HeapObject): number {
  * points at its original.
  */
 export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): void {
+  if ((o.tag as number) === BLOB_TAG) {
+    pushObjects((o as unknown as Blob).children as readonly Term[], out);
+    return;
+  }
   switch (o.tag) {
     case T_CONS: {
       const c = o;
@@ -238,6 +244,7 @@ export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): 
     case T_FUN:
       if (!o.external) pushObjects(o.free, out);
       return;
+
     case T_FLOAT:
     case T_BINARY:
     case T_PID:

@@ -22,6 +22,7 @@
  * Invariants: see heap-state.ts. Every allocation is O(new objects) (O(1) for `allocGarbage`),
  * every collection O(objects reached from the roots in the generations it collects).
  */
+import { Blob } from "./blob.js";
 import type { RefcStore } from "@beamlab/refc";
 import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
 import { list } from "../term/build.js";
@@ -397,6 +398,85 @@ export class ProcessHeap {
     } else this.state.htop += words;
   }
 
+  // ---------------------------------------------------------------- blobs (workload kit)
+
+  /**
+   * The heap test of `test_heap`/`allocate` for `need` words (heap + stack), collecting with
+   * that need when it fails — and nothing placed. A kit block runs it before the words it then
+   * places with {@link growBlob}.
+   */
+  heapTest(need: number): void {
+    if (this.heapTestFails(need)) this.allocGarbage(0, { need });
+  }
+
+  /**
+   * Free words between the heap top and the stack (`stop − htop`): what `HAlloc` and the heap
+   * tests compare against. A kit block batches the cells that fit without a collection.
+   */
+  get freeWords(): number {
+    return this.state.heapSz - this.stackSize - this.state.htop;
+  }
+
+  /**
+   * `words` heap words for a run kept as one {@link Blob} behind a heap test for `need` words
+   * (default `words`), exactly as {@link alloc} places a term of that many words: a failed test
+   * collects first (or, for a heap large enough for a dirty GC, places the words and collects
+   * after them). Returns the blob that holds them (see {@link growBlob}); the caller's roots must
+   * reach `blob` (the words placed before a delayed collection are kept alive here).
+   */
+  allocBlob(blob: Blob | undefined, words: number, need: number = words): Blob {
+    this.ensureAlive();
+    if (!this.heapTestFails(need)) return this.growBlob(blob, words);
+    this.reason = "alloc";
+    const pendingRoots: Term[] = [];
+    let out: Blob | undefined;
+    const placed = this.collect(need, pendingRoots, () => {
+      out = this.growBlob(blob, words);
+      pendingRoots.push(out as unknown as Term);
+    });
+    if (!placed) out = this.growBlob(blob, words);
+    this.afterAllocGc();
+    return out as Blob;
+  }
+
+  /**
+   * Places `words` heap words at htop for a run kept as one {@link Blob} (no heap test: the
+   * caller ran it). Returns the blob that holds them: `blob` while it is still in the current
+   * young generation (no collection since it was started), else a new blob the caller must link
+   * into its structure and roots before the next collection.
+   */
+  growBlob(blob: Blob | undefined, words: number): Blob {
+    this.ensureAlive();
+    const st = this.state;
+    let b = blob;
+    if (b?.gcStamp !== st.newStamp) {
+      b = new Blob();
+      b.gcStamp = st.newStamp;
+    }
+    st.htop += words;
+    b.words += words;
+    return b;
+  }
+
+  /**
+   * A BIF's result of `words` words for a run kept as one {@link Blob}, placed as `HAlloc` does
+   * (on the heap when `stop − htop` holds it, else in a heap fragment), without the after-BIF
+   * check: the caller runs {@link safePoint} once the returned blob is reachable from its roots.
+   */
+  bifBlob(blob: Blob | undefined, words: number): Blob {
+    const st = this.state;
+    if (st.heapSz - this.stackSize - st.htop >= words) return this.growBlob(blob, words);
+    this.ensureAlive();
+    let b = blob;
+    if (b?.gcStamp !== st.newStamp) {
+      b = new Blob();
+      b.gcStamp = st.newStamp;
+    }
+    st.mbufSz += words;
+    b.words += words;
+    return b;
+  }
+
   /** Alias of {@link allocGarbage}: words the program allocates and drops. */
   allocWords(words: number, opts: { readonly need?: number } = {}): void {
     this.allocGarbage(words, opts);
@@ -465,6 +545,15 @@ export class ProcessHeap {
     st.mbufSz += words;
     st.vheap += vheap;
     return { where: "fragment", term };
+  }
+
+  /**
+   * Whether {@link safePoint} would collect now for a reason other than fragments (the binary
+   * virtual heap over its block, or a forced GC): a kit block batches only while it is false.
+   */
+  get safePointDueBesidesFragments(): boolean {
+    const st = this.state;
+    return st.vheap > st.vheapSz || (st.flags & F_FORCE_GC) !== 0;
   }
 
   /**

@@ -111,6 +111,16 @@ export class RootSet {
     this.frameWords -= top.stackWords;
   }
 
+  /**
+   * An exception unwinds the stack to a catch: pops `frame` and every frame above it (nothing
+   * when `frame` is not on this stack any more).
+   */
+  unwindTo(frame: Frame): void {
+    const i = this.stack.indexOf(frame);
+    if (i < 0) return;
+    while (this.stack.length > i) this.popFrame();
+  }
+
   /** Drops every frame (the stack is discarded, e.g. by hibernation). */
   dropFrames(): void {
     for (const f of this.stack) f.owner = undefined;

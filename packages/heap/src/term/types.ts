@@ -101,15 +101,18 @@ export class LazyBytes {
   constructor(
     readonly size: number,
     readonly pattern: Uint8Array,
+    /** Makes bytes `[from, to)` when they follow no repeating pattern (e.g. digits of 1..N). */
+    private readonly read?: (from: number, to: number) => Uint8Array,
   ) {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`a binary's size must be a non-negative integer, got ${size}`);
-    if (pattern.length === 0 && size > 0) throw new RangeError("a lazy binary needs a non-empty fill pattern");
+    if (read === undefined && pattern.length === 0 && size > 0) throw new RangeError("a lazy binary needs a non-empty fill pattern");
   }
 
   /** Bytes `[start, end)`, made now (not kept). */
   slice(start: number, end: number): Uint8Array {
     const from = Math.max(0, Math.min(start, this.size));
     const to = Math.max(from, Math.min(end, this.size));
+    if (this.read !== undefined) return this.read(from, to);
     const out = new Uint8Array(to - from);
     const p = this.pattern;
     if (p.length === 1) return out.fill(p[0] as number);

@@ -50,9 +50,9 @@ function refcOf(t: Term): Binary | undefined {
   return undefined;
 }
 
-function check(store: RefcStore, procs: readonly P[], everSeen: Set<Uint8Array>): void {
+function check(store: RefcStore, procs: readonly P[], everSeen: Set<object>): void {
   store.checkInvariants();
-  const counts = new Map<Uint8Array, number>();
+  const counts = new Map<object, number>();
   for (const p of procs) {
     const mso = [...p.heap.state.youngMso, ...p.heap.state.oldMso];
     for (const b of mso) counts.set(b.data, (counts.get(b.data) ?? 0) + 1);
@@ -72,7 +72,7 @@ function check(store: RefcStore, procs: readonly P[], everSeen: Set<Uint8Array>)
 function run(ops: readonly Op[]): void {
   const store = new RefcStore();
   const procs = [spawn(store, 0), spawn(store, 1), spawn(store, 2)];
-  const seen = new Set<Uint8Array>();
+  const seen = new Set<object>();
   const pick = (p: P, i: number): Term | undefined => (p.held.length === 0 ? undefined : p.held[i % p.held.length]);
   const hold = (p: P, t: Term): void => {
     p.frame.hold(t);

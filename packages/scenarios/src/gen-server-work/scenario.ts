@@ -17,7 +17,7 @@ import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
 import { intParam, msOrOffParam, type ParamSpec, type ParamValues } from "../params.js";
 import type { Mode, ParametricScenario, ScenarioRun, ScenarioRunOptions } from "../scenario.js";
-import { work } from "./work.js";
+import { workKit as work } from "./work-kit.js";
 
 export const GEN_SERVER_WORK_PARAMS: readonly ParamSpec[] = [
   { name: "servers", type: "integer", default: 300, min: 1, max: 100_000, description: "gen_servers called in each round" },
@@ -46,7 +46,13 @@ export const workServer: GenServer.GenServerModule = {
   },
   handleCall: function* (ctx, req, _from, mode) {
     const n = (req as Tuple).elements[1] as number;
-    if (mode === A.leak) return GenServer.reply(yield* work(ctx, n), mode);
+    if (mode === A.leak) {
+      // `{reply, work(N), leak}`: the clause keeps nothing across the call, its frame is the CP
+      const frame = ctx.heap.pushFrame(1);
+      const result = yield* work(ctx, n);
+      ctx.heap.popFrame(frame);
+      return GenServer.reply(result, mode);
+    }
     const w = ctx.spawn(worker, [ctx.self, n], { initialCall: "beamlab_twin_gen_server_work:'-handle_call/3-fun-0-'/0" });
     const m = yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === A.result && t.elements[1] === w, { after: 5000 });
     return GenServer.reply(m === undefined ? A.timeout : ((m as Tuple).elements[2] as Term), mode);
@@ -57,6 +63,7 @@ export const workServer: GenServer.GenServerModule = {
 export function* startWorkServer(ctx: ProcessContext, mode: Mode, opts: { readonly fullsweepAfter?: number; readonly hibernateAfter?: number | null } = {}): Generator<Op, Pid, unknown> {
   const r = (yield* GenServer.start(ctx, workServer, mode === "leak" ? A.leak : A.fix, {
     spawnOpt: { fullsweepAfter: opts.fullsweepAfter ?? 65535 },
+    callbackPathStack: true,
     ...(opts.hibernateAfter === null || opts.hibernateAfter === undefined ? {} : { hibernateAfter: opts.hibernateAfter }),
   })) as Tuple;
   return r.elements[1] as Pid;

@@ -1,0 +1,192 @@
+/**
+ * gen-server-work's work(N) on the workload kit's runs (issue 12): the same heap tests, stack
+ * words, BIF allocations, safe points and reductions as `work.ts` (the compiled code, one JS
+ * object per cell), with each list, string run and comprehension level kept as one blob per GC
+ * epoch, and the cells between two collections (or two preemptions) placed in one step.
+ *
+ * Batching rule (per phase, exact): a batch of k elements is taken only when every element of
+ * it passes its heap test, keeps its BIF result on the heap, leaves the safe point without a
+ * collection, and ends its call with reductions left — computed in closed form from the free
+ * words, the fragments, the reductions left and the element's words (constant within a decade
+ * of I: `integer_to_list` makes 2 words per digit). The element where any of these changes runs
+ * alone, step by step, through the same heap calls as `work.ts`. The GC events are therefore the
+ * per-cell model's, event for event (test/gen-server-work.kit.test.ts runs both).
+ *
+ * Liveness by phase, as `work.ts` keeps it: lists:seq's cells from the walked position on; the
+ * first comprehension's strings from their BIF to L's death (the frames, then L, hold them);
+ * L from its first cell to `length/1`; the second comprehension's strings and iolist until
+ * `list_to_binary`.
+ */
+import { binary, binaryPart, LazyBytes, Binary, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { BlobRoots } from "../kit/blob-roots.js";
+import { BlobRun, PositionedListRun } from "../kit/blob-run.js";
+import { digits, digitsOfRange, digitsText, nextPowerOfTen } from "../kit/decimal.js";
+
+const LC0_FRAME = 4;
+const LC1_FRAME = 2;
+const WORK_FRAME = 3;
+/** `htop + need + S_RESERVED − 1 ≤ stop`: a heap test for `need` passes when free ≥ need + 3. */
+const TEST_SLACK = 3;
+
+/** Elements a batch may take before the call that would leave no reductions (2 per element: call + BIF). */
+function byReductions(left: number, perElement: number): number {
+  return left >= perElement ? Math.floor((left - perElement) / perElement) + 1 : 0;
+}
+
+/** lists:seq(1, N) into `seq` (positions n-1 … 0), as seq_loop/3 builds it. */
+function listsSeq(heap: ProcessHeap, seq: PositionedListRun, n: number): void {
+  let left = n;
+  const place = (words: number, need: number | undefined) => {
+    const cells = words / 2;
+    const b = need === undefined ? heap.growBlob(seq.head, words) : heap.allocBlob(seq.head, words, need);
+    seq.took(b, left - cells, left);
+    left -= cells;
+  };
+  while (left >= 4) {
+    const free = heap.freeWords;
+    const groups = Math.min(Math.floor(left / 4), free >= 8 + TEST_SLACK ? Math.floor((free - 8 - TEST_SLACK) / 8) + 1 : 0);
+    if (groups > 0) {
+      place(8 * groups, undefined);
+      continue;
+    }
+    place(2, 8);
+    place(2, 6);
+    place(2, 4);
+    place(2, 2);
+  }
+  if (left >= 2) {
+    place(2, 4);
+    place(2, 2);
+  }
+  if (left === 1) place(2, 2);
+}
+
+/**
+ * A comprehension's descent: per element a call, `allocate frame`, `integer_to_list(I)` (a BIF
+ * of 2 words per digit) and the after-BIF safe point. `before(k)` runs before element k's heap
+ * test (what dies as the walk moves on).
+ */
+function* descend(
+  ctx: ProcessContext,
+  frame: { stackWords: number },
+  strings: BlobRun,
+  n: number,
+  frameWords: number,
+  before: (k: number) => void,
+): Generator<Op, void, unknown> {
+  const heap = ctx.heap;
+  let k = 0;
+  while (k < n) {
+    const w = 2 * digits(k + 1);
+    const segmentEnd = Math.min(n, nextPowerOfTen(k + 1) - 1);
+    if (!heap.safePointDueBesidesFragments) {
+      const free = heap.freeWords;
+      const c = Math.max(frameWords + TEST_SLACK, frameWords + w + heap.state.mbufSz);
+      const byHeap = free >= c ? Math.floor((free - c) / (frameWords + w)) + 1 : 0;
+      const batch = Math.min(segmentEnd - k, byHeap, byReductions(ctx.reductionsLeft, 2));
+      if (batch > 0) {
+        ctx.chargeCalls(2 * batch);
+        frame.stackWords += frameWords * batch;
+        strings.grow(heap, w * batch);
+        k += batch;
+        before(k);
+        continue;
+      }
+    }
+    yield* ctx.call();
+    before(k + 1);
+    heap.heapTest(frameWords);
+    frame.stackWords += frameWords;
+    ctx.bif();
+    strings.bif(heap, w);
+    heap.safePoint();
+    k++;
+  }
+}
+
+/**
+ * A comprehension's way back up: per level a heap test for `need`, the level's cells (`words`,
+ * the first `pendingWords` of them placed by that test), then its frame popped.
+ */
+function ascend(heap: ProcessHeap, frame: { stackWords: number }, run: BlobRun, n: number, frameWords: number, cellWords: number[]): void {
+  const words = cellWords.reduce((a, b) => a + b, 0);
+  const need = words;
+  let k = n;
+  while (k > 0) {
+    const free = heap.freeWords;
+    const net = words - frameWords;
+    const c = need + TEST_SLACK;
+    let batch = 0;
+    if (free >= c) batch = net > 0 ? Math.floor((free - c) / net) + 1 : k;
+    batch = Math.min(batch, k);
+    if (batch > 0) {
+      run.grow(heap, words * batch);
+      frame.stackWords -= frameWords * batch;
+      k -= batch;
+      continue;
+    }
+    // the level's objects one by one, as alloc places them: the first behind the test for
+    // all of the level's words, each next one behind its own test
+    let left = need;
+    for (const w of cellWords) {
+      run.alloc(heap, w, left);
+      left -= w;
+    }
+    frame.stackWords -= frameWords;
+    k--;
+  }
+}
+
+/** work(N) on the calling process's heap; returns `{length(L), byte_size(B), binary:part(B, 0, 10)}`. */
+export function* workKit(ctx: ProcessContext, n: number): Generator<Op, Term, unknown> {
+  const heap = ctx.heap;
+  heap.heapTest(WORK_FRAME);
+  const frame = heap.pushFrame(WORK_FRAME);
+  const roots = new BlobRoots(heap);
+  try {
+    yield* ctx.call();
+    const seq = new PositionedListRun(roots);
+    listsSeq(heap, seq, n);
+    // -lc$^0/1-0-: down the list (the walked cells die), one frame and one string per element
+    const down = heap.pushFrame(0);
+    const strings = new BlobRun(roots);
+    yield* descend(ctx, down, strings, n, LC0_FRAME, (k) => { seq.liveFrom(k); });
+    seq.liveFrom(n);
+    // ... and back up: a tuple {I, I*2, S} (4 words, test_heap 6) and its cons per level
+    const l = new BlobRun(roots);
+    ascend(heap, down, l, n, LC0_FRAME, [4, 2]);
+    heap.popFrame(down);
+    // -lc$^1/1-1-: down L (kept whole: y1 holds it), a new string per element, a cons per level back up
+    const down1 = heap.pushFrame(0);
+    const digitStrings = new BlobRun(roots);
+    yield* descend(ctx, down1, digitStrings, n, LC1_FRAME, () => {
+      /* L stays whole: y1 holds it */
+    });
+    const io = new BlobRun(roots);
+    ascend(heap, down1, io, n, LC1_FRAME, [2]);
+    heap.popFrame(down1);
+    io.drop();
+    digitStrings.drop();
+    // list_to_binary(IoList): a refc binary of the digits, its ProcBin via HAlloc
+    yield* ctx.call();
+    ctx.bif();
+    const bytes = digitsOfRange(n);
+    const text = bytes > 64 ? new Binary(new LazyBytes(bytes, new Uint8Array(0), (from, to) => digitsText(n, from, to))) : binary(digitsText(n, 0, bytes));
+    const b = heap.allocBif(text);
+    frame.set(0, b);
+    // length(L), byte_size(B): gc_bifs without heap; then L (and the strings it holds) is dead
+    ctx.bif();
+    ctx.bif();
+    l.drop();
+    strings.drop();
+    yield* ctx.call();
+    const part = binaryPart(heap, b, 0, Math.min(10, bytes));
+    frame.set(0, part);
+    const result = heap.alloc(new Tuple([n, bytes, part]));
+    heap.popFrame(frame);
+    return result;
+  } finally {
+    roots.close();
+  }
+}
