@@ -178,7 +178,17 @@ export interface NodeSource {
 
 /** `registered_name` if any, else `initial_call` (how observer lists a process). */
 export function processName(p: ProcessSnapshot): string {
-  return p.registered_name ?? p.initial_call;
+  return p.registered_name ?? shownInitialCall(p);
+}
+
+/**
+ * The initial call observer and recon show: proc_lib's `'$initial_call'` from the process
+ * dictionary when it is there (a gen_server shows its callback module's `init/1`, not
+ * `proc_lib:init_p/5`), else `initial_call`.
+ */
+export function shownInitialCall(p: ProcessSnapshot): string {
+  const d = p.dictionary?.find(([k]) => k === "$initial_call")?.[1];
+  return typeof d === "string" ? d : p.initial_call;
 }
 
 /** recon's `binary_memory`: Σ size over `process_info(P, binary)` (each ProcBin counted). */

@@ -54,7 +54,8 @@ sample(T0) ->
     #{t_ms => erlang:monotonic_time(millisecond) - T0, memory => maps:from_list(erlang:memory())}.
 
 %% finish(#{state, scenario, mode, params}) -> the report (a map), the workload at its end.
-finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline}, scenario := Scenario, mode := Mode, params := Params}) ->
+finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline, t0 := T0}, scenario := Scenario, mode := Mode, params := Params}) ->
+    WorkloadMs = erlang:monotonic_time(millisecond) - T0,
     Sampler ! {stop, self()},
     Samples = receive {samples, S} -> S end,
     Final = maps:from_list(erlang:memory()),
@@ -62,6 +63,7 @@ finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline},
     Peak = lists:foldl(fun(#{memory := M}, Best) -> peak(M, Best) end, Final, Samples),
     #{scenario => Scenario, mode => Mode,
       params => maps:from_list([{K, case V of off -> null; _ -> V end} || {K, V} <- Params]),
+      workload_ms => WorkloadMs,
       samples => Samples, peak => #{memory => Peak}, baseline => #{memory => Baseline},
       final => #{memory => Final, processes => Procs}}.
 

@@ -7,7 +7,7 @@
  * findings, in the same order); evidence holds only numbers taken or derived from the snapshots
  * (never estimates); a detector that needs a field the source did not supply skips the process.
  */
-import { comparePids, processName, type NodeSnapshot, type ProcessSnapshot } from "../snapshot.js";
+import { comparePids, processName, shownInitialCall, type NodeSnapshot, type ProcessSnapshot } from "../snapshot.js";
 
 export type FindingKind = "tenured_garbage" | "children_never_terminate" | "refc_binaries_pinned" | "sub_binary_pinning" | "mailbox_backlog";
 
@@ -31,7 +31,7 @@ export interface Finding {
 export const WORD_BYTES = 8;
 
 export function culpritOf(p: ProcessSnapshot): Culprit {
-  const base = { pid: p.pid, name: processName(p), initialCall: p.initial_call };
+  const base = { pid: p.pid, name: processName(p), initialCall: shownInitialCall(p) };
   return p.role === undefined ? base : { ...base, role: p.role };
 }
 
