@@ -34,6 +34,11 @@ export interface DynamicSupervisorOptions {
   readonly maxSeconds?: number;
   readonly maxChildren?: number;
   readonly extraArguments?: readonly Term[];
+  /**
+   * What the callback module's `init/1` does before `DynamicSupervisor.init(...)` (e.g. tag the
+   * process with a role): runs in the supervisor, on its heap.
+   */
+  readonly onInit?: (ctx: ProcessContext) => void;
 }
 
 interface DChild {
@@ -135,6 +140,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   return {
     name: "Elixir.DynamicSupervisor",
     init(ctx) {
+      o.onInit?.(ctx);
       ctx.trapExit(true);
       supEntry(ctx, ctx.self).defaultRestart = defaultRestart;
       mirror = new DynSupStateTerm(ctx, { name: o.name !== undefined ? atom(o.name) : ctx.self, args: nil, extraArguments: list([...extra]), maxChildren: Number.isFinite(maxC) ? maxC : A.infinity, maxRestarts: maxR, maxSeconds: maxS, module: "Elixir.DynamicSupervisor" });

@@ -7,6 +7,8 @@
  */
 import { wrapScenario } from "./define-scenario.js";
 import { genServerWork } from "./gen-server-work/scenario.js";
+import { subBinaryCache } from "./sub-binary-cache/scenario.js";
+import { agentVsTask } from "./agent-vs-task/scenario.js";
 import { healthyNode } from "./healthy.js";
 import { idleChildren } from "./idle-children.js";
 import { mailboxBacklog } from "./mailbox-backlog.js";
@@ -34,7 +36,7 @@ const WRAPPED: readonly ParametricScenario[] = [
 ];
 
 /** The parametric scenarios of issue 11 (added as they are written). */
-const ISSUE_11: readonly ParametricScenario[] = [genServerWork];
+const ISSUE_11: readonly ParametricScenario[] = [genServerWork, agentVsTask, subBinaryCache];
 
 export const PARAMETRIC_SCENARIOS: readonly ParametricScenario[] = Object.freeze([...ISSUE_11, ...WRAPPED]);
 

@@ -1,0 +1,131 @@
+/**
+ * agent-vs-task (issue 11, story 2, the Elixir story): a listener starting one child per event
+ * under a DynamicSupervisor (one_for_one), where observer shows the children piling up.
+ *
+ * For each of `events` events the listener (role listener) starts a child (role child) with
+ * DynamicSupervisor.start_child: `leak` = `{Agent, fn -> process(i) end}` (the result is the
+ * Agent's state and it never exits), `fix` = a temporary `{Task, fn -> process(i) end}` that
+ * computes the same and exits. process(i): see process.ts. The run ends when the listener is done
+ * and (fix) no Task is left. Twin: tooling/beam-oracle/twins/agent_vs_task.exs.
+ * FREE CHOICES (as the twin): i counts from 1; the listener starts the children one after another
+ * (start_child returns once the child's init is done); one virtual ms per 10 events puts the run
+ * on leak-lab's sample grid.
+ */
+import { atom, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { Agent, DynamicSupervisor, fun, Task } from "@beamlab/otp";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { defineScenario } from "../define-scenario.js";
+import { newNode, setRole } from "../node.js";
+import { intParam, type ParamSpec, type ParamValues } from "../params.js";
+import type { Mode, ParametricScenario, ScenarioRun, ScenarioRunOptions } from "../scenario.js";
+import { processEvent } from "./process.js";
+
+export const AGENT_VS_TASK_PARAMS: readonly ParamSpec[] = [
+  { name: "events", type: "integer", default: 437, min: 1, max: 1_000_000, description: "events; the listener starts one child per event" },
+  { name: "result_kb", type: "integer", default: 48, min: 1, max: 1_000_000, description: "size of process(i)'s input in KB (its result is result_kb×1024/16 integers)" },
+];
+
+const ELIXIR_AGENT = atom("Elixir.Agent");
+const ELIXIR_TASK = atom("Elixir.Task");
+
+/**
+ * Stack words between a child's first instruction and its fun (proc_lib, gen_server:init_it,
+ * Agent.Server.init and run/2): 20, measured on Elixir 1.14 / OTP 25 as the stack of a gc trace
+ * of `:erlang.garbage_collect()` inside an Agent's fun (21 with the fun's own CP). Used for the
+ * Task as well (a free choice: a Task's heap dies with it, no figure depends on it).
+ */
+const CHILD_INIT_PATH_STACK = 20;
+
+/** The child's fun: `fn -> :twin_report.role(:child); process(i, kb) end` (free variables i and kb). */
+function childFun(i: number, kb: number): Term {
+  return fun(
+    function* (ctx: ProcessContext): Generator<Op, Term, unknown> {
+      const path = ctx.heap.pushFrame(CHILD_INIT_PATH_STACK);
+      setRole(ctx, "child");
+      const r = yield* processEvent(ctx, i, kb);
+      ctx.heap.popFrame(path);
+      return r;
+    },
+    [i, kb],
+  );
+}
+
+/** Starts the child for event `i` in `mode` under `sup` (the demo server reuses it). */
+export function* startEventChild(ctx: ProcessContext, sup: Pid, mode: Mode, i: number, kb: number): Generator<Op, Term, unknown> {
+  const f = childFun(i, kb);
+  return yield* DynamicSupervisor.startChild(
+    ctx,
+    sup,
+    mode === "leak"
+      ? { id: ELIXIR_AGENT, start: { fn: (c: ProcessContext, g: Term) => Agent.startLink(c, g), module: "Elixir.Agent", args: [f] } }
+      : { id: ELIXIR_TASK, start: { fn: (c: ProcessContext, g: Term) => Task.startLink(c, g), module: "Elixir.Task", args: [f] }, restart: "temporary" },
+  );
+}
+
+/** `DynamicSupervisor.start_link(strategy: :one_for_one)` with the role supervisor. */
+export function* startEventSupervisor(ctx: ProcessContext): Generator<Op, Pid, unknown> {
+  const r = (yield* DynamicSupervisor.startLink(ctx, { onInit: (c: ProcessContext) => { setRole(c, "supervisor"); } })) as Tuple;
+  return r.elements[1] as Pid;
+}
+
+function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions): ScenarioRun {
+  const events = intParam(params, AGENT_VS_TASK_PARAMS, "events");
+  const kb = intParam(params, AGENT_VS_TASK_PARAMS, "result_kb");
+  let done = false;
+  const run = newNode(opts, { duration: 3_600_000, interval: 1 });
+  run.scheduler.spawn(
+    function* driver(ctx: ProcessContext) {
+      setRole(ctx, "driver");
+      const sup = yield* startEventSupervisor(ctx);
+      const self = ctx.self;
+      ctx.spawn(
+        function* listener(c: ProcessContext) {
+          setRole(c, "listener");
+          for (let i = 1; i <= events; i++) {
+            yield* startEventChild(c, sup, mode, i, kb);
+            if (i % 10 === 0) yield* c.sleep(1);
+          }
+          c.send(self, atom("listener_done"));
+          yield* c.receive((t) => t === atom("stop"));
+        },
+        [],
+        { initialCall: "erlang:apply/2" },
+      );
+      yield* ctx.receive((t) => t === atom("listener_done"));
+      if (mode === "fix") {
+        for (;;) {
+          const counts = yield* DynamicSupervisor.countChildren(ctx, sup);
+          if (activeOf(counts) === 0) break;
+          yield* ctx.sleep(1);
+        }
+      }
+      done = true;
+      yield* ctx.receive();
+    },
+    [],
+    { initialCall: "elixir:eval_external_handler/3" },
+  );
+  return { ...run, finished: () => done };
+}
+
+/** `count_children`'s `active` (a proplist or an Elixir map). */
+function activeOf(counts: Term): number {
+  const s = printTerm(counts);
+  const m = /active[^0-9]*(\d+)/.exec(s);
+  return m === null ? 0 : Number(m[1]);
+}
+
+export const agentVsTask: ParametricScenario = defineScenario({
+  id: "agent-vs-task",
+  title: "agent-vs-task: a listener starting Agents under a DynamicSupervisor that never exit",
+  description:
+    "For each event the listener starts a child under a DynamicSupervisor: leak = an Agent holding process(i) as its state (it never exits), " +
+    "fix = a temporary Task computing the same and exiting. Observer shows the Agents piling up under the supervisor.",
+  params: AGENT_VS_TASK_PARAMS,
+  roles: ["driver", "listener", "supervisor", "child"],
+  expects: (mode) => (mode === "leak" ? "children_never_terminate" : undefined),
+  culpritRole: "supervisor",
+  twin: { runtime: "elixir", script: "twins/agent_vs_task.exs" },
+  small: { events: 60, result_kb: 8 },
+  run: (opts = {}) => build(opts.mode ?? "leak", opts.params, opts),
+});
