@@ -19,5 +19,6 @@ export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } fr
 export { work } from "./gen-server-work/work.js";
 export { agentVsTask, startEventChild, startEventSupervisor, AGENT_VS_TASK_PARAMS } from "./agent-vs-task/scenario.js";
 export { processEvent } from "./agent-vs-task/process.js";
+export { routers, startConnection, ROUTERS_PARAMS } from "./routers/scenario.js";
 export { subBinaryCache, startCache as startSubBinaryCache, sendPayload, SUB_BINARY_CACHE_PARAMS } from "./sub-binary-cache/scenario.js";
 export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";

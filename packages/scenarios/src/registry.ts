@@ -9,6 +9,7 @@ import { wrapScenario } from "./define-scenario.js";
 import { genServerWork } from "./gen-server-work/scenario.js";
 import { subBinaryCache } from "./sub-binary-cache/scenario.js";
 import { agentVsTask } from "./agent-vs-task/scenario.js";
+import { routers } from "./routers/scenario.js";
 import { healthyNode } from "./healthy.js";
 import { idleChildren } from "./idle-children.js";
 import { mailboxBacklog } from "./mailbox-backlog.js";
@@ -36,7 +37,7 @@ const WRAPPED: readonly ParametricScenario[] = [
 ];
 
 /** The parametric scenarios of issue 11 (added as they are written). */
-const ISSUE_11: readonly ParametricScenario[] = [genServerWork, agentVsTask, subBinaryCache];
+const ISSUE_11: readonly ParametricScenario[] = [genServerWork, agentVsTask, subBinaryCache, routers];
 
 export const PARAMETRIC_SCENARIOS: readonly ParametricScenario[] = Object.freeze([...ISSUE_11, ...WRAPPED]);
 

@@ -17,7 +17,7 @@
  * (no list); `{Count + 1, Size + byte_size(B)}` is a new 3-word tuple per message (test_heap 3).
  * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order).
  */
-import { atom, binary, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, binary, list, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
@@ -31,6 +31,7 @@ export const ROUTERS_PARAMS: readonly ParamSpec[] = [
 ];
 
 const DATA = atom("data");
+const FIX = atom("fix");
 const ROUTER_FRAME = 3;
 const CONSUMER_FRAME = 2;
 
@@ -67,7 +68,8 @@ function* router(ctx: ProcessContext, mode: Mode, consumerPid: Pid): Generator<O
       ctx.send(consumerPid, m);
       yield* ctx.call();
     } else if (mode === "fix") {
-      yield* ctx.hibernate([consumerPid]);
+      // erlang:hibernate(?MODULE, router_wake, [Mode, Consumer]): the argument list is kept
+      yield* ctx.hibernate([ctx.alloc(list([FIX, consumerPid]))]);
     } else yield* ctx.call();
   }
 }
