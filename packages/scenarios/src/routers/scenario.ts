@@ -105,7 +105,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
       for (let i = 0; i < n; i++) consumers.push(ctx.spawn(consumer, [], { initialCall: "beamlab_twin_routers:'-main/1-fun-0-'/0" }));
       const routers = consumers.map((c) => ctx.spawn((x: ProcessContext) => router(x, mode, c), [], { initialCall: "beamlab_twin_routers:'-main/1-fun-1-'/0" }));
       const producers = routers.map((r) => ctx.spawnMonitor((x: ProcessContext) => producer(x, r, messages, bytes), [], { initialCall: "beamlab_twin_routers:'-main/1-fun-2-'/0" }));
-      for (let k = 0; k < producers.length; k++) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === atom("DOWN"));
+      for (let left = producers.length; left > 0; left--) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === atom("DOWN"));
       yield* ctx.sleep(1000);
       done = true;
       yield* ctx.receive();
