@@ -1,0 +1,32 @@
+/**
+ * The demo node's telemetry bus: the scheduler, heaps and refc store emit on it; the server
+ * listens to the GC stop events only (what the dashboard's GC history and stream show).
+ */
+import { EVENTS, TelemetryBus } from "@beamlab/telemetry";
+
+export interface GcStop {
+  readonly owner: string;
+  readonly kind: "minor" | "major";
+  /** Words in use before and after (young + old + fragments). */
+  readonly before: number;
+  readonly after: number;
+  /** Old heap words after. */
+  readonly old: number;
+  readonly reclaimed: number;
+}
+
+export function createBus(onGc: (e: GcStop) => void): TelemetryBus {
+  const bus = new TelemetryBus();
+  bus.attachMany("demo-server-gc", [EVENTS.gc.minor.stop, EVENTS.gc.major.stop], (event, m, meta) => {
+    if (m.failed === 1) return;
+    onGc({
+      owner: String(meta.owner),
+      kind: event === EVENTS.gc.major.stop ? "major" : "minor",
+      before: Number(m.words_before ?? 0),
+      after: Number(m.words_after ?? 0),
+      old: Number(m.old_heap_size ?? 0),
+      reclaimed: Number(m.reclaimed ?? 0),
+    });
+  });
+  return bus;
+}
