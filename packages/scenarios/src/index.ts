@@ -3,7 +3,7 @@
  * as programs on the simulated node, plus the loop that samples them and runs the detectors;
  * and the parametric scenario API (named parameters, leak/fix modes, roles, twins on the real BEAM).
  */
-export type { Mode, ParametricScenario, Perturbation, Scenario, ScenarioOptions, ScenarioRun, ScenarioRunOptions } from "./scenario.js";
+export type { GcEventRecord, Mode, ParametricScenario, Perturbation, ProcessGcEvents, Scenario, ScenarioOptions, ScenarioRun, ScenarioRunOptions } from "./scenario.js";
 export { MODES } from "./scenario.js";
 export { resolveParams, ScenarioInputError, intParam, msOrOffParam, type ParamSpec, type ParamType, type ParamValue, type ParamValues } from "./params.js";
 export { defineScenario, wrapScenario } from "./define-scenario.js";
@@ -17,4 +17,7 @@ export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlo
 export { healthyNode } from "./healthy.js";
 export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } from "./gen-server-work/scenario.js";
 export { work } from "./gen-server-work/work.js";
+export { gcLifecycle, lifecyclePlan, GC_LIFECYCLE_PARAMS, GC_LIFECYCLE_ROLES, type GcLifecycleRole } from "./gc-lifecycle/scenario.js";
+export { gcTimeline, type GcSizes, type GcStep, type GcStepKind } from "./gc-timeline.js";
+export { lifecycle, INITIAL_STACK, type LifecycleWork } from "./gc-lifecycle/work.js";
 export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";

@@ -6,6 +6,7 @@
  * wrapped (no parameters; `leak` = the scenario, `fix` = its `.fixed` variant).
  */
 import { wrapScenario } from "./define-scenario.js";
+import { gcLifecycle } from "./gc-lifecycle/scenario.js";
 import { genServerWork } from "./gen-server-work/scenario.js";
 import { healthyNode } from "./healthy.js";
 import { idleChildren } from "./idle-children.js";
@@ -34,7 +35,7 @@ const WRAPPED: readonly ParametricScenario[] = [
 ];
 
 /** The parametric scenarios of issue 11 (added as they are written). */
-const ISSUE_11: readonly ParametricScenario[] = [genServerWork];
+const ISSUE_11: readonly ParametricScenario[] = [genServerWork, gcLifecycle];
 
 export const PARAMETRIC_SCENARIOS: readonly ParametricScenario[] = Object.freeze([...ISSUE_11, ...WRAPPED]);
 

@@ -20,10 +20,14 @@ import { runTwin } from "../twin.mjs";
 
 export const SCRIPT = "twins/gc_lifecycle.escript";
 
-/** The defaults, and a second set that moves every knob (fewer, bigger iterations; fullsweep_after 3). */
+/**
+ * The defaults, a set that moves every work knob (fewer, bigger iterations; fullsweep_after 3),
+ * and one with a larger min_heap_size (rounded up to 1598 words) and fullsweep_after 1.
+ */
 export const SETS = [
   {},
   { iterations: 20, garbage: 300, kept: 5, grown: 250, fullsweep_after: 3 },
+  { iterations: 30, garbage: 150, kept: 3, grown: 180, fullsweep_after: 1, min_heap_size: 1000 },
 ];
 
 function liveVersions() {
