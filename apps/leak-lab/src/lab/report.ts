@@ -9,7 +9,7 @@
  * the same bytes.
  */
 import type { Finding, MemorySnapshot, NodeSnapshot, ProcessSnapshot } from "@beamlab/telemetry";
-import type { Mode, ParamValues } from "./scenario-api.js";
+import type { Mode, ParamValues, ProcessGcEvents } from "./scenario-api.js";
 
 export type MemoryReport = Readonly<Record<string, number>>;
 
@@ -68,6 +68,12 @@ export interface LabReport {
   readonly peak: { readonly memory: MemoryReport };
   readonly final: { readonly memory: MemoryReport; readonly processes: readonly ProcessReport[] };
   readonly findings?: readonly Finding[];
+  /**
+   * The GC trace of every process the scenario traces (gc-lifecycle), dead ones included:
+   * `[{pid, role, events: [{event, info: {wordsize, …the 11 garbage_collection_info items}}]}]`,
+   * as its twin prints it. Absent for scenarios that trace nothing.
+   */
+  readonly gc_events?: readonly ProcessGcEvents[];
   readonly crash?: CrashReport;
   readonly band?: BandReport;
   readonly beam?: BeamComparison | { readonly skipped: string };

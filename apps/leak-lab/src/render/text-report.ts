@@ -1,7 +1,8 @@
 /**
  * A run as a person reads it on a terminal: what ran, the memory chart, a summary table (node
- * memory at the end and at its peak; the processes grouped by role), the findings in plain
- * words, and the `--band` and `--beam` tables when present.
+ * memory at the end and at its peak; the processes grouped by role), the GC timelines of the
+ * processes the scenario traces, the findings in plain words, and the `--band` and `--beam`
+ * tables when present.
  *
  * Owns the text layout only; every number comes from the {@link LabReport}. Invariant: with the
  * same report and style, the same lines.
@@ -9,6 +10,7 @@
 import type { Finding } from "@beamlab/telemetry";
 import { headlineUnit } from "../lab/headlines.js";
 import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
+import { gcTimelineLines } from "./gc-timeline.js";
 import { memoryChart } from "./memory-chart.js";
 import { fmtBytes, fmtNumber, table, type Style } from "./style.js";
 
@@ -84,6 +86,8 @@ export function runLines(r: LabReport, title: string, style: Style, chart: boole
     if (c.length > 0) out.push(...c, "");
   }
   out.push(...summaryLines(r), "");
+  const gc = gcTimelineLines(r.gc_events, style);
+  if (gc.length > 0) out.push(...gc, "");
   if (r.crash !== undefined) {
     out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
     out.push(`  ${r.crash.dump === null ? "no crash dump written" : `crash dump: ${r.crash.dump} (open it with crashdump_viewer:start().)`}`, "");
