@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { compareGcEvents, onPath } from "../src/lab/beam.js";
+import type { LabReport } from "../src/lab/report.js";
 import { gcTimelineLines, timelineRows } from "../src/render/gc-timeline.js";
 import { gcTimeline, type ProcessGcEvents } from "../src/lab/scenario-api.js";
 import { styleFor } from "../src/render/style.js";
@@ -95,4 +97,37 @@ describe("leak-lab run gc-lifecycle, for a person", () => {
     expect(html).toMatch(/<b>&lt;0\.\d+\.0&gt; grow<\/b>: 18 collections/);
     expect(html).toContain("<td>1. minor→major</td>");
   });
+});
+
+describe("--beam on gc-lifecycle: the GC trace events next to the real BEAM's", () => {
+  it("compareGcEvents counts, per role, the leading events identical in kind and every info item", async () => {
+    const doc = jsonOf(await cli(["run", "gc-lifecycle", "--json"]));
+    const real = beam("leak");
+    const asReport = (procs: FixtureRecord["processes"]): LabReport => ({ ...doc, gc_events: procs.map((p, i) => ({ pid: `<0.${90 + i}.0>`, role: p.role, events: p.events })) });
+    const all = compareGcEvents(doc, asReport(real?.processes ?? []));
+    expect(all).toEqual({
+      no_gc: { simulated: 0, real: 0, identical: 0 },
+      minors: { simulated: 80, real: 80, identical: 80 },
+      fullsweep_after: { simulated: 76, real: 76, identical: 76 },
+      grow: { simulated: 44, real: 44, identical: 44 },
+    });
+    // one word moved in the real grow's 7th event: the first 6 stay identical
+    const moved = (real?.processes ?? []).map((p) => (p.role !== "grow" ? p : { ...p, events: p.events.map((e, i) => (i === 6 ? { ...e, info: { ...e.info, heap_size: (e.info.heap_size ?? 0) + 1 } } : e)) }));
+    expect(compareGcEvents(doc, asReport(moved))?.grow).toEqual({ simulated: 44, real: 44, identical: 6 });
+    expect(compareGcEvents(doc, { ...doc, gc_events: undefined } as unknown as LabReport)).toBeUndefined();
+  });
+
+  // skipped only off CI without erl (CI always installs it)
+  it.skipIf(!onPath("escript", process.env.PATH) && process.env.CI !== "true")("with erl on PATH: every event of every role is identical to the live twin's", async () => {
+    const r = await cli(["run", "gc-lifecycle", "--set", "iterations=25", "--set", "fullsweep_after=4", "--beam", "--json"], { env: { PATH: process.env.PATH } });
+    expect(r.code).toBe(0);
+    const b = jsonOf(r).beam;
+    const gc = b !== undefined && "gc_events" in b ? b.gc_events : undefined;
+    expect(Object.keys(gc ?? {})).toEqual(["no_gc", "minors", "fullsweep_after", "grow"]);
+    for (const m of Object.values(gc ?? {})) {
+      expect(m.identical).toBe(m.real);
+      expect(m.identical).toBe(m.simulated);
+    }
+    expect(gc?.grow?.real).toBeGreaterThan(10);
+  }, 60_000);
 });

@@ -49,6 +49,18 @@ export interface BeamComparison {
   /** The twin's own report, as it printed it. */
   readonly report: LabReport;
   readonly headlines: Readonly<Record<string, { readonly simulated: number; readonly real: number; readonly ratio: number | null }>>;
+  /**
+   * When both runs traced their processes (`gc_events`): per role, the events of each side and
+   * how many of them, from the first, are identical (kind, wordsize and the 11 info items).
+   */
+  readonly gc_events?: Readonly<Record<string, GcEventsMatch>>;
+}
+
+export interface GcEventsMatch {
+  readonly simulated: number;
+  readonly real: number;
+  /** Leading events equal in kind and every info item. */
+  readonly identical: number;
 }
 
 export interface CrashReport {

@@ -73,10 +73,19 @@ export function beamLines(c: BeamComparison, style: Style): string[] {
     const t = x.toFixed(2);
     return Math.abs(x - 1) <= 0.15 ? style.green(t) : style.yellow(t);
   };
-  return [
+  const out = [
     "  simulated next to the real BEAM (the twin on the local erl):",
     ...table(["headline", "simulated", "real BEAM", "ratio"], Object.entries(c.headlines).map(([k, h]) => [k, fmtHeadline(k, h.simulated), fmtHeadline(k, h.real), ratio(h.ratio)])),
   ];
+  if (c.gc_events !== undefined) {
+    const same = (m: { simulated: number; real: number; identical: number }) => m.identical === m.simulated && m.identical === m.real;
+    out.push(
+      "",
+      "  GC trace events, simulated next to the real BEAM's erlang:trace:",
+      ...table(["role", "simulated", "real BEAM", "identical"], Object.entries(c.gc_events).map(([role, m]) => [role, String(m.simulated), String(m.real), same(m) ? style.green(`all ${m.identical}`) : style.yellow(`first ${m.identical}`)])),
+    );
+  }
+  return out;
 }
 
 export function runLines(r: LabReport, title: string, style: Style, chart: boolean): string[] {
