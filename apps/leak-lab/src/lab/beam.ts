@@ -61,7 +61,7 @@ export function compareGcEvents(simulated: LabReport, real: LabReport): Record<s
     for (; identical < Math.min(p.events.length, r.events.length); identical++) {
       const a = p.events[identical];
       const b = r.events[identical];
-      if (a === undefined || b === undefined || a.event !== b.event) break;
+      if (a === undefined || b?.event !== a.event) break;
       const keys = new Set([...Object.keys(a.info), ...Object.keys(b.info)]);
       if ([...keys].some((k) => a.info[k] !== b.info[k])) break;
     }
