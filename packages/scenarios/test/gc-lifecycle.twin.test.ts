@@ -2,7 +2,7 @@
  * gc-lifecycle against its twin on the real BEAM (fixtures/gc_lifecycle.json, recorded by
  * tooling/beam-oracle/recorders/gc_lifecycle.record.mjs from twins/gc_lifecycle.escript): every
  * GC trace event (kind, wordsize and the 11 garbage_collection_info items) of every role's
- * process, in order, for both modes and both recorded parameter sets — exactly.
+ * process, in order, for both modes and every recorded parameter set — exactly.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
 import { describe, expect, it } from "vitest";

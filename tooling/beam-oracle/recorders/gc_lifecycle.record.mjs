@@ -22,12 +22,14 @@ export const SCRIPT = "twins/gc_lifecycle.escript";
 
 /**
  * The defaults, a set that moves every work knob (fewer, bigger iterations; fullsweep_after 3),
- * and one with a larger min_heap_size (rounded up to 1598 words) and fullsweep_after 1.
+ * one with a larger min_heap_size (rounded up to 1598 words) and fullsweep_after 1, and a grow
+ * that reaches 514,838-word heaps, whose big collections run on a dirty scheduler (need 0).
  */
 export const SETS = [
   {},
   { iterations: 20, garbage: 300, kept: 5, grown: 250, fullsweep_after: 3 },
   { iterations: 30, garbage: 150, kept: 3, grown: 180, fullsweep_after: 1, min_heap_size: 1000 },
+  { iterations: 100, grown: 2000 },
 ];
 
 function liveVersions() {
