@@ -2,7 +2,7 @@
 // gc_lifecycle.record.mjs -- beamlab BEAM oracle: the GC event sequences of the gc-lifecycle twin
 // (fixtures/gc_lifecycle.json).
 //
-// HOW TO RUN (from the repo root; one argument = output directory; about 1 s)
+// HOW TO RUN (from the repo root; one argument = output directory; about 5 s: 8 twin runs)
 //   node tooling/beam-oracle/recorders/gc_lifecycle.record.mjs tooling/beam-oracle/fixtures
 //
 // WHAT IT RECORDS: for each mode and parameter set in SETS, the `gc_events` of
