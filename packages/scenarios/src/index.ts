@@ -19,5 +19,5 @@ export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } fr
 export { work } from "./gen-server-work/work.js";
 export { gcLifecycle, lifecyclePlan, GC_LIFECYCLE_PARAMS, GC_LIFECYCLE_ROLES, type GcLifecycleRole } from "./gc-lifecycle/scenario.js";
 export { gcTimeline, type GcSizes, type GcStep, type GcStepKind } from "./gc-timeline.js";
-export { lifecycle, INITIAL_STACK, type LifecycleWork } from "./gc-lifecycle/work.js";
+export { lifecycle, type LifecycleWork } from "./gc-lifecycle/work.js";
 export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";
