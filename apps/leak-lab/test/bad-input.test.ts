@@ -14,7 +14,7 @@ async function bad(argv: string[]) {
 describe("leak-lab: bad input", () => {
   it("an unknown scenario names the valid ones", async () => {
     const line = await bad(["run", "no-such-leak"]);
-    expect(line).toMatch(/no scenario "no-such-leak"; valid: gen-server-work, .*tenured-garbage, .*sub-binary-pinning/);
+    expect(line).toMatch(/no scenario "no-such-leak"; valid: gen-server-work, .*gc-lifecycle, .*tenured-garbage, .*sub-binary-pinning/);
   });
 
   it.each([["compare"], ["diagnose"], ["scenario", "run"]])("the same for `%s`", async (...cmd) => {
@@ -62,7 +62,7 @@ describe("leak-lab: bad input", () => {
   });
 
   it("a scenario file that does not exist", async () => {
-    expect(await bad(["run", "./nowhere/my-scenario.ts"])).toMatch(/scenario file \.\/nowhere\/my-scenario\.ts does not exist \(built-in scenarios: gen-server-work, .*tenured-garbage/);
+    expect(await bad(["run", "./nowhere/my-scenario.ts"])).toMatch(/scenario file \.\/nowhere\/my-scenario\.ts does not exist \(built-in scenarios: gen-server-work, .*gc-lifecycle, .*tenured-garbage/);
   });
 
   it("a scenario file that does not compile names the line", async () => {

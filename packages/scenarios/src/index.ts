@@ -3,7 +3,7 @@
  * as programs on the simulated node, plus the loop that samples them and runs the detectors;
  * and the parametric scenario API (named parameters, leak/fix modes, roles, twins on the real BEAM).
  */
-export type { Mode, ParametricScenario, Perturbation, Scenario, ScenarioOptions, ScenarioRun, ScenarioRunOptions } from "./scenario.js";
+export type { GcEventRecord, Mode, ParametricScenario, Perturbation, ProcessGcEvents, Scenario, ScenarioOptions, ScenarioRun, ScenarioRunOptions } from "./scenario.js";
 export { MODES } from "./scenario.js";
 export { resolveParams, ScenarioInputError, intParam, msOrOffParam, type ParamSpec, type ParamType, type ParamValue, type ParamValues } from "./params.js";
 export { defineScenario, wrapScenario } from "./define-scenario.js";
@@ -21,4 +21,7 @@ export { agentVsTask, startEventChild, startEventSupervisor, AGENT_VS_TASK_PARAM
 export { processEvent } from "./agent-vs-task/process.js";
 export { routers, startConnection, ROUTERS_PARAMS } from "./routers/scenario.js";
 export { subBinaryCache, startCache as startSubBinaryCache, sendPayload, SUB_BINARY_CACHE_PARAMS } from "./sub-binary-cache/scenario.js";
+export { gcLifecycle, lifecyclePlan, GC_LIFECYCLE_PARAMS, GC_LIFECYCLE_ROLES, type GcLifecycleRole } from "./gc-lifecycle/scenario.js";
+export { gcTimeline, type GcSizes, type GcStep, type GcStepKind } from "./gc-timeline.js";
+export { lifecycle, type LifecycleWork } from "./gc-lifecycle/work.js";
 export { SCENARIOS, scenarioById, PARAMETRIC_SCENARIOS, parametricScenarioById } from "./registry.js";

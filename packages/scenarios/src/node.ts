@@ -11,7 +11,7 @@
  * Invariant: every term a body sends is first allocated on its own heap (`ctx.alloc`), so the
  * sender pays the heap words the BEAM would.
  */
-import { atom, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Tuple, type GcTraceEntry, type Pid, type Term } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
 import { nodeSource, ROLE_KEY, Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
 import type { ScenarioOptions, ScenarioRun } from "./scenario.js";
@@ -27,10 +27,19 @@ export const A = {
   EXIT: atom("EXIT"),
 } as const;
 
-/** A fresh node: a scheduler whose heaps reference their refc binaries in one store. */
-export function newNode(opts: ScenarioOptions, plan: { readonly duration: number; readonly interval: number }): ScenarioRun {
+/** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
+export function newNode(
+  opts: ScenarioOptions,
+  plan: { readonly duration: number; readonly interval: number },
+  hooks: { readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void } = {},
+): ScenarioRun {
   const refc = new RefcStore(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry });
-  const scheduler = new Scheduler({ seed: opts.seed ?? 1, refc, ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }) });
+  const scheduler = new Scheduler({
+    seed: opts.seed ?? 1,
+    refc,
+    ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }),
+    ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
+  });
   return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
 }
 

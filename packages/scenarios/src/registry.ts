@@ -6,6 +6,7 @@
  * wrapped (no parameters; `leak` = the scenario, `fix` = its `.fixed` variant).
  */
 import { wrapScenario } from "./define-scenario.js";
+import { gcLifecycle } from "./gc-lifecycle/scenario.js";
 import { genServerWork } from "./gen-server-work/scenario.js";
 import { subBinaryCache } from "./sub-binary-cache/scenario.js";
 import { agentVsTask } from "./agent-vs-task/scenario.js";
@@ -37,7 +38,7 @@ const WRAPPED: readonly ParametricScenario[] = [
 ];
 
 /** The parametric scenarios of issue 11 (added as they are written). */
-const ISSUE_11: readonly ParametricScenario[] = [genServerWork, agentVsTask, subBinaryCache, routers];
+const ISSUE_11: readonly ParametricScenario[] = [genServerWork, agentVsTask, subBinaryCache, routers, gcLifecycle];
 
 export const PARAMETRIC_SCENARIOS: readonly ParametricScenario[] = Object.freeze([...ISSUE_11, ...WRAPPED]);
 

@@ -33,6 +33,29 @@ export interface ScenarioRun {
   readonly interval: number;
   /** True once the workload's own end is reached (a driver may stop sampling there). Optional. */
   finished?(): boolean;
+  /**
+   * The GC trace of the processes the scenario traces (`erlang:trace(Pid, true,
+   * [garbage_collection])`), per process in spawn order, dead ones included. Optional: only
+   * scenarios whose twin traces its processes offer it (tracing perturbs a heap, see the heap
+   * package's `tracePhantom`).
+   */
+  gcEvents?(): readonly ProcessGcEvents[];
+}
+
+/**
+ * One `{trace, Pid, Event, Info}` message, as a twin prints it: `info` has `wordsize` (the need at
+ * `*_start`, the words reclaimed at `*_end`) and the 11 `garbage_collection_info` items, in words.
+ */
+export interface GcEventRecord {
+  readonly event: "gc_minor_start" | "gc_minor_end" | "gc_major_start" | "gc_major_end" | "gc_max_heap_size";
+  readonly info: Readonly<Record<string, number>>;
+}
+
+/** The GC trace of one process. */
+export interface ProcessGcEvents {
+  readonly pid: string;
+  readonly role: string | null;
+  readonly events: readonly GcEventRecord[];
 }
 
 export interface Scenario {

@@ -4,7 +4,8 @@
  * Owns the driving loop of leak-lab: build the run (`mode`, `params`, `seed`, `perturb`), step
  * the scheduler towards each sample time in chunks of at most {@link CHUNK_SLICES} slices, take
  * a telemetry snapshot on the scenario's sample grid (0, interval, …, duration), stop early once
- * the scenario says its workload is done (`finished()`), and run the leak detectors.
+ * the scenario says its workload is done (`finished()`), and run the leak detectors; the GC
+ * trace of the processes the scenario traces (`gcEvents()`) goes into the report as `gc_events`.
  * Between chunks it reports progress and enforces `memoryLimit`: when the node's
  * `erlang:memory(total)` exceeds it, the node dies there, as a BEAM whose allocator fails does
  * (see {@link NodeDied}); the report then ends with that moment's snapshot and a `crash`.
@@ -115,6 +116,7 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
     peak: { memory: peakMemory(samples) },
     final: finalOf(last),
     findings: diagnoseSeries(snapshots),
+    ...(run.gcEvents === undefined ? {} : { gc_events: run.gcEvents() }),
   };
   return died === undefined ? { report, run } : { report, run, died };
 }

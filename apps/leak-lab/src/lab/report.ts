@@ -9,7 +9,7 @@
  * the same bytes.
  */
 import type { Finding, MemorySnapshot, NodeSnapshot, ProcessSnapshot } from "@beamlab/telemetry";
-import type { Mode, ParamValues } from "./scenario-api.js";
+import type { Mode, ParamValues, ProcessGcEvents } from "./scenario-api.js";
 
 export type MemoryReport = Readonly<Record<string, number>>;
 
@@ -49,6 +49,18 @@ export interface BeamComparison {
   /** The twin's own report, as it printed it. */
   readonly report: LabReport;
   readonly headlines: Readonly<Record<string, { readonly simulated: number; readonly real: number; readonly ratio: number | null }>>;
+  /**
+   * When both runs traced their processes (`gc_events`): per role, the events of each side and
+   * how many of them, from the first, are identical (kind, wordsize and the 11 info items).
+   */
+  readonly gc_events?: Readonly<Record<string, GcEventsMatch>>;
+}
+
+export interface GcEventsMatch {
+  readonly simulated: number;
+  readonly real: number;
+  /** Leading events equal in kind and every info item. */
+  readonly identical: number;
 }
 
 export interface CrashReport {
@@ -68,6 +80,12 @@ export interface LabReport {
   readonly peak: { readonly memory: MemoryReport };
   readonly final: { readonly memory: MemoryReport; readonly processes: readonly ProcessReport[] };
   readonly findings?: readonly Finding[];
+  /**
+   * The GC trace of every process the scenario traces (gc-lifecycle), dead ones included:
+   * `[{pid, role, events: [{event, info: {wordsize, …the 11 garbage_collection_info items}}]}]`,
+   * as its twin prints it. Absent for scenarios that trace nothing.
+   */
+  readonly gc_events?: readonly ProcessGcEvents[];
   readonly crash?: CrashReport;
   readonly band?: BandReport;
   readonly beam?: BeamComparison | { readonly skipped: string };

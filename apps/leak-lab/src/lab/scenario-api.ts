@@ -5,17 +5,20 @@
  */
 export {
   defineScenario,
+  gcTimeline,
   MODES,
   PARAMETRIC_SCENARIOS,
   parametricScenarioById,
   resolveParams,
   ScenarioInputError,
+  type GcStep,
   type Mode,
   type ParametricScenario,
   type ParamSpec,
   type ParamType,
   type ParamValues,
   type Perturbation,
+  type ProcessGcEvents,
   type ScenarioRun,
   type ScenarioRunOptions,
 } from "@beamlab/scenarios";

@@ -1,7 +1,7 @@
 /**
  * `--report f.html`: one self-contained HTML file (no network, no other file) with an
  * interactive chart of `erlang:memory()` over time (uPlot, inlined with its CSS), the processes
- * grouped by role, the findings, and the `--band` / `--beam` tables when present.
+ * grouped by role, the findings, the `--band` / `--beam` tables and the GC timelines when present.
  *
  * Owns the HTML layout. Invariants: every text from the report is HTML-escaped; the report's
  * data is embedded as JSON that cannot close its script element; the same report gives the same
@@ -11,6 +11,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { headlines } from "../lab/headlines.js";
 import type { LabReport, ProcessReport } from "../lab/report.js";
+import { gcTimeline } from "../lab/scenario-api.js";
+import { timelineRows } from "./gc-timeline.js";
 import { fmtHeadline, paramsLine } from "./text-report.js";
 import { fmtBytes } from "./style.js";
 
@@ -73,6 +75,14 @@ export function htmlReport(r: LabReport, title: string): string {
     sections.push(`<h2>Headline numbers</h2>${tableHtml(["headline", "value"], Object.entries(headlines(r)).map(([k, v]) => [k, fmtHeadline(k, v)]))}`);
   }
   sections.push(`<h2>Processes by role (${r.final.processes.length})</h2>${processSection(r.final.processes)}`);
+  if (r.gc_events !== undefined && r.gc_events.length > 0) {
+    const parts = r.gc_events.map((p) => {
+      const steps = gcTimeline(p.events);
+      const head = `<summary><b>${esc(p.pid)}${p.role === null ? "" : ` ${esc(p.role)}`}</b>: ${steps.length} collection${steps.length === 1 ? "" : "s"}</summary>`;
+      return `<details open>${head}${steps.length === 0 ? "" : tableHtml(["collection", "heap used", "heap block", "old heap used / block", "reclaimed"], timelineRows(steps))}</details>`;
+    });
+    sections.push(`<h2>GC timelines (words)</h2>${parts.join("\n")}`);
+  }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>leak-lab: ${esc(r.scenario)} (${esc(r.mode)})</title>
 <style>${css}

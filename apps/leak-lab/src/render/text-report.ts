@@ -1,7 +1,8 @@
 /**
  * A run as a person reads it on a terminal: what ran, the memory chart, a summary table (node
- * memory at the end and at its peak; the processes grouped by role), the findings in plain
- * words, and the `--band` and `--beam` tables when present.
+ * memory at the end and at its peak; the processes grouped by role), the GC timelines of the
+ * processes the scenario traces, the findings in plain words, and the `--band` and `--beam`
+ * tables when present.
  *
  * Owns the text layout only; every number comes from the {@link LabReport}. Invariant: with the
  * same report and style, the same lines.
@@ -9,6 +10,7 @@
 import type { Finding } from "@beamlab/telemetry";
 import { headlineUnit } from "../lab/headlines.js";
 import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
+import { gcTimelineLines } from "./gc-timeline.js";
 import { memoryChart } from "./memory-chart.js";
 import { fmtBytes, fmtNumber, table, type Style } from "./style.js";
 
@@ -88,10 +90,19 @@ export function beamLines(c: BeamComparison, style: Style): string[] {
     const t = x.toFixed(2);
     return Math.abs(x - 1) <= 0.15 ? style.green(t) : style.yellow(t);
   };
-  return [
+  const out = [
     "  simulated next to the real BEAM (the twin on the local erl):",
     ...table(["headline", "simulated", "real BEAM", "ratio"], Object.entries(c.headlines).map(([k, h]) => [k, fmtHeadline(k, h.simulated), fmtHeadline(k, h.real), ratio(h.ratio)])),
   ];
+  if (c.gc_events !== undefined) {
+    const same = (m: { simulated: number; real: number; identical: number }) => m.identical === m.simulated && m.identical === m.real;
+    out.push(
+      "",
+      "  GC trace events, simulated next to the real BEAM's erlang:trace:",
+      ...table(["role", "simulated", "real BEAM", "identical"], Object.entries(c.gc_events).map(([role, m]) => [role, String(m.simulated), String(m.real), same(m) ? style.green(`all ${m.identical}`) : style.yellow(`first ${m.identical}`)])),
+    );
+  }
+  return out;
 }
 
 export function runLines(r: LabReport, title: string, style: Style, chart: boolean): string[] {
@@ -101,6 +112,8 @@ export function runLines(r: LabReport, title: string, style: Style, chart: boole
     if (c.length > 0) out.push(...c, "");
   }
   out.push(...summaryLines(r), "");
+  const gc = gcTimelineLines(r.gc_events, style);
+  if (gc.length > 0) out.push(...gc, "");
   if (r.crash !== undefined) {
     out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
     out.push(`  ${r.crash.dump === null ? "no crash dump written" : `crash dump: ${r.crash.dump} (open it with crashdump_viewer:start().)`}`, "");
