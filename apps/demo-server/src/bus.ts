@@ -22,10 +22,10 @@ export function createBus(onGc: (e: GcStop) => void): TelemetryBus {
     onGc({
       owner: String(meta.owner),
       kind: event === EVENTS.gc.major.stop ? "major" : "minor",
-      before: Number(m.words_before ?? 0),
-      after: Number(m.words_after ?? 0),
-      old: Number(m.old_heap_size ?? 0),
-      reclaimed: Number(m.reclaimed ?? 0),
+      before: m.words_before ?? 0,
+      after: m.words_after ?? 0,
+      old: m.old_heap_size ?? 0,
+      reclaimed: m.reclaimed ?? 0,
     });
   });
   return bus;

@@ -8,6 +8,7 @@
  * process → `500` with its reason, a full node → `503`, a dead node → `503` with the slogan);
  * nothing a handler throws takes the server down (fastify answers `500`).
  */
+/* eslint-disable @typescript-eslint/require-await -- fastify route handlers are promise-based: an async handler's return value is the reply */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -128,7 +129,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       sentGc = node.gcEvents.length;
       if (fresh.length > 0) reply.raw.write(`event: gc\ndata: ${JSON.stringify(fresh)}\n\n`);
     }, 500);
-    req.raw.on("close", () => clearInterval(timer));
+    req.raw.on("close", () => { clearInterval(timer); });
   });
 
   // the dashboard: its page and script, and uPlot from node_modules (no CDN)

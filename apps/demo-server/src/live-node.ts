@@ -11,6 +11,7 @@
  * with its result or rejects it with the exit reason (a crash inside the node is a rejected
  * request, never an exception out of the tick); in-flight requests are bounded (`maxInFlight`).
  */
+/* eslint-disable @typescript-eslint/no-this-alias -- the generator bodies run as simulated processes and reach the node through `self` */
 import { atom, printTerm, Tuple, type Pid } from "@beamlab/heap";
 import { GenServer } from "@beamlab/otp";
 import { RefcStore } from "@beamlab/refc";
@@ -94,20 +95,26 @@ export class LiveNode {
       ...(opts.memoryLimit !== undefined ? { memoryLimit: opts.memoryLimit } : {}),
       ...(opts.onDeath !== undefined ? { onDeath: opts.onDeath } : {}),
     };
-    this.bus = createBus((e) => this.onGc(e));
+    this.bus = createBus((e) => { this.onGc(e); });
     this.refc = new RefcStore();
     this.scheduler = new Scheduler({ refc: this.refc, telemetry: this.bus });
     this.source = nodeSource(this.scheduler);
-    // the supervisor of /events lives from the start (observer shows it with its children)
-    this.spawnTask((ctx) => startEventSupervisor(ctx)).then(
-      (p) => (this.supervisor = p),
-      () => undefined,
+    // the supervisor of /events lives from the start (observer shows it with its children),
+    // linked to a keeper process that never exits (a supervisor dies with its parent)
+    const self = this;
+    this.scheduler.spawn(
+      function* keeper(ctx: ProcessContext) {
+        self.supervisor = yield* startEventSupervisor(ctx);
+        for (;;) yield* ctx.receive();
+      },
+      [],
+      { initialCall: "demo_app:start/2" },
     );
   }
 
   /** Starts the real-time clock. */
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), this.opts.tickMs);
+    this.timer ??= setInterval(() => { this.tick(); }, this.opts.tickMs);
     this.tick();
   }
 
@@ -134,7 +141,7 @@ export class LiveNode {
     if (until - this.lastSample >= this.opts.sampleMs) {
       this.lastSample = until;
       const m = memory(this.scheduler);
-      this.samples.push({ t_ms: until, memory: { ...m } as unknown as Record<string, number> });
+      this.samples.push({ t_ms: until, memory: { ...m } });
       if (this.samples.length > this.opts.keepSamples) this.samples.shift();
       const snap = this.snapshot();
       this.history.push(snap);
@@ -187,9 +194,9 @@ export class LiveNode {
         function* request(ctx: ProcessContext) {
           try {
             const r = yield* body(ctx);
-            settle(() => resolve(r));
+            settle(() => { resolve(r); });
           } catch (e) {
-            settle(() => reject(e instanceof Error ? e : new Error(String(e))));
+            settle(() => { reject(e instanceof Error ? e : new Error(String(e))); });
             throw e;
           }
         },
@@ -213,6 +220,8 @@ export class LiveNode {
         self.pools[mode] = pool;
         for (let i = 0; i < self.opts.poolSize; i++) pool.push(yield* startWorkServer(ctx, mode, {}));
       }
+      // requests that arrive while the pool is starting wait for it
+      while (pool.length < self.opts.poolSize) yield* ctx.sleep(1);
       const server = pool[self.nextServer++ % pool.length] as Pid;
       const r = yield* GenServer.call(ctx, server, ctx.alloc(new Tuple([atomWork, n])), "infinity");
       return printTerm(r);
