@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The README's fidelity table (issue 11): every issue-11 scenario at its defaults, both modes,
+ * simulated from the leak-lab bundle next to its twin's record on the real BEAM
+ * (tooling/beam-oracle/fixtures/scenarios.json): the role averages of total_heap_size, memory and
+ * the refc binary bytes referenced, with the ratio. Prints a markdown table; nothing is
+ * hand-written. `node apps/leak-lab/scripts/fidelity-table.mjs > table.md`
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const app = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(app, "..", "..");
+const fixture = JSON.parse(readFileSync(join(root, "tooling", "beam-oracle", "fixtures", "scenarios.json"), "utf8"));
+const ROLES = { "gen-server-work": ["server"], "agent-vs-task": ["child", "supervisor", "listener"], "sub-binary-cache": ["cache"], routers: ["router", "consumer"] };
+
+function simulate(scenario, mode) {
+  const r = spawnSync(process.execPath, [join(app, "scripts", "leak-lab.mjs"), "run", scenario, "--mode", mode, "--json"], { encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${scenario} ${mode}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+const avg = (ps, f) => (ps.length === 0 ? 0 : ps.reduce((a, p) => a + f(p), 0) / ps.length);
+const fmt = (n) => (n >= 1e6 ? `${(n / 1048576).toFixed(2)} MiB` : n >= 1e4 ? `${(n / 1024).toFixed(1)} KiB` : `${Math.round(n)} B`);
+const ratio = (s, r) => (r === 0 ? (s === 0 ? "1.00" : "—") : (s / r).toFixed(2));
+
+console.log("| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio |");
+console.log("|---|---|---|---|---:|---:|---:|");
+for (const [scenario, roles] of Object.entries(ROLES)) {
+  for (const mode of ["leak", "fix"]) {
+    const rec = fixture.records.find((x) => x.scenario === scenario && x.mode === mode && Object.keys(x.params_set).length === 0);
+    if (rec === undefined) continue;
+    const doc = simulate(scenario, mode);
+    for (const role of roles) {
+      const ps = doc.final.processes.filter((p) => p.role === role);
+      const real = rec.roles[role];
+      if (real === undefined || (real.count === 0 && ps.length === 0)) continue;
+      const rows = [
+        ["count", ps.length, real.count, String],
+        ["total_heap_size (words)", avg(ps, (p) => p.total_heap_size), real.avg_total_heap_size, (n) => String(Math.round(n))],
+        ["memory", avg(ps, (p) => p.memory), real.avg_memory, fmt],
+        ["refc binaries referenced", avg(ps, (p) => p.binary.reduce((a, b) => a + b[1], 0)), real.avg_binary_bytes, fmt],
+      ];
+      for (const [fig, s, r, f] of rows) console.log(`| ${scenario} | ${mode} | ${role} | ${fig} | ${f(s)} | ${f(r)} | ${ratio(s, r)} |`);
+    }
+  }
+}
