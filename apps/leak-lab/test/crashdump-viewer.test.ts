@@ -4,11 +4,12 @@
  * `leak-lab dump`: both see the same processes, memory and culprit.
  * The viewer is the oracle: what it shows comes from its own parser (observer 2.14, OTP 25).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CDV_READ, observerEbin, runEscriptAsync } from "@beamlab/beam-oracle";
+import { CDV_READ, FIXTURES_DIR, loadFixture, observerEbin, runEscriptAsync } from "@beamlab/beam-oracle";
 import { readCrashDump, type CrashDump } from "@beamlab/telemetry";
 import { anyJsonOf, cli, jsonOf } from "./harness.js";
 
@@ -25,6 +26,7 @@ interface CdvProc {
   heap_unused: number;
   old_heap_unused: number;
   memory: number;
+  dict_items: { $initial_call?: string; $ancestors?: string[]; $beamlab_role?: string };
 }
 interface CdvView {
   read: string;
@@ -34,6 +36,26 @@ interface CdvView {
   memory: Record<string, number>;
   processes: CdvProc[];
 }
+/** Every process the viewer lists has the fields our reader gave it; the same set of pids. */
+function sameProcesses(viewer: CdvView, ours: CrashDump): void {
+  const byPid = new Map(ours.snapshot.processes.map((p) => [p.pid, p]));
+  expect(viewer.processes.map((p) => p.pid).sort()).toEqual([...byPid.keys()].sort());
+  for (const v of viewer.processes) {
+    const p = byPid.get(v.pid);
+    expect(p, v.pid).toBeDefined();
+    if (p === undefined) continue;
+    expect(v.name, v.pid).toBe(p.registered_name ?? p.crash_dump.spawned_as);
+    expect(v.init_func, v.pid).toBe(p.crash_dump.spawned_as);
+    expect(v.msg_q_len, v.pid).toBe(p.message_queue_len);
+    expect(v.reds, v.pid).toBe(p.reductions);
+    expect(v.memory, v.pid).toBe(p.memory);
+    expect(v.stack_heap, v.pid).toBe(p.heap_size * 8);
+    expect(v.old_heap, v.pid).toBe((p.crash_dump.old_heap ?? NaN) * 8);
+    expect(v.heap_unused, v.pid).toBe((p.crash_dump.heap_unused ?? NaN) * 8);
+    expect(v.old_heap_unused, v.pid).toBe((p.crash_dump.old_heap_unused ?? NaN) * 8);
+  }
+}
+
 interface DumpJson {
   process_count: number;
   findings: { kind: string; culprits: { pid: string; role?: string }[] }[];
@@ -75,22 +97,7 @@ describe("leak-lab's crash dump in OTP's crashdump_viewer", () => {
   });
 
   it("every process shows the same fields in both readers (heap sizes: the viewer's bytes are our words × 8)", () => {
-    const byPid = new Map(ours.snapshot.processes.map((p) => [p.pid, p]));
-    expect(viewer.processes.map((p) => p.pid).sort()).toEqual([...byPid.keys()].sort());
-    for (const v of viewer.processes) {
-      const p = byPid.get(v.pid);
-      expect(p, v.pid).toBeDefined();
-      if (p === undefined) continue;
-      expect(v.name, v.pid).toBe(p.registered_name ?? p.crash_dump.spawned_as);
-      expect(v.init_func, v.pid).toBe(p.crash_dump.spawned_as);
-      expect(v.msg_q_len, v.pid).toBe(p.message_queue_len);
-      expect(v.reds, v.pid).toBe(p.reductions);
-      expect(v.memory, v.pid).toBe(p.memory);
-      expect(v.stack_heap, v.pid).toBe(p.heap_size * 8);
-      expect(v.old_heap, v.pid).toBe((p.crash_dump.old_heap ?? NaN) * 8);
-      expect(v.heap_unused, v.pid).toBe((p.crash_dump.heap_unused ?? NaN) * 8);
-      expect(v.old_heap_unused, v.pid).toBe((p.crash_dump.old_heap_unused ?? NaN) * 8);
-    }
+    sameProcesses(viewer, ours);
   });
 
   it("the culprits `leak-lab dump` names are the supervisor and its agents the viewer shows", () => {
@@ -107,4 +114,32 @@ describe("leak-lab's crash dump in OTP's crashdump_viewer", () => {
     expect(agents.length).toBeGreaterThan(50);
     for (const v of agents) expect(v.dict, v.pid).toBe(`[{'$ancestors',[['#CDVPid',${a},${b},${c}]]},{'$beamlab_role',agent}]`);
   });
+});
+
+describe("real dumps recorded from the BEAM (node_dumps.escript): readCrashDump against crashdump_viewer", () => {
+  const manifest = loadFixture("node_dumps") as { dumps: { workload: string; file: string }[] };
+  it.each(manifest.dumps)("$workload: every process, and its dictionary's initial call, ancestors and role resolved through =proc_heap as the viewer does", async (d) => {
+    const plain = join(dir, `${d.workload}.dump`);
+    writeFileSync(plain, gunzipSync(readFileSync(join(FIXTURES_DIR, d.file))));
+    const v = JSON.parse(await runEscriptAsync(CDV_READ, [observerEbin() ?? "", plain], { timeoutMs: 120_000 })) as CdvView;
+    const mine = await readCrashDump(join(FIXTURES_DIR, d.file));
+    expect(Number(v.num_procs)).toBe(mine.snapshot.processes.length);
+    expect(v.memory).toEqual(mine.snapshot.memory);
+    sameProcesses(v, mine);
+    const byPid = new Map(mine.snapshot.processes.map((p) => [p.pid, p]));
+    let initialCalls = 0;
+    let ancestors = 0;
+    for (const vp of v.processes) {
+      const p = byPid.get(vp.pid);
+      const items = vp.dict_items;
+      if (items.$initial_call !== undefined) initialCalls++;
+      if (items.$ancestors !== undefined) ancestors++;
+      expect(p?.initial_call, vp.pid).toBe(items.$initial_call ?? vp.init_func);
+      expect(p?.crash_dump.ancestors, vp.pid).toEqual(items.$ancestors);
+      expect(p?.role, vp.pid).toBe(items.$beamlab_role);
+    }
+    // the booted node alone has a dozen proc_lib processes (kernel_sup, logger_sup, …)
+    expect(initialCalls).toBeGreaterThan(10);
+    expect(ancestors).toBeGreaterThan(10);
+  }, 60_000);
 });

@@ -35,15 +35,31 @@ main([Ebin, Dump]) ->
 %% #proc{} field positions (element 1 is the record tag).
 proc(D) ->
     {obj, [{pid, element(2, D)}, {name, element(3, D)}, {init_func, element(4, D)}, {state, element(7, D)},
-           {msg_q_len, element(9, D)}, {dict, text(element(18, D))}, {reds, element(19, D)},
+           {msg_q_len, element(9, D)}, {dict, text(element(18, D))}, {dict_items, dict_items(element(18, D))}, {reds, element(19, D)},
            {heap_frag_data, element(21, D)}, {stack_heap, element(22, D)}, {old_heap, element(23, D)},
            {heap_unused, element(24, D)}, {old_heap_unused, element(25, D)}, {bin_vheap, element(26, D)},
            {old_bin_vheap, element(27, D)}, {memory, element(37, D)}]}.
+
+%% '$initial_call' as "M:F/A", '$ancestors' as names and "<X.Y.Z>" (the viewer's '#CDVPid'), '$beamlab_role'.
+dict_items(Dict) when is_list(Dict) ->
+    {obj, [{K, item(V)} || {K, V} <- Dict, lists:member(K, ['$initial_call', '$ancestors', '$beamlab_role'])]};
+dict_items(_) -> {obj, []}.
+
+item({M, F, A}) when is_atom(M), is_atom(F), is_integer(A) -> {text, io_lib:format("~s:~s/~b", [M, F, A])};
+item(L) when is_list(L) -> {array, [anc(E) || E <- L]};
+item(A) when is_atom(A) -> atom_to_list(A);
+item(Other) -> text(Other).
+
+anc(['#CDVPid', X, Y, Z]) -> {text, io_lib:format("<~b.~b.~b>", [X, Y, Z])};
+anc({'#CDVPid', X, Y, Z}) -> {text, io_lib:format("<~b.~b.~b>", [X, Y, Z])};
+anc(A) when is_atom(A) -> atom_to_list(A);
+anc(Other) -> text(Other).
 
 text(T) -> {text, io_lib:format("~w", [T])}.
 
 json({obj, KVs}) -> ["{", lists:join(",", [[json(atom_to_list(K)), ":", json(V)] || {K, V} <- KVs]), "}"];
 json({text, IoList}) -> json(lists:flatten(IoList));
+json({array, L}) -> ["[", lists:join(",", [json(E) || E <- L]), "]"];
 json(undefined) -> "null";
 json(I) when is_integer(I) -> integer_to_list(I);
 json(P) when is_pid(P) -> json(pid_to_list(P));
