@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { CrashDumpError, detectAtMoment, readCrashDump, writeCrashDump, type FindingKind } from "@beamlab/telemetry";
 import { node, pid, proc } from "./fixtures.js";
@@ -71,6 +71,39 @@ describe("readCrashDump on real OTP 25 dumps", () => {
     const child = dump.snapshot.processes.find((p) => p.pid === sup?.children?.[0]);
     expect(child?.crash_dump.ancestors?.[0]).toBe("job_sup");
     expect(child?.parent).toBe(sup?.pid);
+  });
+});
+
+describe("sub-binaries on a real dump: Ys references on =proc_heap", () => {
+  it("sub_binary_cache: each Ys the BEAM wrote on the cache's heap is a sub_binary holder of the =binary it refers to", async () => {
+    const file = `${FIXTURES}crash-dumps/sub_binary_cache.erl_crash.dump.gz`;
+    // the BEAM's own text, scanned line by line: Ys<binp>:<offset>:<size> on =proc_heap, and =binary:<binp> sizes
+    const lines = gunzipSync(readFileSync(file)).toString("utf8").split("\n");
+    const ys = new Map<string, { binp: string; size: number }[]>();
+    const binSize = new Map<string, number>();
+    let section = "";
+    for (const l of lines) {
+      if (l.startsWith("=")) section = l;
+      else if (section.startsWith("=proc_heap:")) {
+        const m = /^[0-9A-F]+:Ys([0-9A-F]+):[0-9A-F]+:([0-9A-F]+)$/.exec(l);
+        if (m !== null) ys.set(section.slice(11), [...(ys.get(section.slice(11)) ?? []), { binp: m[1] as string, size: parseInt(m[2] as string, 16) }]);
+      } else if (section.startsWith("=binary:") && !binSize.has(section.slice(8))) binSize.set(section.slice(8), parseInt(l.slice(0, l.indexOf(":")), 16));
+    }
+    const dump = await readCrashDump(file);
+    const cache = dump.snapshot.processes.find((p) => p.role === "cache");
+    const raw = ys.get(cache?.pid ?? "") ?? [];
+    expect(raw.length).toBeGreaterThan(0);
+    expect(cache?.crash_dump.sub_binaries).toEqual({ count: raw.length, bytes: raw.reduce((a, r) => a + r.size, 0) });
+    // no other process of that dump holds a sub-binary
+    expect(dump.snapshot.processes.filter((p) => p.crash_dump.sub_binaries !== undefined).map((p) => p.pid)).toEqual([cache?.pid]);
+    const rows = dump.snapshot.binaries ?? [];
+    for (const r of raw) {
+      const row = rows.find((b) => b.holders.some((h) => h.pid === cache?.pid && h.via === "sub_binary") && b.size === binSize.get(r.binp));
+      expect(row, r.binp).toBeDefined();
+    }
+    const held = rows.filter((b) => b.holders.some((h) => h.pid === cache?.pid && h.via === "sub_binary"));
+    expect(held.map((b) => b.size).sort()).toEqual(raw.map((r) => binSize.get(r.binp)).sort());
+    expect(held.flatMap((b) => b.holders.filter((h) => h.via === "sub_binary").map((h) => h.subSize)).sort()).toEqual(raw.map((r) => r.size).sort());
   });
 });
 
