@@ -5,12 +5,12 @@
  * dump's processes, culprits named by '$initial_call', '$ancestors', registered name and role.
  *
  * Owns: the view of a {@link CrashDump} (text and `--json`: one document, the same data), and the
- * progress bar while a large dump streams in (cli-progress on stderr, only on a terminal).
+ * progress bar while a large dump streams in (the run's bar: cli-progress on stderr, only on a terminal).
  * Exit codes: 0 read (findings or not), 2 bad input (one line: file, line, section, problem).
  */
-import { SingleBar } from "cli-progress";
 import { resolve } from "node:path";
 import { CrashDumpError, detectAtMoment, processName, readCrashDump, type CrashDump, type Finding, type ProcessSnapshot } from "@beamlab/telemetry";
+import { progressBar } from "../render/progress.js";
 import type { Output } from "./term.js";
 
 export interface EvidenceEnvironment extends Output {
@@ -182,21 +182,15 @@ export function dumpLines(v: DumpView): string[] {
   return out;
 }
 
-/** A cli-progress bar over bytes read, on stderr when it is a terminal; a no-op otherwise. */
-export function byteProgress(io: EvidenceEnvironment, title: string): { update(read: number, total: number): void; stop(): void } {
-  const p = io.progress;
-  if (p?.isTTY !== true) return { update: () => undefined, stop: () => undefined };
-  let bar: SingleBar | undefined;
+/** The run's progress bar (render/progress.ts: cli-progress on stderr, only on a terminal, after a second) over bytes read. */
+export function byteProgress(io: EvidenceEnvironment, title: string, showAfterMs?: number): { update(read: number, total: number): void; stop(): void } {
+  const bar = progressBar(io.progress?.stream, io.progress?.isTTY ?? false, title, showAfterMs);
   return {
     update(read, total) {
-      if (bar === undefined) {
-        bar = new SingleBar({ stream: p.stream, format: `${title} [{bar}] {percentage}% {value}/{total} MiB`, hideCursor: true, clearOnComplete: true, fps: 10 });
-        bar.start(Math.max(1, Math.ceil(total / 2 ** 20)), 0);
-      }
-      bar.update(Math.floor(read / 2 ** 20));
+      bar.update(total === 0 ? 1 : read / total, `${Math.floor(read / 2 ** 20)}/${Math.ceil(total / 2 ** 20)} MiB`);
     },
     stop() {
-      bar?.stop();
+      bar.stop();
     },
   };
 }
