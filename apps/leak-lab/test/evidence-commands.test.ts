@@ -99,6 +99,18 @@ describe("bad input: one line on stderr, exit 2, no stack trace", () => {
     expect(await oneLine(["dump", file("bin.dump", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]))])).toMatch(/bin\.dump:1: binary data/);
     expect(await oneLine(["dump", `${dir}/nope.dump`])).toMatch(/nope\.dump: no such file/);
   });
+  it("each reader given the other's file, a binary file to diagnose, a snapshot file that does not exist", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const dump = file("node.dump", gunzipSync(readFileSync(`${FIXTURES}crash-dumps/healthy_busy.erl_crash.dump.gz`)));
+    expect(await oneLine(["diagnose", dump])).toMatch(/node\.dump: \(file\): an erl_crash\.dump, not a JSON snapshot file/);
+    expect(await oneLine(["dump", `${FIXTURES}snapshots/healthy_busy.snap.json`])).toMatch(/healthy_busy\.snap\.json:1: not an erl_crash\.dump but JSON \(a snapshot file\?/);
+    expect(await oneLine(["diagnose", file("elf.bin", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]))])).toMatch(/elf\.bin: \(file\): binary data, not a JSON snapshot file/);
+    expect(await oneLine(["diagnose", `${dir}/gone.snap.json`])).toMatch(/gone\.snap\.json: no such file$/);
+  });
+  it("a dump ending in an 8 MiB line without a newline: truncated, at that line and section", async () => {
+    const huge = file("one-line.dump", `=erl_crash_dump:0.5\n=binary:7F00\n${"A".repeat(8 * 2 ** 20)}`);
+    expect(await oneLine(["dump", huge])).toMatch(/one-line\.dump:3 \(section =binary:7F00\): truncated/);
+  });
   it("JSON that is not a snapshot, and JSON with a wrong field", async () => {
     expect(await oneLine(["diagnose", file("x.json", '{"hello": 1}')])).toMatch(/x\.json: \(top\): not a snapshot/);
     expect(await oneLine(["diagnose", file("y.json", "{\n  \"snapshots\": [1,")])).toMatch(/y\.json: not JSON: .*line 2/);

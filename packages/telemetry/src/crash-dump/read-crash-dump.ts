@@ -289,7 +289,8 @@ export async function readCrashDump(source: string | Readable, options: ReadCras
         const text = l.text;
         if (l.no === 1) {
           const m = /^=erl_crash_dump:(\S+)$/.exec(text);
-          if (m === null) fail(1, `not an erl_crash.dump (expected "=erl_crash_dump:${SUPPORTED_DUMP_VERSION}" on the first line)`);
+          if (m === null && /^\s*[[{]/.test(text)) fail(1, `not an erl_crash.dump but JSON (a snapshot file? readSnapshotFile, \`leak-lab diagnose\`, reads those)`);
+        if (m === null) fail(1, `not an erl_crash.dump (expected "=erl_crash_dump:${SUPPORTED_DUMP_VERSION}" on the first line)`);
           version = m?.[1] ?? "";
           if (version !== SUPPORTED_DUMP_VERSION) fail(1, `crash dump format ${version} is not supported (supported: ${SUPPORTED_DUMP_VERSION}, OTP 24 to 27)`);
           section = "erl_crash_dump";
