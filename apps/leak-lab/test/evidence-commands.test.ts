@@ -70,6 +70,29 @@ describe("leak-lab diagnose on real snapshot files", () => {
   });
 });
 
+describe("the real node and its simulated twin name the same finding and culprit role", () => {
+  /** Seed workload (tooling/beam-oracle/recorders/beamlab_workloads) → the built-in scenario it is the twin of. */
+  const TWIN: Record<string, string> = {
+    tenured_garbage: "tenured-garbage",
+    idle_children: "children-never-terminate",
+    pinned_refc: "router-pins-binaries",
+    sub_binary_cache: "sub-binary-pinning",
+    mailbox_backlog: "mailbox-backlog",
+    healthy_busy: "healthy-node",
+  };
+  const kindsAndRoles = (v: { findings: Finding[] }): [string, string | undefined][] => v.findings.map((f) => [f.kind, f.culprits[0]?.role]);
+  it.each(Object.entries(TWIN))("%s: crash dump and snapshot against `diagnose %s`", async (w, scenario) => {
+    const sim = await cli(["diagnose", scenario, "--json"]);
+    expect(sim.code).toBe(0);
+    const simulated = kindsAndRoles(JSON.parse(sim.out[0] as string) as { findings: Finding[] });
+    const dump = await cli(["dump", "--json", `${FIXTURES}crash-dumps/${w}.erl_crash.dump.gz`]);
+    expect(kindsAndRoles(JSON.parse(dump.out[0] as string) as { findings: Finding[] })).toEqual(simulated);
+    const snap = await cli(["diagnose", "--json", `${FIXTURES}snapshots/${w}.snap.json`]);
+    // process_info(P, binary) lists ProcBins only: a live snapshot cannot see sub-binaries
+    expect(kindsAndRoles(JSON.parse(snap.out[0] as string) as { findings: Finding[] })).toEqual(w === "sub_binary_cache" ? [] : simulated);
+  }, 60_000);
+});
+
 describe("bad input: one line on stderr, exit 2, no stack trace", () => {
   const dir = mkdtempSync(`${tmpdir()}/leak-lab-evidence-`);
   afterAll(() => { rmSync(dir, { recursive: true }); });
