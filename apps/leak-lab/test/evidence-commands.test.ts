@@ -54,6 +54,26 @@ describe("leak-lab dump on real crash dumps", () => {
   });
 });
 
+describe("leak-lab dump: young and old heap, and how much of each is unused", () => {
+  it("tenured_garbage: each server's row carries the dump's Stack+heap, Heap unused, OldHeap, OldHeap unused", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const file = `${FIXTURES}crash-dumps/tenured_garbage.erl_crash.dump.gz`;
+    const { out } = await cli(["dump", "--json", file]);
+    const v = JSON.parse(out[0] as string) as { heaps: { pid: string; role?: string; heap_words: number; heap_unused_words?: number; old_heap_words: number; old_heap_unused_words?: number; unused_words?: number }[] };
+    const servers = v.heaps.filter((r) => r.role === "server");
+    expect(servers).toHaveLength(4);
+    const text = gunzipSync(readFileSync(file)).toString("utf8");
+    for (const r of servers) {
+      const section = text.slice(text.indexOf(`=proc:${r.pid}\n`)).split("\n=")[0] ?? "";
+      const field = (name: string): number => Number(new RegExp(`^${name.replace("+", "\\+")}: (\\d+)$`, "m").exec(section)?.[1]);
+      expect(r).toMatchObject({ heap_words: field("Stack+heap"), heap_unused_words: field("Heap unused"), old_heap_words: field("OldHeap"), old_heap_unused_words: field("OldHeap unused") });
+      expect(r.unused_words).toBe(field("Heap unused") + field("OldHeap unused"));
+      // the leak's picture: large heaps, mostly unused
+      expect((r.unused_words ?? 0) / (r.heap_words + r.old_heap_words)).toBeGreaterThan(0.5);
+    }
+  });
+});
+
 describe("leak-lab diagnose on real snapshot files", () => {
   it.each(Object.entries(SNAPSHOT))("%s --json names the culprit role", async (w, want) => {
     const { code, out, err } = await cli(["diagnose", "--json", `${FIXTURES}snapshots/${w}.snap.json`]);

@@ -90,6 +90,11 @@ interface ProcRow {
   readonly memory: number;
   readonly heap_words: number;
   readonly old_heap_words: number;
+  /** Young heap words unused (the dump's "Heap unused"). */
+  readonly heap_unused_words?: number;
+  /** Old heap words unused ("OldHeap unused"). */
+  readonly old_heap_unused_words?: number;
+  /** Both: heap_unused_words + old_heap_unused_words. */
   readonly unused_words?: number;
 }
 
@@ -105,6 +110,8 @@ function row(p: CrashDump["snapshot"]["processes"][number]): ProcRow {
     memory: p.memory,
     heap_words: p.heap_size,
     old_heap_words: d.old_heap ?? 0,
+    ...(d.heap_unused !== undefined ? { heap_unused_words: d.heap_unused } : {}),
+    ...(d.old_heap_unused !== undefined ? { old_heap_unused_words: d.old_heap_unused } : {}),
     ...(unused !== undefined ? { unused_words: unused } : {}),
   };
 }
@@ -173,8 +180,16 @@ export function dumpLines(v: DumpView): string[] {
     "",
     "biggest processes (memory; heaps in words):",
     ...table(
-      ["pid", "name", "memory", "heap", "old_heap", "unused"],
-      v.heaps.map((r) => [r.pid, r.name + (r.role !== undefined ? ` [${r.role}]` : ""), fmtBytes(r.memory), String(r.heap_words), String(r.old_heap_words), r.unused_words === undefined ? "?" : String(r.unused_words)]),
+      ["pid", "name", "memory", "heap", "unused", "old_heap", "unused"],
+      v.heaps.map((r) => [
+        r.pid,
+        r.name + (r.role !== undefined ? ` [${r.role}]` : ""),
+        fmtBytes(r.memory),
+        String(r.heap_words),
+        r.heap_unused_words === undefined ? "?" : String(r.heap_unused_words),
+        String(r.old_heap_words),
+        r.old_heap_unused_words === undefined ? "?" : String(r.old_heap_unused_words),
+      ]),
     ),
   ];
   if (v.ets.length > 0) out.push("", "biggest ETS tables (words):", ...table(["name", "owner", "objects", "words"], v.ets.map((e) => [e.name, e.owner, String(e.objects), String(e.words)])));
