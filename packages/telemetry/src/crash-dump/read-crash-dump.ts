@@ -16,7 +16,10 @@
  *    parent = first ancestor (a registered name is resolved to its pid), and every process named
  *    as a parent gets `children`;
  *  - `Yc` terms on `=proc_heap` → process_info binary entries (refc binaries the process can
- *    reach), `Yc` and `Ys` → `binaries` holder rows (procbin / sub_binary), sizes from `=binary`;
+ *    reach), `Yc` and `Ys` → `binaries` holder rows (procbin / sub_binary), sizes from `=binary`
+ *    when the dump lists the binary (a real OTP 25 dump did not list those `Ys` refer to: their
+ *    bytes show only in the process's BinVHeap/OldBinVHeap); `Ys` count and bytes →
+ *    `crash_dump.sub_binaries`;
  *  - reachable heap words: the words of the terms `=proc_heap` lists (only reachable terms are
  *    dumped), when every term's size is known → `crash_dump.reachable_heap_words`.
  * Bounded memory: only the current process's heap lines are kept (at most `maxHeapLines`; beyond
