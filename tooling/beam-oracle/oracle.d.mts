@@ -11,3 +11,6 @@ export declare function runEscriptAsync(script: string, args: readonly string[],
 export declare function recordAll(outDir: string): string[];
 export declare function recordAllAsync(outDir: string): Promise<string[]>;
 export declare function fixtureDrift(committed: unknown, live: unknown, limit?: number): string[];
+/** The -pa directory holding OTP's crashdump_viewer (undefined: built into erl); see crashdump-viewer/observer-ebin.mjs. */
+export declare function observerEbin(): string | undefined;
+export declare const CDV_READ: string;

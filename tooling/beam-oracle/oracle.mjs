@@ -120,3 +120,7 @@ export function fixtureDrift(committed, live, limit = 20) {
   }
   return out;
 }
+
+export { observerEbin } from "./crashdump-viewer/observer-ebin.mjs";
+/** crashdump-viewer/cdv_read.escript: a dump as OTP's crashdump_viewer shows it, as JSON. */
+export const CDV_READ = path.join(ORACLE_DIR, "crashdump-viewer", "cdv_read.escript");

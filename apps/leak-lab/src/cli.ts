@@ -93,7 +93,8 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
     .option("--expect-clean", "exit 1 if any leak is found")
     .action(async (arg: string, opts: Parameters<typeof diagnoseScenarioCommand>[1]) => {
       // a file that is not a scenario module is a real node's snapshot (beamlab_snapshot.erl)
-      const snapshot = !/\.[cm]?[jt]s$/.test(arg) && isSnapshotArgument(arg, io.cwd);
+      // (a .json that does not exist is a snapshot file too: "no such file" says more than "no scenario")
+      const snapshot = !/\.[cm]?[jt]s$/.test(arg) && (isSnapshotArgument(arg, io.cwd) || /\.json$/i.test(arg));
       setCode(snapshot ? await diagnoseSnapshotCommand(arg, opts, io) : await diagnoseScenarioCommand(arg, opts, io));
     });
 

@@ -11,7 +11,7 @@
  * (`snap.json: snapshots[2].processes[5].memory: expected a number, got "x"`); JSON syntax
  * errors give the line and column. Files over `maxBytes` (default 1 GiB) are refused unread.
  */
-import { readFile, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import type { NodeSnapshot } from "./snapshot.js";
 
 export const SNAPSHOT_FORMAT = "beamlab-snapshots";
@@ -132,9 +132,29 @@ export function parseSnapshotFile(text: string, name: string): NodeSnapshot[] {
   return [checkSnapshot(c, o, "(snapshot)")];
 }
 
-/** Reads a snapshot file (refusing files over `maxBytes`). */
+/** What the first bytes of a file say it is not: binary data, or a crash dump. */
+function headProblem(head: Buffer): string | undefined {
+  if (head.includes(0)) return "binary data, not a JSON snapshot file";
+  if (head.toString("latin1").startsWith("=erl_crash_dump:")) return "an erl_crash.dump, not a JSON snapshot file (readCrashDump, `leak-lab dump`, reads it)";
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip data: gunzip the snapshot file first";
+  return undefined;
+}
+
+/**
+ * Reads a snapshot file: its first 64 KiB are looked at before the rest is read (binary data, a
+ * crash dump, gzip are refused at once), and files over `maxBytes` are refused unread.
+ */
 export async function readSnapshotFile(path: string, name = path, maxBytes = 2 ** 30): Promise<NodeSnapshot[]> {
   const size = (await stat(path)).size;
   if (size > maxBytes) throw new SnapshotFileError(`${name}: ${size} bytes is more than the ${maxBytes} a snapshot file may have`);
+  const fh = await open(path, "r");
+  try {
+    const head = Buffer.alloc(Math.min(size, 64 * 1024));
+    await fh.read(head, 0, head.length, 0);
+    const problem = headProblem(head);
+    if (problem !== undefined) throw new SnapshotFileError(`${name}: (file): ${problem}`);
+  } finally {
+    await fh.close();
+  }
   return parseSnapshotFile(await readFile(path, "utf8"), name);
 }

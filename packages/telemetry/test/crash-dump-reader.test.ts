@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { CrashDumpError, detectAtMoment, readCrashDump, writeCrashDump, type FindingKind } from "@beamlab/telemetry";
 import { node, pid, proc } from "./fixtures.js";
@@ -71,6 +71,45 @@ describe("readCrashDump on real OTP 25 dumps", () => {
     const child = dump.snapshot.processes.find((p) => p.pid === sup?.children?.[0]);
     expect(child?.crash_dump.ancestors?.[0]).toBe("job_sup");
     expect(child?.parent).toBe(sup?.pid);
+  });
+});
+
+describe("sub-binaries on a real dump: Ys references on =proc_heap", () => {
+  it("sub_binary_cache: the Ys the BEAM wrote on the cache's heap, and the refc binaries its binary virtual heaps keep for them", async () => {
+    const file = `${FIXTURES}crash-dumps/sub_binary_cache.erl_crash.dump.gz`;
+    // the BEAM's own text, scanned line by line: Ys<Binary*>:<offset>:<size> on =proc_heap, BinVHeap/OldBinVHeap on =proc
+    const lines = gunzipSync(readFileSync(file)).toString("utf8").split("\n");
+    const ys = new Map<string, { binp: string; size: number }[]>();
+    const vheap = new Map<string, number>();
+    const dumped = new Set<string>();
+    let section = "";
+    for (const l of lines) {
+      if (l.startsWith("=")) {
+        section = l;
+        if (l.startsWith("=binary:")) dumped.add(l.slice(8));
+      } else if (section.startsWith("=proc_heap:")) {
+        const m = /^[0-9A-F]+:Ys([0-9A-F]+):[0-9A-F]+:([0-9A-F]+)$/.exec(l);
+        if (m !== null) ys.set(section.slice(11), [...(ys.get(section.slice(11)) ?? []), { binp: m[1] as string, size: parseInt(m[2] as string, 16) }]);
+      } else if (section.startsWith("=proc:")) {
+        const m = /^(?:Old)?BinVHeap: (\d+)$/.exec(l);
+        if (m !== null) vheap.set(section.slice(6), (vheap.get(section.slice(6)) ?? 0) + Number(m[1]));
+      }
+    }
+    const dump = await readCrashDump(file);
+    const cache = dump.snapshot.processes.find((p) => p.role === "cache");
+    const pid = cache?.pid ?? "";
+    const raw = ys.get(pid) ?? [];
+    expect(raw.length).toBeGreaterThan(0);
+    // every sub-binary refers to a binary of its own, and the dump lists none of them under =binary:
+    // their size is known only through the binary virtual heaps (words)
+    expect(new Set(raw.map((r) => r.binp)).size).toBe(raw.length);
+    for (const r of raw) expect(dumped.has(r.binp)).toBe(false);
+    expect(cache?.crash_dump.sub_binaries).toEqual({ count: raw.length, bytes: raw.reduce((a, r) => a + r.size, 0) });
+    expect([...ys.keys()]).toEqual([pid]);
+    expect(dump.snapshot.processes.filter((p) => p.crash_dump.sub_binaries !== undefined).map((p) => p.pid)).toEqual([pid]);
+    expect(cache?.binary ?? []).toEqual([]); // no Yc: the cache holds no whole refc binary
+    const [f] = detectAtMoment(dump.snapshot);
+    expect(f?.evidence).toMatchObject({ sub_binaries: raw.length, used_bytes: raw.reduce((a, r) => a + r.size, 0), binary_bytes: (vheap.get(pid) ?? NaN) * 8 });
   });
 });
 

@@ -5,12 +5,12 @@
  * dump's processes, culprits named by '$initial_call', '$ancestors', registered name and role.
  *
  * Owns: the view of a {@link CrashDump} (text and `--json`: one document, the same data), and the
- * progress bar while a large dump streams in (cli-progress on stderr, only on a terminal).
+ * progress bar while a large dump streams in (the run's bar: cli-progress on stderr, only on a terminal).
  * Exit codes: 0 read (findings or not), 2 bad input (one line: file, line, section, problem).
  */
-import { SingleBar } from "cli-progress";
 import { resolve } from "node:path";
 import { CrashDumpError, detectAtMoment, processName, readCrashDump, type CrashDump, type Finding, type ProcessSnapshot } from "@beamlab/telemetry";
+import { progressBar } from "../render/progress.js";
 import type { Output } from "./term.js";
 
 export interface EvidenceEnvironment extends Output {
@@ -90,6 +90,11 @@ interface ProcRow {
   readonly memory: number;
   readonly heap_words: number;
   readonly old_heap_words: number;
+  /** Young heap words unused (the dump's "Heap unused"). */
+  readonly heap_unused_words?: number;
+  /** Old heap words unused ("OldHeap unused"). */
+  readonly old_heap_unused_words?: number;
+  /** Both: heap_unused_words + old_heap_unused_words. */
   readonly unused_words?: number;
 }
 
@@ -105,6 +110,8 @@ function row(p: CrashDump["snapshot"]["processes"][number]): ProcRow {
     memory: p.memory,
     heap_words: p.heap_size,
     old_heap_words: d.old_heap ?? 0,
+    ...(d.heap_unused !== undefined ? { heap_unused_words: d.heap_unused } : {}),
+    ...(d.old_heap_unused !== undefined ? { old_heap_unused_words: d.old_heap_unused } : {}),
     ...(unused !== undefined ? { unused_words: unused } : {}),
   };
 }
@@ -173,8 +180,16 @@ export function dumpLines(v: DumpView): string[] {
     "",
     "biggest processes (memory; heaps in words):",
     ...table(
-      ["pid", "name", "memory", "heap", "old_heap", "unused"],
-      v.heaps.map((r) => [r.pid, r.name + (r.role !== undefined ? ` [${r.role}]` : ""), fmtBytes(r.memory), String(r.heap_words), String(r.old_heap_words), r.unused_words === undefined ? "?" : String(r.unused_words)]),
+      ["pid", "name", "memory", "heap", "unused", "old_heap", "unused"],
+      v.heaps.map((r) => [
+        r.pid,
+        r.name + (r.role !== undefined ? ` [${r.role}]` : ""),
+        fmtBytes(r.memory),
+        String(r.heap_words),
+        r.heap_unused_words === undefined ? "?" : String(r.heap_unused_words),
+        String(r.old_heap_words),
+        r.old_heap_unused_words === undefined ? "?" : String(r.old_heap_unused_words),
+      ]),
     ),
   ];
   if (v.ets.length > 0) out.push("", "biggest ETS tables (words):", ...table(["name", "owner", "objects", "words"], v.ets.map((e) => [e.name, e.owner, String(e.objects), String(e.words)])));
@@ -182,21 +197,15 @@ export function dumpLines(v: DumpView): string[] {
   return out;
 }
 
-/** A cli-progress bar over bytes read, on stderr when it is a terminal; a no-op otherwise. */
-export function byteProgress(io: EvidenceEnvironment, title: string): { update(read: number, total: number): void; stop(): void } {
-  const p = io.progress;
-  if (p?.isTTY !== true) return { update: () => undefined, stop: () => undefined };
-  let bar: SingleBar | undefined;
+/** The run's progress bar (render/progress.ts: cli-progress on stderr, only on a terminal, after a second) over bytes read. */
+export function byteProgress(io: EvidenceEnvironment, title: string, showAfterMs?: number): { update(read: number, total: number): void; stop(): void } {
+  const bar = progressBar(io.progress?.stream, io.progress?.isTTY ?? false, title, showAfterMs);
   return {
     update(read, total) {
-      if (bar === undefined) {
-        bar = new SingleBar({ stream: p.stream, format: `${title} [{bar}] {percentage}% {value}/{total} MiB`, hideCursor: true, clearOnComplete: true, fps: 10 });
-        bar.start(Math.max(1, Math.ceil(total / 2 ** 20)), 0);
-      }
-      bar.update(Math.floor(read / 2 ** 20));
+      bar.update(total === 0 ? 1 : read / total, `${Math.floor(read / 2 ** 20)}/${Math.ceil(total / 2 ** 20)} MiB`);
     },
     stop() {
-      bar?.stop();
+      bar.stop();
     },
   };
 }

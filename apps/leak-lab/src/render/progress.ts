@@ -15,14 +15,14 @@ export interface Progress {
 
 const NONE: Progress = { update: () => undefined, stop: () => undefined };
 
-export function progressBar(stream: NodeJS.WritableStream | undefined, isTTY: boolean, title: string): Progress {
+export function progressBar(stream: NodeJS.WritableStream | undefined, isTTY: boolean, title: string, showAfterMs = SHOW_AFTER_MS): Progress {
   if (stream === undefined || !isTTY) return NONE;
   const started = Date.now();
   let bar: SingleBar | undefined;
   return {
     update(fraction, label) {
       if (bar === undefined) {
-        if (Date.now() - started < SHOW_AFTER_MS) return;
+        if (Date.now() - started < showAfterMs) return;
         bar = new SingleBar({ stream, format: `${title} [{bar}] {percentage}% {label}`, hideCursor: true, clearOnComplete: true, fps: 10 });
         bar.start(1000, 0, { label: "" });
       }

@@ -34,7 +34,12 @@ export class BinaryInputError extends Error {
   }
 }
 
-async function* splitLines(input: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<DumpLine> {
+/**
+ * Splits chunks into lines, one batch (array) of lines per chunk: a generator step per line would
+ * cost more than reading it. A line inside one chunk is decoded straight from it; a line spanning
+ * chunks keeps at most `maxLineBytes` of its pieces.
+ */
+async function* splitLines(input: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<DumpLine[]> {
   let parts: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
@@ -48,12 +53,22 @@ async function* splitLines(input: AsyncIterable<Buffer>, maxLineBytes: number): 
     return line;
   };
   for await (const chunk of input) {
+    const batch: DumpLine[] = [];
+    const nul = chunk.indexOf(0);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (nul !== -1 && nul >= start && nul < end) throw new BinaryInputError(no + 1);
+      if (nl !== -1 && bytes === 0 && end - start <= maxLineBytes) {
+        // the common case: a whole line inside this chunk
+        no++;
+        const last = end > start && chunk[end - 1] === 13 ? end - 1 : end;
+        batch.push({ no, text: chunk.toString("utf8", start, last), bytes: end - start, cut: false });
+        start = nl + 1;
+        continue;
+      }
       const piece = chunk.subarray(start, end);
-      if (piece.includes(0)) throw new BinaryInputError(no + 1);
       bytes += piece.length;
       if (kept < maxLineBytes) {
         const take = piece.subarray(0, maxLineBytes - kept);
@@ -61,15 +76,16 @@ async function* splitLines(input: AsyncIterable<Buffer>, maxLineBytes: number): 
         kept += take.length;
       }
       if (nl === -1) break;
-      yield flush();
+      batch.push(flush());
       start = nl + 1;
     }
+    if (batch.length > 0) yield batch;
   }
-  if (bytes > 0) yield flush();
+  if (bytes > 0) yield [flush()];
 }
 
-/** Lines of a stream (gunzipped when it starts with the gzip magic bytes). */
-export async function* dumpLines(stream: Readable, options: LineSourceOptions = {}): AsyncGenerator<DumpLine> {
+/** Lines of a stream, in batches (gunzipped when it starts with the gzip magic bytes). */
+export async function* dumpLines(stream: Readable, options: LineSourceOptions = {}): AsyncGenerator<DumpLine[]> {
   const max = options.maxLineBytes ?? 64 * 1024;
   async function* maybeGunzip(): AsyncGenerator<Buffer> {
     const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -101,8 +117,8 @@ export async function* dumpLines(stream: Readable, options: LineSourceOptions = 
   yield* splitLines(maybeGunzip(), max);
 }
 
-/** Lines of a file (`.gz` or plain), with progress over the file's bytes. */
-export async function* dumpFileLines(path: string, options: LineSourceOptions = {}): AsyncGenerator<DumpLine> {
+/** Lines of a file (`.gz` or plain), in batches, with progress over the file's bytes. */
+export async function* dumpFileLines(path: string, options: LineSourceOptions = {}): AsyncGenerator<DumpLine[]> {
   const total = (await stat(path)).size;
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   if (options.onProgress !== undefined) {

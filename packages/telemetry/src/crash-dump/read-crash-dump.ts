@@ -16,7 +16,10 @@
  *    parent = first ancestor (a registered name is resolved to its pid), and every process named
  *    as a parent gets `children`;
  *  - `Yc` terms on `=proc_heap` → process_info binary entries (refc binaries the process can
- *    reach), `Yc` and `Ys` → `binaries` holder rows (procbin / sub_binary), sizes from `=binary`;
+ *    reach), `Yc` and `Ys` → `binaries` holder rows (procbin / sub_binary), sizes from `=binary`
+ *    when the dump lists the binary (a real OTP 25 dump did not list those `Ys` refer to: their
+ *    bytes show only in the process's BinVHeap/OldBinVHeap); `Ys` count and bytes →
+ *    `crash_dump.sub_binaries`;
  *  - reachable heap words: the words of the terms `=proc_heap` lists (only reachable terms are
  *    dumped), when every term's size is known → `crash_dump.reachable_heap_words`.
  * Bounded memory: only the current process's heap lines are kept (at most `maxHeapLines`; beyond
@@ -187,6 +190,27 @@ function plain(t: DumpTerm, lookup: (addr: string) => DumpTerm | undefined, dept
 
 const DICT_KEYS = new Set(["$initial_call", "$ancestors", "$beamlab_role"]);
 
+/** The `=proc` fields a process keeps (the others, e.g. Program counter, are not held: memory per process stays small). */
+const PROC_FIELDS = new Set([
+  "State",
+  "Name",
+  "Spawned as",
+  "Spawned by",
+  "Message queue length",
+  "Heap fragment data",
+  "Reductions",
+  "Stack+heap",
+  "OldHeap",
+  "Heap unused",
+  "OldHeap unused",
+  "BinVHeap",
+  "OldBinVHeap",
+  "BinVHeap unused",
+  "OldBinVHeap unused",
+  "Memory",
+  "Link list",
+]);
+
 export async function readCrashDump(source: string | Readable, options: ReadCrashDumpOptions = {}): Promise<CrashDump> {
   const where = options.name ?? (typeof source === "string" ? source : "<stream>");
   const maxHeap = options.maxHeapLines ?? 500_000;
@@ -227,6 +251,7 @@ export async function readCrashDump(source: string | Readable, options: ReadCras
   const resolveDict = (p: MutableProc, lookup: (a: string) => DumpTerm | undefined): void => {
     const still: { key: string; term: DumpTerm }[] = [];
     const entries = p.pending.length > 0 ? p.pending : p.dict.map((term) => ({ key: "", term }));
+    p.dict = []; // what is still unresolved moves to pending
     for (const e of entries) {
       let term = e.term;
       if (term.kind === "ptr") term = lookup(term.addr) ?? term;
@@ -261,102 +286,105 @@ export async function readCrashDump(source: string | Readable, options: ReadCras
   };
 
   try {
-    for await (const l of lines) {
-      lastNo = l.no;
-      const text = l.text;
-      if (l.no === 1) {
-        const m = /^=erl_crash_dump:(\S+)$/.exec(text);
+    for await (const batch of lines) {
+      for (const l of batch) {
+        lastNo = l.no;
+        const text = l.text;
+        if (l.no === 1) {
+          const m = /^=erl_crash_dump:(\S+)$/.exec(text);
+          if (m === null && /^\s*[[{]/.test(text)) fail(1, `not an erl_crash.dump but JSON (a snapshot file? readSnapshotFile, \`leak-lab diagnose\`, reads those)`);
         if (m === null) fail(1, `not an erl_crash.dump (expected "=erl_crash_dump:${SUPPORTED_DUMP_VERSION}" on the first line)`);
-        version = m?.[1] ?? "";
-        if (version !== SUPPORTED_DUMP_VERSION) fail(1, `crash dump format ${version} is not supported (supported: ${SUPPORTED_DUMP_VERSION}, OTP 24 to 27)`);
-        section = "erl_crash_dump";
-        continue;
-      }
-      if (text.startsWith("=")) {
-        if (section === "proc_heap" || section === "proc_dictionary") endHeap();
-        if (etsRow !== undefined) {
-          ets.push(etsRow);
-          etsRow = undefined;
+          version = m?.[1] ?? "";
+          if (version !== SUPPORTED_DUMP_VERSION) fail(1, `crash dump format ${version} is not supported (supported: ${SUPPORTED_DUMP_VERSION}, OTP 24 to 27)`);
+          section = "erl_crash_dump";
+          continue;
         }
-        const colon = text.indexOf(":");
-        section = colon === -1 ? text.slice(1) : text.slice(1, colon);
-        sectionArg = colon === -1 ? "" : text.slice(colon + 1);
-        cur = undefined;
-        if (section === "end") sawEnd = true;
-        else if (section === "proc") cur = proc(sectionArg);
-        else if (section === "proc_heap") {
-          cur = proc(sectionArg);
-          cur.reachable = 0;
-          heapUnknown = false;
-        } else if (section === "proc_dictionary" || section === "proc_stack") cur = proc(sectionArg);
-        else if (section === "ets") etsRow = { owner: sectionArg, name: "", objects: 0, words: 0 };
-        continue;
-      }
-      switch (section) {
-        case "erl_crash_dump": {
-          if (text.startsWith("Slogan: ")) slogan = text.slice(8);
-          else if (text.startsWith("System version: ")) systemVersion = text.slice(16);
-          else if (text.startsWith("Atoms: ")) atoms = Number(text.slice(7));
-          else if (l.no === 2) date = text;
-          break;
-        }
-        case "memory":
-        case "allocated_areas": {
-          const m = /^(\w+): (\d+)/.exec(text);
-          if (m !== null) (section === "memory" ? memory : allocated)[m[1] as string] = Number(m[2]);
-          break;
-        }
-        case "ets": {
-          if (etsRow === undefined) break;
-          if (text.startsWith("Name: ")) etsRow.name = text.slice(6);
-          else if (text.startsWith("Objects: ")) etsRow.objects = Number(text.slice(9));
-          else if (text.startsWith("Words: ")) etsRow.words = Number(text.slice(7));
-          break;
-        }
-        case "proc": {
-          const i = text.indexOf(": ");
-          if (cur !== undefined && i > 0) cur.fields.set(text.slice(0, i), text.slice(i + 2));
-          break;
-        }
-        case "proc_stack":
-          if (cur !== undefined) cur.stackWords++;
-          break;
-        case "proc_dictionary":
-          if (cur !== undefined && !l.cut) cur.dict.push(parseDumpTerm(text));
-          break;
-        case "proc_heap": {
-          if (cur === undefined) break;
-          const c = text.indexOf(":");
-          if (c <= 0) fail(l.no, `expected "<address>:<term>", got "${text.slice(0, 40)}"`);
-          const addr = text.slice(0, c);
-          const body = text.slice(c + 1);
-          // a cut line is a large heap binary: its size is in its head
-          const term = l.cut && body.startsWith("Yh") ? parseDumpTerm(body.slice(0, body.indexOf(":") + 1)) : parseDumpTerm(body);
-          const w = termWords(term);
-          if (w === undefined) heapUnknown = true;
-          else cur.reachable = (cur.reachable ?? 0) + w;
-          if (term.kind === "refc_binary") cur.refc.set(term.binp, term.size);
-          else if (term.kind === "sub_binary") cur.subs.push({ binp: term.binp, size: term.size });
-          if (heap.size < maxHeap && (term.kind === "tuple" || term.kind === "cons" || term.kind === "atom" || term.kind === "pid")) heap.set(addr, term);
-          break;
-        }
-        case "literals": {
-          if (literals.size >= maxLiterals || l.cut) break;
-          const c = text.indexOf(":");
-          if (c > 0) {
-            const term = parseDumpTerm(text.slice(c + 1));
-            if (term.kind === "tuple" || term.kind === "cons") literals.set(text.slice(0, c), term);
+        if (text.startsWith("=")) {
+          if (section === "proc_heap" || section === "proc_dictionary") endHeap();
+          if (etsRow !== undefined) {
+            ets.push(etsRow);
+            etsRow = undefined;
           }
-          break;
+          const colon = text.indexOf(":");
+          section = colon === -1 ? text.slice(1) : text.slice(1, colon);
+          sectionArg = colon === -1 ? "" : text.slice(colon + 1);
+          cur = undefined;
+          if (section === "end") sawEnd = true;
+          else if (section === "proc") cur = proc(sectionArg);
+          else if (section === "proc_heap") {
+            cur = proc(sectionArg);
+            cur.reachable = 0;
+            heapUnknown = false;
+          } else if (section === "proc_dictionary" || section === "proc_stack") cur = proc(sectionArg);
+          else if (section === "ets") etsRow = { owner: sectionArg, name: "", objects: 0, words: 0 };
+          continue;
         }
-        case "binary": {
-          const c = text.indexOf(":");
-          if (c > 0 && binarySize.get(sectionArg) === undefined) binarySize.set(sectionArg, parseInt(text.slice(0, c), 16));
-          break;
+        switch (section) {
+          case "erl_crash_dump": {
+            if (text.startsWith("Slogan: ")) slogan = text.slice(8);
+            else if (text.startsWith("System version: ")) systemVersion = text.slice(16);
+            else if (text.startsWith("Atoms: ")) atoms = Number(text.slice(7));
+            else if (l.no === 2) date = text;
+            break;
+          }
+          case "memory":
+          case "allocated_areas": {
+            const m = /^(\w+): (\d+)/.exec(text);
+            if (m !== null) (section === "memory" ? memory : allocated)[m[1] as string] = Number(m[2]);
+            break;
+          }
+          case "ets": {
+            if (etsRow === undefined) break;
+            if (text.startsWith("Name: ")) etsRow.name = text.slice(6);
+            else if (text.startsWith("Objects: ")) etsRow.objects = Number(text.slice(9));
+            else if (text.startsWith("Words: ")) etsRow.words = Number(text.slice(7));
+            break;
+          }
+          case "proc": {
+            const i = text.indexOf(": ");
+            if (cur !== undefined && i > 0 && PROC_FIELDS.has(text.slice(0, i))) cur.fields.set(text.slice(0, i), text.slice(i + 2));
+            break;
+          }
+          case "proc_stack":
+            if (cur !== undefined) cur.stackWords++;
+            break;
+          case "proc_dictionary":
+            if (cur !== undefined && !l.cut) cur.dict.push(parseDumpTerm(text));
+            break;
+          case "proc_heap": {
+            if (cur === undefined) break;
+            const c = text.indexOf(":");
+            if (c <= 0) fail(l.no, `expected "<address>:<term>", got "${text.slice(0, 40)}"`);
+            const addr = text.slice(0, c);
+            const body = text.slice(c + 1);
+            // a cut line is a large heap binary: its size is in its head
+            const term = l.cut && body.startsWith("Yh") ? parseDumpTerm(body.slice(0, body.indexOf(":") + 1)) : parseDumpTerm(body);
+            const w = termWords(term);
+            if (w === undefined) heapUnknown = true;
+            else cur.reachable = (cur.reachable ?? 0) + w;
+            if (term.kind === "refc_binary") cur.refc.set(term.binp, term.size);
+            else if (term.kind === "sub_binary") cur.subs.push({ binp: term.binp, size: term.size });
+            if (heap.size < maxHeap && (term.kind === "tuple" || term.kind === "cons" || term.kind === "atom" || term.kind === "pid")) heap.set(addr, term);
+            break;
+          }
+          case "literals": {
+            if (literals.size >= maxLiterals || l.cut) break;
+            const c = text.indexOf(":");
+            if (c > 0) {
+              const term = parseDumpTerm(text.slice(c + 1));
+              if (term.kind === "tuple" || term.kind === "cons") literals.set(text.slice(0, c), term);
+            }
+            break;
+          }
+          case "binary": {
+            const c = text.indexOf(":");
+            if (c > 0 && binarySize.get(sectionArg) === undefined) binarySize.set(sectionArg, parseInt(text.slice(0, c), 16));
+            break;
+          }
+          case undefined:
+          default:
+            break;
         }
-        case undefined:
-        default:
-          break;
       }
     }
   } catch (e) {
