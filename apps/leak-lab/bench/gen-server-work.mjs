@@ -9,7 +9,7 @@
  * workload time on the real BEAM (its report's `workload_ms`: from the workload's start to its
  * end, without the VM's boot or the report), and:
  *   speed = simulated wall / BEAM wall   (target ≤ 0.1 for gen-server-work at its defaults)
- *   memory = Node peak RSS / simulated memory   (target ≤ 0.25)
+ *   memory = Node peak RSS / simulated memory   (target ≤ 0.25; routers 300 × 100 × 100 KB: RSS < 500 MB)
  * `BENCH_QUICK=1` runs a small setting only (smoke).
  */
 import { spawnSync } from "node:child_process";
@@ -28,6 +28,8 @@ const index = pathToFileURL(join(app, "dist", "index.js")).href;
 const quick = process.env.BENCH_QUICK === "1";
 const CASES = [
   { scenario: "gen-server-work", twin: "gen_server_work.escript", sets: quick ? ["servers=30", "rounds=10"] : [] },
+  // issue 12: 300 routers × 100 messages × 100 KB — Node's RSS must stay under 500 MB (size-only binaries)
+  { scenario: "routers", twin: "routers.escript", sets: quick ? ["routers=30", "messages=20", "binary_bytes=102400"] : ["routers=300", "messages=100", "binary_bytes=102400"] },
 ];
 
 function simulate(scenario, mode, sets) {
