@@ -53,8 +53,15 @@ export const workServer: GenServer.GenServerModule = {
       ctx.heap.popFrame(frame);
       return GenServer.reply(result, mode);
     }
+    // the fix clause keeps Worker across its receive (allocate 1: 2 stack words); the closure
+    // fun() -> … end over Server and N is 7 words on this heap, and erlang:spawn/1 leaves 2 more
+    // (measured: otp_memory.json's spawn_per_call twin)
+    ctx.heap.heapTest(2);
+    const frame = ctx.heap.pushFrame(2);
+    ctx.heap.allocGarbage(7 + 2);
     const w = ctx.spawn(worker, [ctx.self, n], { initialCall: "beamlab_twin_gen_server_work:'-handle_call/3-fun-0-'/0" });
     const m = yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === A.result && t.elements[1] === w, { after: 5000 });
+    ctx.heap.popFrame(frame);
     return GenServer.reply(m === undefined ? A.timeout : ((m as Tuple).elements[2] as Term), mode);
   },
 };
