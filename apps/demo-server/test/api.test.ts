@@ -60,6 +60,15 @@ describe("demo-server HTTP API", () => {
     expect(sup?.children).toBe((before.supervisors[0]?.children ?? 0) + 3);
   });
 
+  it("a process crashing inside the node fails its request only; the server and the node go on", async () => {
+    // eslint-disable-next-line require-yield -- the body crashes before it could wait
+    await expect(node.spawnTask(function* () {
+      throw new Error("badarith");
+    })).rejects.toThrow(/badarith/);
+    const r = await app.inject({ method: "POST", url: "/work?n=100" });
+    expect(r.statusCode).toBe(200);
+  });
+
   it("GET /metrics is Prometheus text with prometheus.erl's VM names", async () => {
     const r = await app.inject({ url: "/metrics" });
     expect(r.headers["content-type"]).toMatch(/^text\/plain/);
