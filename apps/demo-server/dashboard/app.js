@@ -91,7 +91,13 @@ async function refresh() {
   const [ps, tree, findings, bins] = await Promise.all([api("/api/processes"), api("/api/tree"), api("/api/findings"), api("/api/binaries?limit=30")]);
   rows = ps.processes;
   renderProcesses();
-  $("#tree").innerHTML = tree.supervisors.map((s) => `<li data-pid="${esc(s.pid)}">${esc(s.pid)} ${esc(s.name)} ${s.role ? "(" + esc(s.role) + ")" : ""} — <span class="child-count">${s.children}</span> children, ${fmt(s.child_memory)}</li>`).join("") || "<li>no supervisor</li>";
+  // supervisors nested under their parents, each with its child count and its biggest children
+  const sups = new Map(tree.supervisors.map((s) => [s.pid, s]));
+  const node = (s) => `<li data-pid="${esc(s.pid)}">${esc(s.pid)} ${esc(s.name)} ${s.role ? "(" + esc(s.role) + ")" : ""} — <span class="child-count">${s.children}</span> children, ${fmt(s.child_memory)}<ul>` +
+    tree.supervisors.filter((c) => c.parent === s.pid).map(node).join("") +
+    s.first_children.filter((c) => !sups.has(c.pid)).map((c) => `<li class="child">${esc(c.pid)} ${esc(c.name)} ${c.role ? "(" + esc(c.role) + ")" : ""} ${fmt(c.memory)}</li>`).join("") +
+    (s.children > s.first_children.length ? `<li class="child">… ${s.children - s.first_children.length} more</li>` : "") + "</ul></li>";
+  $("#tree").innerHTML = tree.supervisors.filter((s) => !sups.has(s.parent)).map(node).join("") || "<li>no supervisor</li>";
   // findings of one kind on processes spawned the same way are one story (as leak-lab prints them)
   const groups = new Map();
   for (const f of findings.findings) {

@@ -21,7 +21,7 @@ export function createBus(onGc: (e: GcStop) => void): TelemetryBus {
     if (m.failed === 1) return;
     onGc({
       owner: String(meta.owner),
-      kind: event === EVENTS.gc.major.stop ? "major" : "minor",
+      kind: event.join(".") === EVENTS.gc.major.stop.join(".") ? "major" : "minor",
       before: m.words_before ?? 0,
       after: m.words_after ?? 0,
       old: m.old_heap_size ?? 0,

@@ -109,7 +109,20 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     const byPid = new Map(ps.map((p) => [p.pid, p]));
     const sups = ps.filter((p) => (p.children?.length ?? 0) > 0 || p.role === "supervisor");
     return {
-      supervisors: sups.map((s) => ({ pid: s.pid, name: s.registered_name ?? s.initial_call, role: s.role ?? null, children: (s.children ?? []).length, child_memory: (s.children ?? []).reduce((a, c) => a + (byPid.get(c)?.memory ?? 0), 0) })),
+      // each supervisor with its parent (the first of '$ancestors'), its child count and the
+      // first children by memory, so the dashboard draws the tree as observer does
+      supervisors: sups.map((s) => {
+        const kids = (s.children ?? []).map((c) => byPid.get(c)).filter((c) => c !== undefined);
+        return {
+          pid: s.pid,
+          name: s.registered_name ?? s.initial_call,
+          role: s.role ?? null,
+          parent: s.parent ?? null,
+          children: (s.children ?? []).length,
+          child_memory: kids.reduce((a, c) => a + c.memory, 0),
+          first_children: [...kids].sort((a, b) => b.memory - a.memory).slice(0, 5).map((c) => ({ pid: c.pid, name: c.registered_name ?? c.initial_call, role: c.role ?? null, memory: c.memory })),
+        };
+      }),
     };
   });
   app.get("/api/findings", async () => ({ findings: node.findings() }));
