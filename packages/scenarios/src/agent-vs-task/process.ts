@@ -23,6 +23,7 @@
  * frame or cell points to it.
  * FREE CHOICES: one reduction per function call and per BIF, as in gen-server-work.
  */
+import { allocateTest } from "../kit/allocate.js";
 import { binary, Cons, nil, type Frame, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
@@ -30,7 +31,7 @@ type Gen<T> = Generator<Op, T, unknown>;
 
 /** `allocate N`: the heap test for the frame's words, then the stack grows by them. */
 function allocate(heap: ProcessHeap, frame: Frame, words: number): void {
-  heap.allocGarbage(0, { need: words });
+  allocateTest(heap, words);
   frame.stackWords += words;
 }
 
@@ -121,7 +122,7 @@ function* take(ctx: ProcessContext, list: Term, n: number): Gen<Term> {
 export function* processEvent(ctx: ProcessContext, i: number, kb: number): Gen<Term> {
   const heap = ctx.heap;
   // process/2 keeps kb across the pipeline's calls: allocate 1 (2 stack words)
-  heap.allocGarbage(0, { need: 2 });
+  allocateTest(heap, 2);
   const frame = heap.pushFrame(2);
   const one = ctx.alloc(binary(Uint8Array.of(i % 256)));
   const eight = ctx.binaryCopy(one, 8);

@@ -10,6 +10,7 @@
  * FREE CHOICES (as the twin): R counts from 1; a server's state is the atom `state`-like mode atom.
  * Invariant: the run is `finished()` once the last call has returned; round R ends at virtual ms R.
  */
+import { allocateTest } from "../kit/allocate.js";
 import { atom, Tuple, type Pid, type Term } from "@beamlab/heap";
 import { GenServer } from "@beamlab/otp";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
@@ -56,7 +57,7 @@ export const workServer: GenServer.GenServerModule = {
     // the fix clause keeps Worker across its receive (allocate 1: 2 stack words); the closure
     // fun() -> … end over Server and N is 7 words on this heap, and erlang:spawn/1 leaves 2 more
     // (measured: otp_memory.json's spawn_per_call twin)
-    ctx.heap.heapTest(2);
+    allocateTest(ctx.heap, 2);
     const frame = ctx.heap.pushFrame(2);
     ctx.heap.allocGarbage(7 + 2);
     const w = ctx.spawn(worker, [ctx.self, n], { initialCall: "beamlab_twin_gen_server_work:'-handle_call/3-fun-0-'/0" });

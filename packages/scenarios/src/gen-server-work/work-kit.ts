@@ -17,6 +17,7 @@
  * L from its first cell to `length/1`; the second comprehension's strings and iolist until
  * `list_to_binary`.
  */
+import { allocateNeed, allocateTest } from "../kit/allocate.js";
 import { binary, binaryPart, LazyBytes, Binary, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { BlobRoots } from "../kit/blob-roots.js";
@@ -82,7 +83,7 @@ function* descend(
     const segmentEnd = Math.min(n, nextPowerOfTen(k + 1) - 1);
     if (!heap.safePointDueBesidesFragments) {
       const free = heap.freeWords;
-      const c = Math.max(frameWords + TEST_SLACK, frameWords + w + heap.state.mbufSz);
+      const c = Math.max(allocateNeed(frameWords) + TEST_SLACK, frameWords + w + heap.state.mbufSz);
       const byHeap = free >= c ? Math.floor((free - c) / (frameWords + w)) + 1 : 0;
       const batch = Math.min(segmentEnd - k, byHeap, byReductions(ctx.reductionsLeft, 2));
       if (batch > 0) {
@@ -96,7 +97,7 @@ function* descend(
     }
     yield* ctx.call();
     before(k + 1);
-    heap.heapTest(frameWords);
+    allocateTest(heap, frameWords);
     frame.stackWords += frameWords;
     ctx.bif();
     strings.bif(heap, w);
@@ -141,7 +142,7 @@ function ascend(heap: ProcessHeap, frame: { stackWords: number }, run: BlobRun, 
 /** work(N) on the calling process's heap; returns `{length(L), byte_size(B), binary:part(B, 0, 10)}`. */
 export function* workKit(ctx: ProcessContext, n: number): Generator<Op, Term, unknown> {
   const heap = ctx.heap;
-  heap.heapTest(WORK_FRAME);
+  allocateTest(heap, WORK_FRAME);
   const frame = heap.pushFrame(WORK_FRAME);
   const roots = new BlobRoots(heap);
   try {

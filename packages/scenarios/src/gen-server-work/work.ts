@@ -29,6 +29,7 @@
  * reduction; list_to_binary and length charge no extra reductions (the BEAM bumps both by their
  * input's length — a gap in preemption points, not in heap words).
  */
+import { allocateTest } from "../kit/allocate.js";
 import { binary, binaryPart, charlist, Cons, nil, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
@@ -49,7 +50,7 @@ function integerToList(ctx: ProcessContext, i: number): Term {
  * words) before it moves the stack pointer, collecting with that need when they do not fit.
  */
 function allocate(heap: ProcessHeap, frameWords: number): void {
-  heap.allocGarbage(0, { need: frameWords });
+  allocateTest(heap, frameWords);
 }
 
 /**

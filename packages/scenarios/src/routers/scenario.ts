@@ -14,9 +14,11 @@
  * Twin: tooling/beam-oracle/twins/routers.escript.
  * As compiled (erlc -S): router/2 keeps Mode and Consumer across its receive (allocate 2: 3 stack
  * words), consumer/1 its state tuple (2 words); the producer's comprehension result is unused
- * (no list); `{Count + 1, Size + byte_size(B)}` is a new 3-word tuple per message (test_heap 3).
+ * (no list); `{Count + 1, Size + byte_size(B)}` is a new 3-word tuple per message (test_heap 3,
+ * before call_last pops the frame).
  * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order).
  */
+import { allocateTest } from "../kit/allocate.js";
 import { atom, binary, list, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
@@ -42,7 +44,7 @@ function* consumer(ctx: ProcessContext): Generator<Op, void, unknown> {
   let size = 0;
   let state: Term = heap.alloc(new Tuple([0, 0]));
   for (;;) {
-    heap.heapTest(CONSUMER_FRAME);
+    allocateTest(heap, CONSUMER_FRAME);
     const f = heap.pushFrame(CONSUMER_FRAME);
     f.set(0, state);
     const m = (yield* ctx.receive()) as Tuple;
@@ -50,8 +52,9 @@ function* consumer(ctx: ProcessContext): Generator<Op, void, unknown> {
     count += 1;
     size += b.byteSize;
     ctx.bif();
-    heap.popFrame(f);
+    // test_heap 3 and the new state tuple with the frame still there, then call_last pops it
     state = heap.alloc(new Tuple([count, size]));
+    heap.popFrame(f);
     yield* ctx.call();
   }
 }
@@ -60,7 +63,7 @@ function* router(ctx: ProcessContext, mode: Mode, consumerPid: Pid): Generator<O
   setRole(ctx, "router");
   const heap = ctx.heap;
   for (;;) {
-    heap.heapTest(ROUTER_FRAME);
+    allocateTest(heap, ROUTER_FRAME);
     const f = heap.pushFrame(ROUTER_FRAME);
     const m = yield* ctx.receive(undefined, { after: 100 });
     heap.popFrame(f);

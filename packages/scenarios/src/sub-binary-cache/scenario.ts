@@ -16,6 +16,7 @@
  * used, so no list is built; `<<(I rem 256)>>` is a 1-byte heap binary (3 words) on its heap.
  * FREE CHOICES: none beyond those (the payload bytes are size-only: nothing reads them).
  */
+import { allocateTest } from "../kit/allocate.js";
 import { atom, binary, binaryCopy, binaryPart, nil, Tuple, type BitString, type Pid, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
@@ -39,7 +40,7 @@ function* cache(ctx: ProcessContext, mode: Mode, keyBytes: number): Generator<Op
   const heap = ctx.heap;
   let keys: Term = nil;
   for (;;) {
-    heap.heapTest(CACHE_FRAME);
+    allocateTest(heap, CACHE_FRAME);
     const f = heap.pushFrame(CACHE_FRAME);
     f.set(0, keys);
     const m = (yield* ctx.receive()) as Tuple;
