@@ -95,7 +95,9 @@ describe.skipIf(!hasErl)("against the live BEAM", () => {
         erts_debug:flat_size(binary_to_term(term_to_binary(A)))]),
       halt().`;
     const r = spawnSync("erl", ["-noshell", "-eval", script], { encoding: "utf8", timeout: 60_000 });
-    const line = r.stdout.trim().split("\n").at(-1) ?? "";
+    // the answer line by its shape (a loaded machine's erl may print other lines around it)
+    const line = r.stdout.split("\n").find((l) => /^[A-Za-z0-9+/=]+ [A-Za-z0-9+/=]+ \d+ \d+ \d+$/.test(l.trim()))?.trim() ?? "";
+    expect(line, `erl printed: ${r.stdout}${r.stderr}`).not.toBe("");
     const [aliasEtf = "", selfEtf = "", hash = "", size = "", sizeAfterRoundTrip = ""] = line.split(" ");
     const owner = decodeEtf(Buffer.from(selfEtf, "base64")) as Pid;
     const active = decodeEtf(Buffer.from(aliasEtf, "base64"), { aliasOwner: () => owner });
