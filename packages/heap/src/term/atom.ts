@@ -3,9 +3,13 @@
  *
  * Owns: the one `Atom` object per atom text (atoms are interned, so `===` is atom equality) and
  * the atom index, which is what the BEAM hashes when an atom is a map key (an atom's term word is
- * `index << 6 | 0xB`). Invariant: an atom's index never changes once assigned; indices are handed
- * out in creation order, so HAMT layouts with atom keys depend on creation order, as on the BEAM.
+ * `index << 6 | 0xB`). Invariant: an atom's index never changes once assigned. The table starts as
+ * a booted node's (`erl +S 1 -noshell`, recorded in booted-atoms.ts): an atom the boot created has
+ * that node's index; any other atom gets the next index in creation order, after all of them, as
+ * on a node. So HAMT layouts with atom keys match a real node's for boot atoms, and for others
+ * depend on creation order, as on the BEAM.
  */
+import { BOOTED_ATOM_COUNT, BOOTED_ATOM_NAMES } from "./booted-atoms.js";
 import type { Tag } from "./tag.js";
 
 /** Longest atom the BEAM accepts, in characters. */
@@ -27,7 +31,19 @@ export class Atom {
 }
 
 const table = new Map<string, Atom>();
-const byIndex: Atom[] = [];
+/** Next index for an atom the boot did not create. */
+let nextIndex = BOOTED_ATOM_COUNT;
+/** The booted node's index of each of its atoms; built on first use (cheap module load). */
+let bootIndices: Map<string, number> | undefined;
+
+function bootIndexOf(name: string): number | undefined {
+  if (bootIndices === undefined) {
+    bootIndices = new Map();
+    let i = 0;
+    for (const n of BOOTED_ATOM_NAMES.split("\n")) bootIndices.set(n, i++);
+  }
+  return bootIndices.get(name);
+}
 
 /**
  * The atom with this text, created on first use.
@@ -42,9 +58,8 @@ export function atom(name: string): Atom {
     if (characters > MAX_ATOM_CHARACTERS) {
       throw new RangeError(`atom too long: ${characters} characters (the BEAM allows ${MAX_ATOM_CHARACTERS})`);
     }
-    found = new Atom(name, byIndex.length);
+    found = new Atom(name, bootIndexOf(name) ?? nextIndex++);
     table.set(name, found);
-    byIndex.push(found);
   }
   return found;
 }
@@ -60,13 +75,15 @@ function codePoints(text: string): number {
   return n;
 }
 
-/** Number of atoms created so far (`erlang:system_info(atom_count)`). */
+/**
+ * Number of atoms in the table (`erlang:system_info(atom_count)`): the booted node's, plus the
+ * ones created since.
+ */
 export function atomCount(): number {
-  return byIndex.length;
+  return nextIndex;
 }
 
-// The atoms the runtime itself relies on exist from the start, in a fixed order, so that indices
-// are deterministic for a given program.
+// The atoms the runtime itself relies on (all boot atoms, so their indices are the node's).
 export const am = {
   true: atom("true"),
   false: atom("false"),
