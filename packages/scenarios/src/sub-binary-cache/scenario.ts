@@ -10,7 +10,7 @@
  * leak would. Twin: tooling/beam-oracle/twins/sub_binary_cache.escript.
  *
  * As the twin compiles (erlc -S): cache/3 keeps Mode, KeyBytes and Keys across its receive
- * (`allocate 3`: 4 stack words, the heap test of `allocate` before them), `binary:part/3` and
+ * (`allocate 4`: Mode, KeyBytes, Keys and the part in y-registers, 5 stack words with the CP; the heap test of `allocate` before them), `binary:part/3` and
  * `binary:copy/1` are BIF calls (a reduction each, binary:copy also bytes/100), the new list cell
  * is `test_heap 2`, then `call_last` back into cache/3. The client's comprehension result is not
  * used, so no list is built; `<<(I rem 256)>>` is a 1-byte heap binary (3 words) on its heap.
@@ -31,8 +31,8 @@ export const SUB_BINARY_CACHE_PARAMS: readonly ParamSpec[] = [
 ];
 
 const A = { put: atom("put"), sync: atom("sync"), synced: atom("synced") };
-/** cache/3's frame across its receive: Mode, KeyBytes, Keys in y-registers, plus the CP. */
-const CACHE_FRAME = 4;
+/** cache/3's frame across its receive (erlc -S: `allocate 4`): Mode, KeyBytes, Keys, the part, plus the CP. */
+const CACHE_FRAME = 5;
 
 /** The cache's loop: `receive {put, P} -> keep a key of P; {sync, From} -> From ! synced end`. */
 function* cache(ctx: ProcessContext, mode: Mode, keyBytes: number): Generator<Op, void, unknown> {
@@ -89,10 +89,9 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
       const c = startCache(ctx, mode, keyBytes);
       for (let i = 1; i <= payloads; i++) {
         yield* ctx.call();
+        // back to back, as the twin sends them: the cache runs when the client is preempted
+        // (binary:copy charges bytes/100 reductions), as on the single scheduler
         sendPayload(ctx, c, i, payloadBytes);
-        // a virtual ms per 100 payloads puts the run on leak-lab's sample grid; the cache only
-        // runs when the client waits or is preempted, as on the single scheduler
-        if (i % 100 === 0) yield* ctx.sleep(1);
       }
       ctx.send(c, ctx.alloc(new Tuple([A.sync, ctx.self])));
       yield* ctx.receive((t) => t === A.synced);
