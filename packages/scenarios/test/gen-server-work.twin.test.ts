@@ -3,47 +3,11 @@
  * tooling/beam-oracle/recorders/scenarios.record.mjs from twins/gen_server_work.escript): the
  * servers' total_heap_size, heap_size and memory, and the binaries they hold, after the last call.
  */
-import { loadFixture } from "@beamlab/beam-oracle";
 import { describe, expect, it } from "vitest";
-import { genServerWork, resolveParams, type Mode } from "../src/index.js";
+import { genServerWork, type Mode } from "../src/index.js";
+import { ratio, recordOf as fixtureRecord, simulate as simulateScenario } from "./support/twin-figures.js";
 
-interface RoleFigures {
-  count: number;
-  avg_total_heap_size: number;
-  avg_heap_size: number;
-  avg_memory: number;
-  avg_binary_refs: number;
-}
-interface ScenarioRecord {
-  scenario: string;
-  mode: Mode;
-  params_set: Record<string, number>;
-  roles: Record<string, RoleFigures>;
-}
-const fixture = loadFixture("scenarios") as { records: ScenarioRecord[] };
-
-/** The simulated run's role averages at its end, as the twin's report summarises them. */
-export function simulate(mode: Mode, set: Record<string, number>): Record<string, RoleFigures> {
-  const params = resolveParams(genServerWork.params, Object.fromEntries(Object.entries(set).map(([k, v]) => [k, String(v)])));
-  const run = genServerWork.run({ mode, params });
-  while (run.finished?.() !== true) run.scheduler.run({ until: run.scheduler.clock.now + 1000 });
-  const out: Record<string, RoleFigures> = {};
-  const processes = run.source.snapshot().processes;
-  for (const role of ["server", "worker"]) {
-    const ps = processes.filter((p) => p.role === role);
-    const mean = (f: (p: (typeof ps)[number]) => number): number => (ps.length === 0 ? 0 : Math.round(ps.reduce((a, p) => a + f(p), 0) / ps.length));
-    out[role] = {
-      count: ps.length,
-      avg_total_heap_size: mean((p) => p.total_heap_size),
-      avg_heap_size: mean((p) => p.heap_size),
-      avg_memory: mean((p) => p.memory),
-      avg_binary_refs: mean((p) => p.binary?.length ?? 0),
-    };
-  }
-  return out;
-}
-
-const ratio = (sim: number, real: number): number => sim / real;
+const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(genServerWork, mode, set, ["server", "worker"]);
 
 /**
  * work(N) follows the compiled code: `lists:seq/2` builds four cells behind one `test_heap 8`
@@ -66,9 +30,9 @@ const ratio = (sim: number, real: number): number => sim / real;
  * still to find.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
-  const recordOf = (mode: Mode) => fixture.records.find((r) => r.scenario === "gen-server-work" && r.mode === mode && r.params_set.servers === 30);
+  const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode, { servers: 30, rounds: 10 });
   it("leak: every server's young heap and binaries are the BEAM's; the old heap one size below (pinned)", () => {
-    const record = recordOf("leak")!;
+    const record = recordOf("leak");
     const sim = simulate("leak", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(real.server?.count);
@@ -81,7 +45,7 @@ describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => 
     expect(r).toBeLessThan(0.85);
   }, 120_000);
   it("fix: the servers stay small, the workers are gone; the young heap one size step above is the pinned gap", () => {
-    const record = recordOf("fix")!;
+    const record = recordOf("fix");
     const sim = simulate("fix", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(real.server?.count);
@@ -92,14 +56,14 @@ describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => 
     expect(ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size)).toBeLessThan(1.25);
     expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(1.25);
     // the leak is the leak: the fix's servers hold 1/100 of the leak's memory on both nodes
-    expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak")!.roles.server!.avg_memory * 2);
+    expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak").roles.server!.avg_memory * 2);
   }, 120_000);
 });
 
 describe("gen-server-work against the real BEAM at its defaults (300 servers × 60 rounds): the pinned drift", () => {
-  const recordOf = (mode: Mode) => fixture.records.find((r) => r.scenario === "gen-server-work" && r.mode === mode && r.params_set.servers === undefined);
+  const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode);
   it("leak: the servers keep less than the BEAM's (0.69 of its total heap)", () => {
-    const record = recordOf("leak")!;
+    const record = recordOf("leak");
     const sim = simulate("leak", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(300);
@@ -110,12 +74,12 @@ describe("gen-server-work against the real BEAM at its defaults (300 servers × 
     expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(0.8);
   }, 120_000);
   it("fix: the servers stay small on both nodes, the model's twice the BEAM's", () => {
-    const record = recordOf("fix")!;
+    const record = recordOf("fix");
     const sim = simulate("fix", record.params_set);
     const real = record.roles;
     const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
     expect(r).toBeGreaterThan(1.5);
     expect(r).toBeLessThan(2.5);
-    expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak")!.roles.server!.avg_memory);
+    expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak").roles.server!.avg_memory);
   }, 120_000);
 });

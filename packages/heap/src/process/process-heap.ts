@@ -447,14 +447,18 @@ export class ProcessHeap {
    */
   growBlob(blob: Blob | undefined, words: number): Blob {
     this.ensureAlive();
-    const st = this.state;
-    let b = blob;
-    if (b?.gcStamp !== st.newStamp) {
-      b = new Blob();
-      b.gcStamp = st.newStamp;
-    }
-    st.htop += words;
+    const b = this.currentBlob(blob);
+    this.state.htop += words;
     b.words += words;
+    return b;
+  }
+
+  /** `blob` while it is in the current young generation, else a new blob stamped into it. */
+  private currentBlob(blob: Blob | undefined): Blob {
+    const stamp = this.state.newStamp;
+    if (blob?.gcStamp === stamp) return blob;
+    const b = new Blob();
+    b.gcStamp = stamp;
     return b;
   }
 
@@ -467,11 +471,7 @@ export class ProcessHeap {
     const st = this.state;
     if (st.heapSz - this.stackSize - st.htop >= words) return this.growBlob(blob, words);
     this.ensureAlive();
-    let b = blob;
-    if (b?.gcStamp !== st.newStamp) {
-      b = new Blob();
-      b.gcStamp = st.newStamp;
-    }
+    const b = this.currentBlob(blob);
     st.mbufSz += words;
     b.words += words;
     return b;
