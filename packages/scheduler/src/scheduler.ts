@@ -412,7 +412,7 @@ export class Scheduler {
       ...(this.opts.onGcTrace !== undefined
         ? {
             onTrace: (t: GcTraceEntry) => {
-              if (this.gcTraced.has(p)) this.opts.onGcTrace?.(p.pid, this.withMovedMessages(p, t));
+              if (this.gcTraced.has(p)) this.opts.onGcTrace?.(p.pid, t);
             },
           }
         : {}),
@@ -421,7 +421,10 @@ export class Scheduler {
       },
     });
     p.heap = h;
-    if (p.mailbox !== undefined) h.addRootSource(p.mailbox);
+    if (p.mailbox !== undefined) {
+      h.addRootSource(p.mailbox);
+      h.setQueuedFragments(p.mailbox);
+    }
     if (p.dict !== undefined) h.addRootSource(new DictRoots(p));
     return h;
   }
@@ -431,6 +434,7 @@ export class Scheduler {
     const mb = new Mailbox();
     p.mailbox = mb;
     p.heap?.addRootSource(mb);
+    p.heap?.setQueuedFragments(mb);
     return mb;
   }
 
@@ -580,47 +584,13 @@ export class Scheduler {
     }
   }
 
-  /** After each collection: queued on_heap fragments are copied onto the new heap. */
+  /** After each collection (queued on_heap fragments were copied onto the new heap inside it,
+   * see ProcessHeap.setQueuedFragments). */
   private afterGc(p: Proc, e: GcEvent): void {
     if (this.current === p) p.fcalls -= e.reductions;
     this.stats.gcs++;
     this.stats.wordsReclaimed += e.reclaimed;
-    const mb = p.mailbox;
-    const h = p.heap;
-    if (mb !== undefined && h !== undefined && mb.fragmentWords > 0) {
-      const st = h.state;
-      mb.forEachFragment((m) => {
-        if (st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > m.words) {
-          h.deliverMessage(m.msg);
-          mb.movedToHeap(m);
-        } else st.mbufSz += m.words;
-      });
-    }
     if (this.tracing) this.event(`gc ${printTerm(p.pid)} ${e.kind} ${e.wordsBefore}->${e.wordsAfter} heap ${e.after.heap_block_size}`);
-  }
-
-  /**
-   * The BEAM copies queued on_heap fragments onto the new heap inside the GC, after setting the
-   * high-water mark and before the gc_*_end trace message (measured: on_heap_3w's gc_major_end
-   * has heap_size 300 and wordsize 2 with recent_size 225). The heap package reports the end
-   * event before the scheduler's onGc hook moves them, so the end event is shown as the BEAM
-   * shows it: with the words the hook is about to move (the same rule as {@link afterGc}).
-   * Gap: the heap's phantom-word decision for that event still sees the free space before the move.
-   */
-  private withMovedMessages(p: Proc, t: GcTraceEntry): GcTraceEntry {
-    const mb = p.mailbox;
-    const h = p.heap;
-    if ((t.tag !== "gc_minor_end" && t.tag !== "gc_major_end") || mb === undefined || h === undefined || mb.fragmentWords === 0) return t;
-    if (t.wordsize === 0 && t.info.mbuf_size > 0) return t; // a failed minor moves nothing
-    let free = t.info.heap_block_size - t.info.stack_size - t.info.heap_size;
-    let moved = 0;
-    mb.forEachFragment((m) => {
-      if (free - ON_HEAP_MESSAGE_MARGIN > m.words) {
-        moved += m.words;
-        free -= m.words;
-      }
-    });
-    return { tag: t.tag, wordsize: t.wordsize - moved, info: { ...t.info, heap_size: t.info.heap_size + moved, mbuf_size: t.info.mbuf_size + mb.fragmentWords - moved } };
   }
 
   /** Makes a blocked process runnable (or remembers the wake-up while it is suspended). */
@@ -820,6 +790,7 @@ export class Scheduler {
     let op: Op | undefined;
     let exit: Term | undefined;
     try {
+      this.collectOnScheduleIn(p);
       let gen = p.gen;
       if (gen === undefined) {
         gen = p.body(this.contextOf(p), ...(p.heap?.args ?? p.args));
@@ -860,6 +831,20 @@ export class Scheduler {
       this.rq.enqueue(p);
     } else p.status = "waiting";
     return true;
+  }
+
+  /**
+   * erts_schedule, when it picks a process: a GC forced earlier or a binary virtual heap over its
+   * block (messages delivered onto the heap while it waited add their ProcBins) is collected
+   * before the process runs, with need 0, its reductions taken from the new slice. Measured
+   * (router_gc.json, and a running+gc trace of the same router): the router's collections come
+   * right after it is scheduled in, with the messages queued since its last slice live.
+   */
+  private collectOnScheduleIn(p: Proc): void {
+    const h = p.heap;
+    if (h === undefined || !h.safePointDueBesidesFragments) return;
+    p.gcDesired = false;
+    h.safePoint();
   }
 
   /** Runs `f` for `p` outside its body (an external GC): a heap kill ends `p`, not the caller. */

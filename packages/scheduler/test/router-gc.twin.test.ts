@@ -56,18 +56,19 @@ function simulate() {
         yield* cx.call();
       }
     });
+    // spawn(?MODULE, router, [C]): the argument list is copied onto the router's heap
     const r = ctx.spawn(function* router(cx) {
       for (;;) {
         const m = (yield* cx.receive()) as Tuple;
-        cx.send(c, cx.alloc(new Tuple([DATA, m.elements[1]!])));
+        cx.send(c, m); // the compiler reuses the received {data, B} (erlc -S: no put_tuple)
         yield* cx.call();
       }
-    });
+    }, [c]);
     rc = [r, c];
     s.traceGc(c);
     s.traceGc(r);
     yield* ctx.sleep(1);
-    const base = ctx.heap.pushFrame().hold(ctx.alloc(binary(new Uint8Array(fixture.binary_bytes).fill(7))));
+    const base = ctx.heap.pushFrame().hold(ctx.binaryCopy(binary(new Uint8Array([7])), fixture.binary_bytes));
     const point = (p: Pid): ProcPoint => {
       const i = ctx.processInfo(p)!;
       return { memory: i.memory, total_heap_size: i.total_heap_size, minor_gcs: i.garbage_collection.minor_gcs, binaries: store.processBinaries(p).map((b) => b.size) };
@@ -75,7 +76,9 @@ function simulate() {
     let sent = 0;
     for (const cp of fixture.checkpoints) {
       for (; sent < cp.messages; sent++) {
-        ctx.send(r, new Tuple([DATA, ctx.binaryCopy(base)]));
+        const b = ctx.binaryCopy(base);
+        yield* ctx.call(0); // the send BIF's reduction check: preempted before sending when the copy used the slice up
+        ctx.send(r, new Tuple([DATA, b]));
         yield* ctx.call();
       }
       yield* ctx.sleep(1);
@@ -87,39 +90,28 @@ function simulate() {
   return { points, router: events.get(`${r.id}`) ?? [], consumer: events.get(`${c.id}`) ?? [] };
 }
 
-const minors = (evs: readonly Ev[]): number => evs.filter((e) => e.tag === "gc_minor_start").length;
-const tags = (evs: readonly Ev[], n: number): string[] => evs.slice(0, n).map((e) => e.tag);
-
 describe("router_gc.json: a router of 100 KB binaries and its consumer", () => {
   const sim = simulate();
-  const beamEnd = fixture.checkpoints[fixture.checkpoints.length - 1]!;
-  const simEnd = sim.points[sim.points.length - 1]!;
 
-  it("both start as the BEAM does: a minor that escalates to a major", () => {
-    expect(tags(sim.router, 4)).toEqual(tags(fixture.router_events, 4));
-    expect(tags(sim.consumer, 4)).toEqual(tags(fixture.consumer_events, 4));
+  it("every GC event of the router equals the BEAM's (start and end, heap, old heap, both binary virtual heaps, mbuf)", () => {
+    expect(sim.router.length).toBe(fixture.router_events.length);
+    expect(sim.router).toEqual(fixture.router_events);
   });
 
-  it("the router's first major keeps the forwarded binary live (send's GC-after-BIF check): its binary virtual heap block grows to the BEAM's 75,110 words", () => {
-    expect(sim.router[3]?.bin_vheap_block_size).toBe(fixture.router_events[3]?.bin_vheap_block_size);
-    expect(sim.router[3]?.bin_vheap_size).toBe(fixture.router_events[3]?.bin_vheap_size);
+  it("every GC event of the consumer equals the BEAM's", () => {
+    expect(sim.consumer.length).toBe(fixture.consumer_events.length);
+    expect(sim.consumer).toEqual(fixture.consumer_events);
   });
 
-  it("GAP (pinned): where the BEAM collects with queued messages' binaries live, the model does not, and collects less often", () => {
-    // Measured, 2,000 messages of 100 KB:
-    //  - BEAM: router and consumer 498 minors each (one per 4 messages); each collection runs
-    //    with the 4 messages still queued, whose fragments the GC copies onto the heap, so
-    //    their ProcBins are live young data (consumer's first major ends with bin_vheap_size
-    //    50,000 words and a 75,110-word block); none is promoted; 5 ProcBins each at the end.
-    //  - model: the queued messages are moved onto the heap after the collection (afterGc),
-    //    so the consumer's first major ends with bin_vheap_size 0 and the block stays 46,422;
-    //    the first collection comes at 4 received binaries, not 6 (the BEAM's vheap-desired GC
-    //    runs 5 reductions after the receive); router 165 minors, consumer 208; 12 ProcBins in
-    //    the router and 1 in the consumer at the end.
-    expect(fixture.consumer_events[3]?.bin_vheap_size).toBe(50000);
-    expect(sim.consumer[3]?.bin_vheap_size).toBe(0);
-    expect(minors(sim.router)).toBeLessThan(minors(fixture.router_events) / 2);
-    expect(minors(sim.consumer)).toBeLessThan(minors(fixture.consumer_events));
-    expect(simEnd.router.binaries.length).not.toBe(beamEnd.router.binaries.length);
+  it("at every checkpoint both hold the BEAM's ProcBins, memory, total heap size and minor GC count", () => {
+    expect(sim.points).toEqual(fixture.checkpoints.map(({ router, consumer }) => ({ router, consumer })));
+  });
+
+  it("the rules this rests on: collections at schedule-in (vheap over its block) keep the queued messages' binaries live", () => {
+    // the router's steady state: 8 binaries at the start (4 received and dead, 4 queued), the
+    // 4 queued ones live after it — copied onto the heap inside the collection
+    const start = sim.router[4]!;
+    const end = sim.router[5]!;
+    expect([start.tag, start.bin_vheap_size, end.tag, end.bin_vheap_size]).toEqual(["gc_minor_start", 100000, "gc_minor_end", 50000]);
   });
 });

@@ -81,6 +81,7 @@ export function majorCollection(st: HeapState, stack: number, need: number, ygen
   st.heapSz = newSz;
   st.genGcs = 0;
   st.majorCount++;
+  ctx.moveQueuedMessages();
   const sizeAfter = st.htop + st.mbufSz;
 
   // adjust_after_fullsweep

@@ -31,6 +31,13 @@ export interface CollectContext {
   readonly onProcBinSwept: ((b: Binary) => void) | undefined;
   /** `reached_max_heap_size`: reports; returns true when the process must be killed. */
   readonly maxHeapReached: (total: number, extraHeap: number, extraOld: number) => boolean;
+  /**
+   * erl_gc.c `move_msgs_to_heap`: copies the data of messages still queued in heap fragments
+   * onto the new young heap (above the high-water mark), inside the collection — after the
+   * sweep, before the live size and the resize are computed — and grows the binary virtual
+   * heap block when their ProcBins added to it.
+   */
+  readonly moveQueuedMessages: () => void;
 }
 
 export interface CollectResult {
@@ -105,6 +112,7 @@ export function minorCollection(st: HeapState, stack: number, need: number, ygen
   st.heapSz = newSz;
   st.matureStamp = youngTo;
   st.newStamp = freshStamp(st.heapId);
+  ctx.moveQueuedMessages();
   st.genGcs++;
   st.minorCount++;
 

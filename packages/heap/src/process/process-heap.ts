@@ -39,7 +39,7 @@ import {
   S_RESERVED,
   type HeapState,
 } from "./heap-state.js";
-import { BIN_VH_MIN_SIZE, ertsNextHeapSize, H_MIN_SIZE } from "./heap-sizes.js";
+import { BIN_VH_MIN_SIZE, ertsNextHeapSize, H_MIN_SIZE, nextVheapSize } from "./heap-sizes.js";
 import { hibernateCollection } from "./hibernate.js";
 import { majorCollection } from "./major.js";
 import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
@@ -113,6 +113,22 @@ export class ProcessKilled extends Error {
  * (The data allows 2 or 3; 3 = S_REDZONE is the value the JIT keeps free below the stack.)
  */
 export const MESSAGE_HEAP_MARGIN = 3;
+
+/** A queued message whose data is in a heap fragment (see {@link QueuedFragments}). */
+export interface QueuedFragment {
+  readonly msg: Term;
+  readonly words: number;
+}
+
+/** Where a collection finds the queued fragment messages it copies onto the heap. */
+export interface QueuedFragments {
+  /** Σ words of the queued fragment messages. */
+  readonly fragmentWords: number;
+  /** Each queued fragment message, oldest first. */
+  forEachFragment(f: (e: QueuedFragment) => void): void;
+  /** Bookkeeping: `e` is on the heap now (a GC root while it stays queued). */
+  movedToHeap(e: QueuedFragment): void;
+}
 
 export interface AllocOptions {
   /** Words the heap test asks for (default: the words of the new objects). */
@@ -228,6 +244,9 @@ export class ProcessHeap {
               swept?.(b);
             },
       maxHeapReached: (total, extraHeap, extraOld) => this.maxHeapReached(total, extraHeap, extraOld),
+      moveQueuedMessages: () => {
+        this.moveQueuedMessages();
+      },
     };
     // erl_create_process: the argument list is copied onto the new heap.
     if (opts.spawnArgs !== undefined && opts.spawnArgs.length > 0) {
@@ -742,6 +761,42 @@ export class ProcessHeap {
       if (o.tag === Tag.SubBinary && this.refcHolders !== undefined && o.orig.isRefc) (subs ??= []).push(o);
     }
     if (subs !== undefined) for (const s of subs) this.refcHolders?.subBinaryPlaced(s);
+  }
+
+  /**
+   * The process's queued messages whose data is in heap fragments (on_heap message queue data,
+   * not yet received): every collection copies them onto the new heap, see
+   * {@link moveQueuedMessages}. The scheduler registers the mailbox here.
+   */
+  setQueuedFragments(q: QueuedFragments | undefined): void {
+    this.queued = q;
+  }
+
+  private queued: QueuedFragments | undefined;
+
+  /**
+   * erl_gc.c `move_msgs_to_heap`, run inside a minor (after the sweep) and a major (after the
+   * high-water mark is set) collection: each queued fragment message that fits below the stack
+   * ({@link MESSAGE_HEAP_MARGIN} words kept free, measured in sched_traces.json's on_heap cases)
+   * is copied onto the young heap, its ProcBins joining the young off-heap list; one that does
+   * not fit stays a fragment counted in mbuf_size. When ProcBins were added, the binary virtual
+   * heap block becomes `next_vheap_size(overhead, bin_vheap_sz)`.
+   */
+  private moveQueuedMessages(): void {
+    const q = this.queued;
+    if (q === undefined || q.fragmentWords === 0) return;
+    const st = this.state;
+    const overheadBefore = st.vheap;
+    const stack = this.stackSize;
+    q.forEachFragment((e) => {
+      if (st.heapSz - stack - st.htop - MESSAGE_HEAP_MARGIN > e.words) {
+        const fresh: HeapObject[] = [];
+        const { words, vheap } = claimFresh(e.msg, fresh);
+        this.place(fresh, words, vheap);
+        q.movedToHeap(e);
+      } else st.mbufSz += e.words;
+    });
+    if (st.vheap !== overheadBefore) st.vheapSz = nextVheapSize(st.minVheapSize, st.vheap, st.vheapSz);
   }
 
   private place(fresh: readonly HeapObject[], words: number, vheap: number): void {
