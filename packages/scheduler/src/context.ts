@@ -189,6 +189,12 @@ export class ProcessContext {
   *receive(pattern: Pattern = any, opts: ReceiveOptions = {}): Generator<Op, Term | undefined, unknown> {
     const s = this.s;
     const p = this.p;
+    // An Erlang receive loop reaches its next receive through a call (the loop's tail call),
+    // which costs a reduction and is where the process is preempted: a body that charged
+    // nothing since its last receive in this slice is charged that call here, and a process
+    // with no reductions left is scheduled out before it receives.
+    if (p.fcalls === p.fcallsAtReceive) p.fcalls -= 1;
+    if (p.fcalls <= 0) yield YIELD_OP;
     this.check();
     this.handleSignals();
     p.mailbox?.resetScan();
@@ -196,7 +202,10 @@ export class ProcessContext {
     let armed = false;
     for (;;) {
       const m = s.take(p, pattern);
-      if (m !== NO_MESSAGE) return m;
+      if (m !== NO_MESSAGE) {
+        p.fcallsAtReceive = p.fcalls;
+        return m;
+      }
       if (p.timedOut) {
         p.timedOut = false;
         p.mailbox?.resetScan();

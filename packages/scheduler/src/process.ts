@@ -45,6 +45,9 @@ export class Proc implements Schedulable {
   reductions = 0;
   /** Reductions left in the current slice (FCALLS). */
   fcalls = 0;
+  /** `fcalls` when the last receive of this slice returned (NaN at a slice's start): a receive
+   * that finds it unchanged charges the loop's call the body did not make. */
+  fcallsAtReceive = Number.NaN;
   heap: ProcessHeap | undefined = undefined;
   mailbox: Mailbox | undefined = undefined;
   links: Set<Proc> | undefined = undefined;

@@ -787,6 +787,7 @@ export class Scheduler {
     p.status = "running";
     const start = this.contextReds;
     p.fcalls = start;
+    p.fcallsAtReceive = Number.NaN;
     let op: Op | undefined;
     let exit: Term | undefined;
     try {

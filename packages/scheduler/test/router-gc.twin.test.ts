@@ -35,7 +35,7 @@ const fixture = loadFixture("router_gc") as {
 
 const DATA = atom("data");
 
-function simulate() {
+function simulate(consumerCalls = true) {
   const store = new RefcStore();
   const events = new Map<string, Ev[]>();
   const s = new Scheduler({
@@ -53,7 +53,7 @@ function simulate() {
     const c = ctx.spawn(function* consumer(cx) {
       for (;;) {
         yield* cx.receive();
-        yield* cx.call();
+        if (consumerCalls) yield* cx.call();
       }
     });
     // spawn(?MODULE, router, [C]): the argument list is copied onto the router's heap
@@ -105,6 +105,12 @@ describe("router_gc.json: a router of 100 KB binaries and its consumer", () => {
 
   it("at every checkpoint both hold the BEAM's ProcBins, memory, total heap size and minor GC count", () => {
     expect(sim.points).toEqual(fixture.checkpoints.map(({ router, consumer }) => ({ router, consumer })));
+  });
+
+  it("a consumer written as a bare receive loop (no ctx.call()) is charged its loop's call and lands on the same events", () => {
+    const bare = simulate(false);
+    expect(bare.consumer).toEqual(fixture.consumer_events);
+    expect(bare.points).toEqual(sim.points);
   });
 
   it("the rules this rests on: collections at schedule-in (vheap over its block) keep the queued messages' binaries live", () => {
