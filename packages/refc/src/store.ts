@@ -19,11 +19,13 @@
  *    exactly when its last ProcBin is released;
  *  - sub-binaries add no reference (as on the BEAM: a sub-binary points at a ProcBin of the same
  *    process, which is what holds the reference); they are bookkeeping for {@link holdersOf};
- *  - `bytes()` = Σ size of the binaries in the store.
+ *  - `bytes()` = Σ size of the binaries in the store; `allocatedBytes()` = Σ of what
+ *    erlang:memory(binary) counts for each ({@link binaryAllocatedBytes}: header and alignment).
  * Cost: every operation is O(1) except the reports, which are O(binaries of the owner) or
  * O(holders of the binary).
  */
 import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
+import { binaryAllocatedBytes } from "./constants.js";
 
 /** One off-heap binary (the BEAM's `Binary`: `refc`, `orig_size`, the bytes). */
 export interface OffHeapBinary {
@@ -98,6 +100,7 @@ export class RefcStore {
   private readonly byOwner = new Map<string, Set<object>>();
   private nextId = 1;
   private total = 0;
+  private allocated = 0;
   private readonly onFree: ((b: OffHeapBinary) => void) | undefined;
   private readonly tel: { alloc: EventHandle; free: EventHandle } | undefined;
 
@@ -119,6 +122,7 @@ export class RefcStore {
       e = new Entry(this.nextId++, size);
       this.entries.set(data, e);
       this.total += size;
+      this.allocated += binaryAllocatedBytes(size);
       if (this.tel?.alloc.enabled === true) this.tel.alloc.emit({ size }, { id: e.id });
     } else if (e.size !== size) throw new RefcError(`binary ${e.id}: size ${size} given, ${e.size} stored`);
     e.refc++;
@@ -215,6 +219,11 @@ export class RefcStore {
     return this.total;
   }
 
+  /** What erlang:memory(binary) counts for the live binaries: data, headers and alignment. */
+  allocatedBytes(): number {
+    return this.allocated;
+  }
+
   /** Number of live binaries. */
   get size(): number {
     return this.entries.size;
@@ -273,6 +282,7 @@ export class RefcStore {
     }
     this.entries.delete(data);
     this.total -= e.size;
+    this.allocated -= binaryAllocatedBytes(e.size);
     e.freed = true;
     if (this.tel?.free.enabled === true) this.tel.free.emit({ size: e.size }, { id: e.id });
     this.onFree?.(e);

@@ -15,8 +15,8 @@
  * code and ETS) unless `bootedNode: false`, plus: `processes` = `processes_used` += Σ simulated
  * process `memory` (the BEAM's allocator overhead per process is not modelled: on the BEAM
  * Σ process_info memory differs by a few %); `binary` += `SchedulerMemoryOptions.binaryBytes`
- * if given, else the scheduler's refc store's `bytes()` (the live binaries' sizes: the BEAM adds
- * its allocator's overhead, ~2 %); `atom`, `code`, `ets`, other = the booted node's unless given;
+ * if given, else the scheduler's refc store's `allocatedBytes()` (each live binary's size plus
+ * its 40-byte header, rounded up to 8: measured); `atom`, `code`, `ets`, other = the booted node's unless given;
  * `system` = atom + binary + code + ets + other; `total` = processes + system.
  */
 import { bootedMemory, type BootedNodeData } from "./booted-node.js";
@@ -145,7 +145,7 @@ export function memory(s: Scheduler, o: SchedulerMemoryOptions = {}): MemoryInfo
   const processesUsed = own + (boot?.processes_used ?? 0);
   const atom = o.atomBytes ?? boot?.atom ?? 0;
   const atomUsed = o.atomBytes ?? boot?.atom_used ?? 0;
-  const binary = (o.binaryBytes ?? s.refc?.bytes() ?? 0) + (boot?.binary ?? 0);
+  const binary = (o.binaryBytes ?? s.refc?.allocatedBytes() ?? 0) + (boot?.binary ?? 0);
   const code = o.codeBytes ?? boot?.code ?? 0;
   const ets = o.etsBytes ?? boot?.ets ?? 0;
   const system = atom + binary + code + ets + (o.otherBytes ?? boot?.other ?? 0);

@@ -99,9 +99,9 @@ describe("refc binaries through the refc store", () => {
       yield* idle(ctx);
     });
     s.run();
-    expect(memory(s, NO_BOOT).binary).toBe(1000);
+    expect(memory(s, NO_BOOT).binary).toBe(1040); // 1,000 bytes + the 40-byte header
     s.exit(tx, atom("kill"));
-    expect(memory(s, NO_BOOT).binary).toBe(1000);
+    expect(memory(s, NO_BOOT).binary).toBe(1040); // 1,000 bytes + the 40-byte header
     s.exit(rx, atom("kill"));
     expect(memory(s, NO_BOOT).binary).toBe(0);
   });

@@ -23,6 +23,8 @@ interface Run {
   rounds: number;
   memory_binary_delta: number;
   memory_processes_delta: number;
+  recorder_memory_before: number;
+  recorder_memory_after: number;
   routers: Role;
   consumers: Role;
 }
@@ -38,7 +40,7 @@ function* consumer(ctx: ProcessContext) {
 function* router(ctx: ProcessContext, c: unknown) {
   for (;;) {
     const m = (yield* ctx.receive()) as Tuple;
-    ctx.send(c as Pid, ctx.alloc(new Tuple([DATA, m.elements[1]!])));
+    ctx.send(c as Pid, m); // the compiler reuses the received {data, B} (erlc -S: no put_tuple)
     yield* ctx.call();
   }
 }
@@ -54,10 +56,12 @@ function simulate(run: Run) {
       const c = ctx.spawn(consumer);
       pairs.push([ctx.spawn(router, [c]), c]);
     }
-    const base = ctx.heap.pushFrame().hold(ctx.alloc(binary(new Uint8Array(run.bytes).fill(7))));
+    const base = ctx.heap.pushFrame().hold(ctx.binaryCopy(binary(new Uint8Array([7])), run.bytes));
     for (let r = 0; r < run.rounds; r++) {
       for (const [rt] of pairs) {
-        ctx.send(rt, new Tuple([DATA, ctx.binaryCopy(base)]));
+        const b = ctx.binaryCopy(base);
+        yield* ctx.call(0); // the send BIF's reduction check
+        ctx.send(rt, new Tuple([DATA, b]));
         yield* ctx.call();
       }
     }
@@ -93,52 +97,40 @@ const runOf = (pairs: number): Run => {
   return r;
 };
 
+/** The BEAM's memory(processes) growth without the recorder's own (recorded beside it). */
+const pairsProcessesDelta = (run: Run): number => run.memory_processes_delta - (run.recorder_memory_after - run.recorder_memory_before);
+/** memory(binary) deltas move by up to 192 bytes between recordings (the binary allocator's carriers). */
+const BINARY_NOISE = 200;
+
 /**
- * Issue 13 asks for memory(binary), memory(processes) and the role averages within 10%. Where the
- * model gets there it is asserted; where it does not, the gap is pinned in a band (a change of the
- * model that moves it fails here, and must tighten the band). The rule that differs is the one of
- * issue 13's first item, collections around receive: a router's received `{data, B}` arrives in a
- * heap fragment (9 words with its ProcBin) and the router builds 3 words per forward; the model
- * collects a router (or consumer) whose fragments outgrow its free heap at its next yield, where the
- * BEAM, with the same 233-word heap, still holds every ProcBin at the end of the 20-message run
- * (20 ProcBins, no collection) and collects the 50-message run's routers so that they keep 233
- * words. The memory(processes) delta of the BEAM is not a multiple of process memory (2,885, 2,493
- * and 2,290 B per spawned process in the three runs: the allocators' carriers, not modelled); the
- * model adds process memory (2,640 B for an idle pair member).
+ * Issue 13 asks for memory(binary), memory(processes) and the role averages within 10%. Every
+ * role figure (memory, total heap size, ProcBins of routers and consumers) is the BEAM's in all
+ * three runs, and memory(binary) is too (each binary counted with its 40-byte header,
+ * binary_memory.json): the rules that got there are the collections at schedule-in (the binary
+ * virtual heap over its block), the queued messages' ProcBins kept live inside a collection, the
+ * send BIF's reduction check, and the compiler reusing the received {data, B}.
+ * memory(processes) is compared without the recorder's own growth. Gap, pinned: on the BEAM it
+ * also depends on the node's history — the three runs share one node and the process structures
+ * of the pairs killed after a run stay in the allocator's pools, so each later run grows
+ * memory(processes) by less per process (2,820, 2,531 and 2,259 B per pair member, against
+ * process_info's 2,640): the 1,000-pair run is 17% under the model's sum of process memory.
  */
 describe("many_routers.json: router/consumer pairs against the real BEAM", () => {
-  it("1,000 pairs × 500 B × 10: every role figure exact, memory(binary) within 10%; memory(processes) +15% is the pinned gap", () => {
-    const run = runOf(1000);
+  it.each([1000, 500, 100])("%i pairs: every role figure and memory(binary) are the BEAM's", (pairs) => {
+    const run = runOf(pairs);
     const sim = simulate(run);
     expect(sim.routers).toEqual(run.routers);
     expect(sim.consumers).toEqual(run.consumers);
-    within10(sim.binaryDelta, run.memory_binary_delta); // 5,000,500 vs 5,440,544
-    between(sim.processesDelta, run.memory_processes_delta, 1.1, 1.2); // 5,280,000 vs 4,579,872
+    expect(Math.abs(sim.binaryDelta - run.memory_binary_delta)).toBeLessThanOrEqual(BINARY_NOISE);
   }, 120_000);
 
-  it("500 pairs × 1 KB × 20: memory(binary), memory(processes), consumers and the routers' memory within 10%; the routers' ProcBins are the pinned gap", () => {
-    const run = runOf(500);
-    const sim = simulate(run);
-    expect(sim.consumers).toEqual(run.consumers);
-    within10(sim.routers.memory, run.routers.memory);
-    within10(sim.routers.total_heap_size, run.routers.total_heap_size);
-    within10(sim.binaryDelta, run.memory_binary_delta); // 10,001,000 vs 10,401,080
-    within10(sim.processesDelta, run.memory_processes_delta); // 2,640,000 vs 2,492,800
-    // the gap: the model collects each router once near the end (1 ProcBin left), the BEAM never (20)
-    between(sim.routers.procbins, run.routers.procbins, 0, 0.1);
+  it.each([500, 100])("%i pairs: memory(processes) within 10%", (pairs) => {
+    const run = runOf(pairs);
+    within10(simulate(run).processesDelta, pairsProcessesDelta(run));
   }, 120_000);
 
-  it("100 pairs × 200 B × 50: the consumers' memory exact; routers, ProcBins and both memory deltas are the pinned gap", () => {
-    const run = runOf(100);
-    const sim = simulate(run);
-    expect(sim.consumers.memory).toBe(run.consumers.memory);
-    expect(sim.consumers.total_heap_size).toBe(run.consumers.total_heap_size);
-    // the gap: routers grow their heap (786 vs 233 words, 7,066 vs 2,640 B) and keep fewer
-    // ProcBins (16.6 vs 25; consumers 20 vs 24), so fewer binaries stay alive (400,200 vs 600,048 B)
-    between(sim.routers.memory, run.routers.memory, 2.5, 2.9);
-    between(sim.routers.procbins, run.routers.procbins, 0.6, 0.72);
-    between(sim.consumers.procbins, run.consumers.procbins, 0.78, 0.88);
-    between(sim.binaryDelta, run.memory_binary_delta, 0.62, 0.72);
-    between(sim.processesDelta, run.memory_processes_delta, 1.6, 1.75);
+  it("GAP (pinned) 1,000 pairs: memory(processes) 17% over the BEAM's, whose pools kept the earlier runs' process structures", () => {
+    const run = runOf(1000);
+    between(simulate(run).processesDelta, pairsProcessesDelta(run), 1.12, 1.22); // 5,280,000 vs 4,517,928
   }, 120_000);
 });
