@@ -175,6 +175,16 @@ export class ProcessContext {
     return result;
   }
 
+  /**
+   * The check the BEAM runs when a BIF returns (call_bif / gc_bif: ERTS_IS_GC_DESIRED): a
+   * collection with need 0 when heap fragments outgrow the free heap or the binary virtual heap
+   * is over its block, with `result` (the BIF's value, in x0) live. For workload-kit BIFs that
+   * place their result themselves.
+   */
+  afterBif(result: Term): void {
+    this.s.safePoint(this.p, [result]);
+  }
+
   /** `erlang:yield()`. */
   *yield(): Generator<Op, void, unknown> {
     yield YIELD_OP;

@@ -520,9 +520,10 @@ export class ProcessHeap {
 
   /**
    * A BIF's result built with `HAlloc`: on the heap when the free space (`stop − htop`) holds it,
-   * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns.
+   * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns, unless
+   * `check` is false (a BIF that allocates several times and is checked once, when it returns).
    */
-  allocBif<T extends Term>(term: T): T {
+  allocBif<T extends Term>(term: T, opts: { readonly check?: boolean } = {}): T {
     this.ensureAlive();
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
@@ -533,7 +534,7 @@ export class ProcessHeap {
       st.mbufSz += words;
       st.vheap += vheap;
     }
-    this.safePoint([term]);
+    if (opts.check !== false) this.safePoint([term]);
     return term;
   }
 

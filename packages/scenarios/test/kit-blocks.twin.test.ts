@@ -1,0 +1,162 @@
+/**
+ * The workload kit's lists blocks against tooling/beam-oracle/recorders/kit_blocks.escript: each
+ * workload written with the kit the way the recorder's Erlang is written (its frames from `erlc -S`
+ * of the recorder's functions), every GC event compared with the real BEAM's.
+ */
+import { loadFixture } from "@beamlab/beam-oracle";
+import { atom, Cons, LocalFun, nil, type GcTraceEntry, type Term } from "@beamlab/heap";
+import { Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { describe, expect, it } from "vitest";
+import { allocateTest } from "../src/kit/allocate.js";
+import { duplicate, flatten, foldl, length, map, reverse, seq } from "../src/kit/lists.js";
+
+const ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size"] as const;
+type Ev = { tag: string } & Record<(typeof ITEMS)[number], number>;
+interface Workload {
+  workload: string;
+  k: number;
+  n: number;
+  final: { reductions: number; heap_size: number; total_heap_size: number };
+  events: Ev[];
+}
+const fixture = loadFixture("kit_blocks") as { workloads: Workload[] };
+const GO = atom("go");
+const X = atom("x");
+const MOD = atom("beamlab_kit_blocks_recorder");
+
+/** `make_fun3` of a fun without free variables (5 words), placed by the allocate_heap before it. */
+const newFun = (ctx: ProcessContext, index: number): LocalFun => {
+  const f = new LocalFun(MOD, index, 0, 1, []);
+  return ctx.heap.allocBif(f, { check: false });
+};
+
+/** `allocate_heap 2, funs 1`: one heap test for the 2 y-registers and the fun's 5 words. */
+const allocateHeapWithFun = (ctx: ProcessContext): void => {
+  ctx.heap.heapTest(2 + 5);
+};
+
+const plusOne = function* (_ctx: ProcessContext, x: Term): Generator<Op, Term, unknown> {
+  return (x as number) + 1;
+};
+const consOnto = function* (ctx: ProcessContext, x: Term, a: Term): Generator<Op, Term, unknown> {
+  return ctx.heap.allocCons(x, a, 2);
+};
+
+/** The recorder's W/2 loop: `W(K, X) -> _ = Block(...), W(K - 1, X)` (allocate 2, call_ext, call_last). */
+function* loop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op, void, unknown> {
+  for (let i = k; i > 0; i--) {
+    if (w === "len") {
+      yield* length(ctx, x); // gc_bif length, no frame
+      yield* ctx.call(); // call_only len/2
+      continue;
+    }
+    if (w === "map" || w === "foldl") allocateHeapWithFun(ctx);
+    else allocateTest(ctx.heap, 3); // allocate 2
+    const frame = ctx.heap.pushFrame(3);
+    frame.set(0, x);
+    if (w === "seq") yield* seq(ctx, 1, x as number);
+    else if (w === "duplicate") yield* duplicate(ctx, x as number, X);
+    else if (w === "map") yield* map(ctx, plusOne, x);
+    else if (w === "foldl") yield* foldl(ctx, consOnto, nil, x);
+    else if (w === "reverse") yield* reverse(ctx, x);
+    else if (w === "flatten") yield* flatten(ctx, x);
+    ctx.heap.popFrame(frame);
+    yield* ctx.call(); // call_last W/2
+  }
+}
+
+/** The recorder's run/3 and block/3 for workload `w`. */
+function* run(ctx: ProcessContext, w: string, k: number, n: number): Generator<Op, void, unknown> {
+  // the return address the JIT pushes when it calls the collector (in every stack_size a heap
+  // test's collection reports; run/3's frame counts the process's first continuation)
+  ctx.setStack(1);
+  allocateTest(ctx.heap, 4); // run/3: allocate 3
+  const top = ctx.heap.pushFrame(4);
+  yield* ctx.receive((m) => m === GO);
+  yield* ctx.call(); // call block/3
+  if (w === "seq" || w === "duplicate") {
+    yield* ctx.call(); // call_only seq/2 | duplicate/2
+    yield* loop(ctx, w, k, n);
+  } else if (w === "flatten") {
+    allocateTest(ctx.heap, 2); // allocate 1
+    const f = ctx.heap.pushFrame(2);
+    const l = yield* seq(ctx, 1, n);
+    yield* ctx.call(); // call '-block/3-lc$^0/1-0-'/1
+    const nested = yield* nestedPairs(ctx, l);
+    ctx.heap.popFrame(f);
+    yield* ctx.call(); // call_last flatten/2
+    yield* loop(ctx, w, k, nested);
+  } else {
+    allocateTest(ctx.heap, 3); // allocate 2
+    const f = ctx.heap.pushFrame(3);
+    const l = yield* seq(ctx, 1, n);
+    ctx.heap.popFrame(f);
+    yield* ctx.call(); // call_last list_block/3
+    yield* ctx.call(); // call_only W/2
+    yield* loop(ctx, w, k, l);
+  }
+  ctx.heap.popFrame(top);
+  yield* ctx.receive();
+}
+
+/** `[[I, [I]] || I <- L]`: body-recursive, `allocate 1` per element, `test_heap 8` on the way back. */
+function* nestedPairs(ctx: ProcessContext, l: Term): Generator<Op, Term, unknown> {
+  const heap = ctx.heap;
+  const down = heap.pushFrame(0);
+  const heads: Term[] = [];
+  let rest = l;
+  while (rest instanceof Cons) {
+    allocateTest(heap, 2);
+    down.stackWords += 2;
+    heads.push(rest.head);
+    rest = rest.tail;
+    down.set(0, rest);
+    yield* ctx.call();
+  }
+  down.set(0, undefined);
+  let out: Term = nil;
+  for (let i = heads.length - 1; i >= 0; i--) {
+    const h = heads[i] as Term;
+    heap.heapTest(8);
+    out = heap.alloc(new Cons(new Cons(h, new Cons(new Cons(h, nil), nil)), out));
+    down.set(0, out);
+    down.stackWords -= 2;
+  }
+  heap.popFrame(down);
+  return out;
+}
+
+function simulate(w: Workload) {
+  const events: Ev[] = [];
+  const s = new Scheduler({
+    onGcTrace: (_pid, e: GcTraceEntry) => {
+      const i = e.info as unknown as Record<string, number>;
+      events.push({ tag: e.tag, ...Object.fromEntries(ITEMS.map((k) => [k, i[k] as number])) } as Ev);
+    },
+  });
+  const p = s.spawn(function* runner(ctx) {
+    yield* run(ctx, w.workload, w.k, w.n);
+  }, [atom(w.workload), w.k, w.n]);
+  s.traceGc(p);
+  s.spawn(function* driver(ctx) {
+    ctx.send(p, GO);
+    yield* ctx.sleep(1);
+  });
+  s.run({ untilOnlyReceiveTimeouts: true });
+  const info = s.lookup(p) === undefined ? undefined : s.heapOf(s.lookup(p)!).processInfo();
+  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size } };
+}
+
+describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () => {
+  it.each(fixture.workloads.map((w) => [w.workload, w] as const))("%s", (_name, w) => {
+    const sim = simulate(w);
+    if (process.env.KDBG) {
+      const f = (e?: Ev) => (e ? `${e.tag.padEnd(15)} ${ITEMS.map((k) => `${k.replace(/_size|heap_/g, "")}=${e[k]}`).join(" ")}` : "-");
+      const out: string[] = [`== ${w.workload} beam ${w.events.length} sim ${sim.events.length}`];
+      for (let i = 0; i < Math.max(w.events.length, sim.events.length); i++) out.push(`${i} ${JSON.stringify(w.events[i]) === JSON.stringify(sim.events[i]) ? " " : "*"} B ${f(w.events[i])}\n     S ${f(sim.events[i])}`);
+      require("node:fs").appendFileSync("/tmp/kdbg.txt", out.join("\n") + "\n");
+    }
+    expect(sim.events).toEqual(w.events);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
+  });
+});

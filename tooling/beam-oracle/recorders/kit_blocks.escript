@@ -1,0 +1,121 @@
+#!/usr/bin/env escript
+%% -*- erlang -*-
+%%! +S 1
+%%
+%% kit_blocks.escript -- beamlab BEAM oracle: GC traces of workloads built from one OTP building
+%% block each (lists:seq, lists:map, lists:foldl, lists:reverse, lists:duplicate, lists:flatten,
+%% length), the per-block fixture of the workload kit (issue 12)
+%%
+%% HOW TO RUN (from the repo root; one argument = output directory)
+%%   escript tooling/beam-oracle/recorders/kit_blocks.escript tooling/beam-oracle/fixtures
+%% writes <dir>/kit_blocks.json in about a second. Needs Erlang/OTP 25, one scheduler.
+%%
+%% WHAT IT RECORDS
+%%   For each workload W (below, with its size N and repetitions K): a process
+%%   spawn(?MODULE, run, [W, K, N]) that waits for `go`, builds its input on its own heap, calls
+%%   the block K times dropping each result (W/2 below: `_ = Block(...), W(K - 1, ...)`), then
+%%   waits for `stop`. The process is traced with erlang:trace(P, true, [garbage_collection])
+%%   from its start; every gc_minor_start/end and gc_major_start/end is recorded in order with
+%%   heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size, stack_size and
+%%   recent_size, and process_info(P, [reductions, heap_size, total_heap_size]) once it waits
+%%   for `stop` ("final"). The workload functions are in this file, as compiled (`erlc -S` of
+%%   them is what the twins follow).
+%%
+%% DETERMINISM: one scheduler, no timers in the workloads; repeated runs give identical files.
+-module(beamlab_kit_blocks_recorder).
+-mode(compile).
+-export([main/1, run/3]).
+
+-define(ITEMS, [heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size,
+                stack_size, recent_size]).
+-define(WORKLOADS, [{seq, 8, 2000}, {map, 8, 2000}, {foldl, 8, 2000}, {reverse, 8, 2000},
+                    {duplicate, 8, 2000}, {flatten, 8, 1000}, {len, 8, 2000}]).
+
+run(W, K, N) ->
+    receive go -> ok end,
+    ok = block(W, K, N),
+    receive stop -> ok end.
+
+block(seq, K, N) -> seq(K, N);
+block(duplicate, K, N) -> duplicate(K, N);
+block(flatten, K, N) -> flatten(K, [[I, [I]] || I <- lists:seq(1, N)]);
+block(W, K, N) -> list_block(W, K, lists:seq(1, N)).
+
+list_block(map, K, L) -> map(K, L);
+list_block(foldl, K, L) -> foldl(K, L);
+list_block(reverse, K, L) -> reverse(K, L);
+list_block(len, K, L) -> len(K, L).
+
+seq(0, _) -> ok;
+seq(K, N) -> _ = lists:seq(1, N), seq(K - 1, N).
+map(0, _) -> ok;
+map(K, L) -> _ = lists:map(fun(X) -> X + 1 end, L), map(K - 1, L).
+foldl(0, _) -> ok;
+foldl(K, L) -> _ = lists:foldl(fun(X, A) -> [X | A] end, [], L), foldl(K - 1, L).
+reverse(0, _) -> ok;
+reverse(K, L) -> _ = lists:reverse(L), reverse(K - 1, L).
+duplicate(0, _) -> ok;
+duplicate(K, N) -> _ = lists:duplicate(N, x), duplicate(K - 1, N).
+flatten(0, _) -> ok;
+flatten(K, L) -> _ = lists:flatten(L), flatten(K - 1, L).
+len(0, _) -> ok;
+len(K, L) -> _ = length(L), len(K - 1, L).
+
+main([OutDir]) ->
+    ok = filelib:ensure_dir(filename:join(OutDir, "x")),
+    Records = [record(W, K, N) || {W, K, N} <- ?WORKLOADS],
+    Doc = [<<"{\n">>,
+           kv(<<"recorder">>, <<"kit_blocks.escript">>), <<",\n">>,
+           kv(<<"otp_release">>, list_to_binary(erlang:system_info(otp_release))), <<", ">>,
+           kv(<<"erts_version">>, list_to_binary(erlang:system_info(version))), <<", ">>,
+           kv(<<"wordsize">>, erlang:system_info(wordsize)), <<",\n">>,
+           <<"\"workloads\": [\n">>, join(Records, <<",\n">>), <<"\n]\n}\n">>],
+    Path = filename:join(OutDir, "kit_blocks.json"),
+    ok = file:write_file(Path, Doc),
+    io:format("wrote ~s~n", [Path]);
+main(_) ->
+    io:format(standard_error, "usage: escript kit_blocks.escript OUTPUT_DIR~n", []),
+    halt(1).
+
+record(W, K, N) ->
+    Self = self(),
+    Tracer = spawn(fun() -> tracer([]) end),
+    P = spawn(?MODULE, run, [W, K, N]),
+    erlang:trace(P, true, [garbage_collection, {tracer, Tracer}]),
+    P ! go,
+    wait_waiting(P, 1000),
+    [{reductions, Reds}, {heap_size, Hs}, {total_heap_size, Ths}] =
+        process_info(P, [reductions, heap_size, total_heap_size]),
+    erlang:trace(P, false, [garbage_collection]),
+    Tracer ! {get, Self},
+    Evs = receive {events, E} -> E end,
+    P ! stop,
+    [<<"{">>, kv(<<"workload">>, atom_to_binary(W)), <<", ">>, kv(<<"k">>, K), <<", ">>, kv(<<"n">>, N),
+     <<", \"final\": {">>, kv(<<"reductions">>, Reds), <<", ">>, kv(<<"heap_size">>, Hs), <<", ">>,
+     kv(<<"total_heap_size">>, Ths), <<"},\n \"events\": [\n">>,
+     join([event(T, I) || {trace, Pid, T, I} <- Evs, Pid =:= P], <<",\n">>), <<"\n]}">>].
+
+%% Waits until P is in `receive stop` (status waiting, after its `go` was taken).
+wait_waiting(_P, 0) -> error(timeout);
+wait_waiting(P, Left) ->
+    case process_info(P, [status, message_queue_len, current_function]) of
+        [{status, waiting}, {message_queue_len, 0}, {current_function, {?MODULE, run, 3}}] -> ok;
+        _ -> receive after 1 -> wait_waiting(P, Left - 1) end
+    end.
+
+tracer(Acc) ->
+    receive
+        {get, To} -> To ! {events, lists:reverse(Acc)};
+        {trace, _, _, _} = T -> tracer([T | Acc])
+    end.
+
+event(Tag, Info) ->
+    [<<"{">>, kv(<<"tag">>, atom_to_binary(Tag)), <<", ">>,
+     join([kv(atom_to_binary(K), proplists:get_value(K, Info)) || K <- ?ITEMS], <<", ">>), <<"}">>].
+
+kv(K, V) when is_integer(V) -> [<<"\"">>, K, <<"\": ">>, integer_to_binary(V)];
+kv(K, V) when is_binary(V) -> [<<"\"">>, K, <<"\": \"">>, V, <<"\"">>].
+
+join([], _) -> [];
+join([X], _) -> [X];
+join([X | Xs], Sep) -> [X, Sep | join(Xs, Sep)].
