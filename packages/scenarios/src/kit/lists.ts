@@ -21,7 +21,7 @@
  */
 import { Cons, nil, type Frame, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
-import { allocateTest } from "./allocate.js";
+import { allocateFrame, allocateTest } from "./allocate.js";
 
 /**
  * The return address a `call` pushes on the Erlang stack (OTP 25's x86-64 JIT keeps the Erlang
@@ -31,8 +31,21 @@ import { allocateTest } from "./allocate.js";
  */
 export const RETURN_ADDRESS_WORDS = 1;
 
-/** A fun the kit calls (`call_fun2`): its body runs on the caller's heap, as Erlang code. */
-export type KitFun<A extends unknown[]> = (ctx: ProcessContext, ...args: A) => Generator<Op, Term, unknown>;
+/**
+ * A fun the kit calls (`call_fun2`): its body runs on the caller's heap, as Erlang code — a
+ * generator when it calls or receives, or a plain function returning the value.
+ */
+export type KitFun<A extends unknown[]> = (ctx: ProcessContext, ...args: A) => Generator<Op, Term, unknown> | Term;
+
+const isGenerator = (x: unknown): x is Generator<Op, Term, unknown> =>
+  typeof x === "object" && x !== null && typeof (x as { next?: unknown }).next === "function" && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+
+/** Runs a {@link KitFun} body. */
+function* apply<A extends unknown[]>(ctx: ProcessContext, f: KitFun<A>, ...args: A): Generator<Op, Term, unknown> {
+  const r: unknown = f(ctx, ...args);
+  if (isGenerator(r)) return yield* r;
+  return r as Term;
+}
 
 /**
  * `lists:seq(From, To)`: seq/2 checks its arguments and tail-calls seq_loop/3, which builds
@@ -98,12 +111,11 @@ export function* map(ctx: ProcessContext, f: KitFun<[Term]>, list: Term): Genera
   const results: Term[] = [];
   let rest = list;
   while (rest instanceof Cons) {
-    allocateTest(heap, 3); // allocate 2
-    down.stackWords += 3;
+    allocateFrame(heap, down, 2); // allocate 2
     down.set(0, rest.tail); // y0 = T while F runs
     yield* ctx.call(); // call_fun2
     const funRa = heap.pushFrame(RETURN_ADDRESS_WORDS);
-    const y = yield* f(ctx, rest.head);
+    const y = yield* apply(ctx, f, rest.head);
     heap.popFrame(funRa);
     results.push(y);
     down.hold(y);
@@ -138,7 +150,7 @@ export function* foldl(ctx: ProcessContext, f: KitFun<[Term, Term]>, acc0: Term,
     frame.set(0, rest.tail);
     yield* ctx.call(); // call_fun2
     const funRa = heap.pushFrame(RETURN_ADDRESS_WORDS);
-    acc = yield* f(ctx, rest.head, acc);
+    acc = yield* apply(ctx, f, rest.head, acc);
     heap.popFrame(funRa);
     heap.popFrame(frame);
     rest = rest.tail;
@@ -259,8 +271,7 @@ function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, d
   if (!(list instanceof Cons)) return tail;
   const h = list.head;
   const y0 = 2 * depth;
-  allocateTest(heap, 2); // allocate 1
-  frame.stackWords += 2;
+  allocateFrame(heap, frame, 1); // allocate 1
   frame.set(y0, h);
   frame.set(y0 + 1, tail); // x1 while the tail is flattened (the callee's argument)
   yield* ctx.call(); // call do_flatten(T, Tail)
