@@ -843,7 +843,7 @@ export class Scheduler {
    */
   private collectOnScheduleIn(p: Proc): void {
     const h = p.heap;
-    if (h === undefined || !h.safePointDueBesidesFragments) return;
+    if (h?.safePointDueBesidesFragments !== true) return;
     p.gcDesired = false;
     h.safePoint();
   }
