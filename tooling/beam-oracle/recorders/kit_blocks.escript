@@ -13,7 +13,8 @@
 %% WHAT IT RECORDS
 %%   For each workload W (below, with its size N and repetitions K): a process
 %%   spawn(?MODULE, run, [W, K, N]) that waits for `go`, builds its input on its own heap, calls
-%%   the block K times dropping each result (W/2 below: `_ = Block(...), W(K - 1, ...)`), then
+%%   the block K times dropping each result (W/2 below: `_ = Block(...), W(K - 1, ...)`; for the
+%%   BIFs the compiler would drop as pure, the result is passed to the next call instead), then
 %%   waits for `stop`. The process is traced with erlang:trace(P, true, [garbage_collection])
 %%   from its start; every gc_minor_start/end and gc_major_start/end is recorded in order with
 %%   heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size, stack_size and
@@ -29,7 +30,11 @@
 -define(ITEMS, [heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size,
                 stack_size, recent_size]).
 -define(WORKLOADS, [{seq, 8, 2000}, {map, 8, 2000}, {foldl, 8, 2000}, {reverse, 8, 2000},
-                    {duplicate, 8, 2000}, {flatten, 8, 1000}, {len, 8, 2000}]).
+                    {duplicate, 8, 2000}, {flatten, 8, 1000}, {len, 8, 2000},
+                    {integer_to_binary, 3000, 1000003}, {integer_to_list, 3000, 1000003},
+                    {atom_to_list, 3000, 0}, {binary_to_list, 300, 100},
+                    {list_to_binary, 300, 100}, {iolist_to_binary, 300, 100},
+                    {term_to_binary, 300, 100}, {maps_put, 8, 200}]).
 
 run(W, K, N) ->
     receive go -> ok end,
@@ -39,6 +44,14 @@ run(W, K, N) ->
 block(seq, K, N) -> seq(K, N);
 block(duplicate, K, N) -> duplicate(K, N);
 block(flatten, K, N) -> flatten(K, [[I, [I]] || I <- lists:seq(1, N)]);
+block(integer_to_binary, K, X) -> i2b(K, X);
+block(integer_to_list, K, X) -> i2l(K, X);
+block(atom_to_list, K, N) -> a2l(K, list_to_atom(lists:duplicate(20, $a + N)), []);
+block(binary_to_list, K, N) -> b2l(K, list_to_binary(lists:duplicate(N, $a)));
+block(list_to_binary, K, N) -> l2b(K, lists:duplicate(N, $a));
+block(iolist_to_binary, K, N) -> io2b(K, [lists:duplicate(N, $a), <<"tail">>]);
+block(term_to_binary, K, N) -> t2b(K, lists:seq(1, N), <<>>);
+block(maps_put, K, N) -> mput(K, N, #{});
 block(W, K, N) -> list_block(W, K, lists:seq(1, N)).
 
 list_block(map, K, L) -> map(K, L);
@@ -60,6 +73,24 @@ flatten(0, _) -> ok;
 flatten(K, L) -> _ = lists:flatten(L), flatten(K - 1, L).
 len(0, _) -> ok;
 len(K, L) -> _ = length(L), len(K - 1, L).
+i2b(0, _) -> ok;
+i2b(K, X) -> _ = integer_to_binary(K * X), i2b(K - 1, X).
+i2l(0, _) -> ok;
+i2l(K, X) -> _ = integer_to_list(K * X), i2l(K - 1, X).
+a2l(0, _, _) -> ok;
+a2l(K, A, _) -> a2l(K - 1, A, atom_to_list(A)).
+b2l(0, _) -> ok;
+b2l(K, B) -> _ = binary_to_list(B), b2l(K - 1, B).
+l2b(0, _) -> ok;
+l2b(K, L) -> _ = list_to_binary(L), l2b(K - 1, L).
+io2b(0, _) -> ok;
+io2b(K, L) -> _ = iolist_to_binary(L), io2b(K - 1, L).
+t2b(0, _, _) -> ok;
+t2b(K, T, _) -> t2b(K - 1, T, term_to_binary(T)).
+mput(0, _, _) -> ok;
+mput(K, N, M0) -> _ = mput_n(N, M0), mput(K - 1, N, M0).
+mput_n(0, M) -> M;
+mput_n(I, M) -> mput_n(I - 1, M#{I => I}).
 
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),

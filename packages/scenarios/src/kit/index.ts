@@ -10,4 +10,5 @@
  * Invariant: blocks only allocate on the calling process's heap and charge its reductions.
  */
 export { allocateFrame, allocateNeed, allocateTest } from "./allocate.js";
+export { atomToList, binaryToList, integerToBinary, integerToList, iolistToBinary, listToBinary, termToBinary } from "./bifs.js";
 export { duplicate, flatten, foldl, length, map, reverse, RETURN_ADDRESS_WORDS, seq, type KitFun } from "./lists.js";

@@ -1,0 +1,80 @@
+/**
+ * Workload kit: conversion BIFs with the BEAM's allocation (issue 12).
+ *
+ * Owns: `integer_to_list/1`, `integer_to_binary/1`, `atom_to_list/1`, `binary_to_list/1`,
+ * `list_to_binary/1`, `iolist_to_binary/1` and `term_to_binary/1` as OTP 25 runs them when called
+ * from compiled code (`call_ext erlang:F/1`): one reduction for the call, the result built with
+ * one `HAlloc` of its exact size (on the heap when `stop − htop` holds it, else in a heap
+ * fragment), then the after-BIF check (`ctx.afterBif`: a collection when the fragments outgrow
+ * the free heap or the binary virtual heap is over its block, the result live). A binary result
+ * of more than 64 bytes is a refc binary: its 6-word ProcBin is what the heap gets, its bytes
+ * count in the binary virtual heap. Each is checked against a recorded GC trace of a loop
+ * calling it (tooling/beam-oracle/recorders/kit_blocks.escript).
+ * FREE CHOICE: the BIFs' own BUMP_REDS (input length / a per-BIF factor, and the trapping of
+ * list_to_binary and term_to_binary on large inputs) are not charged — a gap in preemption
+ * points, not in heap words; the traces are single-process.
+ * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
+ */
+import { Binary, binary, charlist, encodeEtf, type Atom, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
+
+/** The call, then the result placed as one HAlloc, then the after-BIF check. */
+function* bifResult<T extends Term>(ctx: ProcessContext, result: T): Generator<Op, T, unknown> {
+  yield* ctx.call(); // call_ext erlang:F/A
+  ctx.heap.allocBif(result, { check: false });
+  ctx.afterBif(result);
+  return result;
+}
+
+/** `integer_to_list(I)`: 2 words per digit (and the sign). */
+export function integerToList(ctx: ProcessContext, i: number | bigint): Generator<Op, Term, unknown> {
+  return bifResult(ctx, charlist(String(i)));
+}
+
+/** `integer_to_binary(I)`: a heap binary of the digits (2 words + the bytes in words). */
+export function integerToBinary(ctx: ProcessContext, i: number | bigint): Generator<Op, Binary, unknown> {
+  return bifResult(ctx, binary(String(i)));
+}
+
+/** `atom_to_list(A)`: 2 words per character (Latin-1 names). */
+export function atomToList(ctx: ProcessContext, a: Atom): Generator<Op, Term, unknown> {
+  return bifResult(ctx, charlist(a.name));
+}
+
+/** `binary_to_list(B)`: 2 words per byte. */
+export function binaryToList(ctx: ProcessContext, b: Binary): Generator<Op, Term, unknown> {
+  return bifResult(ctx, charlist(String.fromCharCode(...b.slice(0, b.bitSize / 8))));
+}
+
+/** The bytes of an iolist (bytes 0..255, binaries, nested lists). */
+function iolistBytes(t: Term, out: number[]): void {
+  if (t instanceof Binary) {
+    for (const x of t.slice(0, t.bitSize / 8)) out.push(x);
+    return;
+  }
+  let rest: unknown = t;
+  while (typeof rest === "object" && rest !== null && "head" in rest && "tail" in rest) {
+    const h = (rest as { head: Term }).head;
+    if (typeof h === "number") out.push(h);
+    else iolistBytes(h, out);
+    rest = (rest as { tail: unknown }).tail;
+  }
+  if (rest instanceof Binary) iolistBytes(rest, out);
+}
+
+/** `list_to_binary(IoList)`: a heap binary up to 64 bytes, else a refc binary (a 6-word ProcBin). */
+export function listToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
+  const bytes: number[] = [];
+  iolistBytes(iolist, bytes);
+  return bifResult(ctx, binary(bytes));
+}
+
+/** `iolist_to_binary(IoList)`: as {@link listToBinary}. */
+export function iolistToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
+  return listToBinary(ctx, iolist);
+}
+
+/** `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary. */
+export function termToBinary(ctx: ProcessContext, t: Term): Generator<Op, Binary, unknown> {
+  return bifResult(ctx, binary(encodeEtf(t)));
+}
