@@ -4,7 +4,7 @@
  * of the recorder's functions), every GC event compared with the real BEAM's.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, Binary, binary, Cons, LocalFun, nil, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, Cons, LocalFun, markLiteral, nil, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
 import { Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { allocateTest } from "../src/kit/allocate.js";
@@ -112,7 +112,7 @@ function* bifInput(ctx: ProcessContext, w: string, n: number): Generator<Op, Ter
   yield* ctx.call(); // call_last
   return x;
 }
-const TAIL: Term = new Cons(binary("tail"), nil);
+const TAIL: Term = markLiteral(new Cons(binary("tail"), nil)); // [<<"tail">>], a literal of the module
 
 /** The recorder's run/3 and block/3 for workload `w`. */
 function* run(ctx: ProcessContext, w: string, k: number, n: number): Generator<Op, void, unknown> {
@@ -204,7 +204,8 @@ function simulate(w: Workload) {
 
 const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len"];
 const EXACT = fixture.workloads.filter((w) => LISTS.includes(w.workload));
-const BIFS = fixture.workloads.filter((w) => w.workload in BIF_LOOPS);
+const BIFS = fixture.workloads.filter((w) => w.workload === "integer_to_binary" || w.workload === "binary_to_list");
+const NEAR_BIFS = fixture.workloads.filter((w) => w.workload in BIF_LOOPS && !BIFS.includes(w));
 
 describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () => {
   it.each(EXACT.map((w) => [w.workload, w] as const))("%s: every GC event (all fields) and the final heap are the BEAM's", (_name, w) => {
@@ -213,16 +214,24 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it.each(BIFS.map((w) => [w.workload, w] as const))("GAP (pinned) %s: the BEAM lets several BIF results pile up in heap fragments before it collects; the model collects after the first", (_name, w) => {
-    // Measured (this fixture; a running+gc trace shows no reschedule in between): the first
-    // collections of binary_to_list's 200-word results come at mbuf_size 200, then 1,600
-    // (8 results) with the heap's free space below 200 words; integer_to_list at 160 (8), 40,
-    // 80, 180 — while the after-BIF check of OTP 25's call_light_bif (instr_bif.cpp) reads as
-    // "collect when mbuf_sz > stop − htop". The rule that lets them accumulate is not found yet.
+  it.each(BIFS.map((w) => [w.workload, w] as const))("%s: every GC event (all fields) and the final heap are the BEAM's", (_name, w) => {
     const sim = simulate(w);
-    expect(sim.events.length).toBeGreaterThan(w.events.length);
-    const i = sim.events.findIndex((e, k) => JSON.stringify(e) !== JSON.stringify(w.events[k]));
-    expect(w.events[i]!.mbuf_size).toBeGreaterThan(sim.events[i]!.mbuf_size);
+    expect(sim.events).toEqual(w.events);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
+  });
+
+  it.each(NEAR_BIFS.map((w) => [w.workload, w] as const))("%s: every collection of the BEAM's, the same block sizes throughout; at most one collection triggered one result apart (pinned)", (_name, w) => {
+    // The after-BIF rule (afterLightBif: fragments ≥ 8 × free words) places every collection of
+    // integer_to_binary and binary_to_list; here one collection per workload comes one result
+    // earlier or later on the BEAM (integer_to_list: 54 words of 18-word results where
+    // 8 × 7 free words predicts 72), so the mbuf_size/heap_size of that start/end pair differ.
+    const sim = simulate(w);
+    expect(sim.events.length).toBe(w.events.length);
+    const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size];
+    expect(sim.events.map(shape)).toEqual(w.events.map(shape));
+    const differing = sim.events.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(w.events[i]) ? [] : [i]));
+    expect(differing.length).toBeLessThanOrEqual(3);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
   it("flatten: every GC at the BEAM's point with its sizes; one collection (in the top-level descent) reports one stack word less (pinned)", () => {

@@ -171,18 +171,18 @@ export class ProcessContext {
     const result = this.alloc(out instanceof LazyBytes ? new Binary(out) : binary(out));
     // after a BIF returns the BEAM collects at once when the binary virtual heap is full
     // (ERTS_IS_GC_AFTER_BIF_DESIRED), with the BIF's result live in x0
-    this.s.safePoint(this.p, [result]);
+    this.s.afterLightBif(this.p, [result]);
     return result;
   }
 
   /**
-   * The check the BEAM runs when a BIF returns (call_bif / gc_bif: ERTS_IS_GC_DESIRED): a
-   * collection with need 0 when heap fragments outgrow the free heap or the binary virtual heap
-   * is over its block, with `result` (the BIF's value, in x0) live. For workload-kit BIFs that
-   * place their result themselves.
+   * The check the BEAM runs when a BIF returns (call_light_bif, {@link Scheduler.afterLightBif}):
+   * a collection with need 0 when the heap fragments reach 8 × the free words (measured) or the
+   * binary virtual heap is over its block, with `result` (the BIF's value, in x0) live. For
+   * workload-kit BIFs that place their result themselves.
    */
   afterBif(result: Term): void {
-    this.s.safePoint(this.p, [result]);
+    this.s.afterLightBif(this.p, [result]);
   }
 
   /** `erlang:yield()`. */
@@ -277,7 +277,7 @@ export class ProcessContext {
     if (target !== undefined) s.deliver(target, msg, p);
     // send is a BIF: the GC-after-BIF check runs with its result, the message, live in x0 (so a
     // router's forwarded binary survives that collection, as measured on the BEAM)
-    s.safePoint(p, [msg]);
+    s.afterLightBif(p, [msg]);
     return msg;
   }
 

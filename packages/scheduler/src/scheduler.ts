@@ -110,6 +110,9 @@ export interface RunResult {
   readonly quiet?: boolean;
 }
 
+/** Bytes per word in the after-BIF comparison of {@link Scheduler.afterLightBif}. */
+const LIGHT_BIF_BYTES_PER_WORD = 8;
+
 const NO_TERMS: readonly Term[] = [];
 
 export const RECEIVE_OP: Op = { op: "receive" };
@@ -581,6 +584,26 @@ export class Scheduler {
     if (p.gcDesired || this.gcDesired(p)) {
       p.gcDesired = false;
       if (this.gcDesired(p)) p.heap.safePoint(live);
+    }
+  }
+
+  /**
+   * The check OTP 25's `call_light_bif` runs when a BIF returns (send included: the JIT's `send`
+   * goes through the same code), as measured on erts 13.1.5: a collection when the binary
+   * virtual heap is over its block or a GC was forced, or when the heap fragments' words reach
+   * the free heap counted in bytes (8 × words) — fragments are let pile up to eight times the
+   * free words. Found in kit_blocks.json (every collection of the integer_to_binary and
+   * binary_to_list loops); a words comparison collects after the first fragment.
+   */
+  afterLightBif(p: Proc, live: readonly Term[] = NO_TERMS): void {
+    const h = p.heap;
+    if (h === undefined || p.status === "exited") return;
+    const st = h.state;
+    const mbuf = st.mbufSz - (p.mailbox?.fragmentWords ?? 0);
+    const free = st.heapSz - h.stackSize - st.htop;
+    if (h.safePointDueBesidesFragments || p.gcDesired || (mbuf > 0 && mbuf >= LIGHT_BIF_BYTES_PER_WORD * free)) {
+      p.gcDesired = false;
+      if (this.gcDesired(p)) h.safePoint(live);
     }
   }
 

@@ -522,13 +522,15 @@ export class ProcessHeap {
    * A BIF's result built with `HAlloc`: on the heap when the free space (`stop − htop`) holds it,
    * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns, unless
    * `check` is false (a BIF that allocates several times and is checked once, when it returns).
+   * `reserve`: words below the stack the BIF's own call keeps from `HAlloc` (see the workload
+   * kit's BIF_CALL_STACK_WORDS; default 0).
    */
-  allocBif<T extends Term>(term: T, opts: { readonly check?: boolean } = {}): T {
+  allocBif<T extends Term>(term: T, opts: { readonly check?: boolean; readonly reserve?: number } = {}): T {
     this.ensureAlive();
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
-    if (st.heapSz - this.stackSize - st.htop >= words) this.place(fresh, words, vheap);
+    if (st.heapSz - this.stackSize - st.htop - (opts.reserve ?? 0) >= words) this.place(fresh, words, vheap);
     else {
       this.stampAll(fresh);
       st.mbufSz += words;

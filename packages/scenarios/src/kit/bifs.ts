@@ -5,8 +5,8 @@
  * `list_to_binary/1`, `iolist_to_binary/1` and `term_to_binary/1` as OTP 25 runs them when called
  * from compiled code (`call_ext erlang:F/1`): one reduction for the call, the result built with
  * one `HAlloc` of its exact size (on the heap when `stop − htop` holds it, else in a heap
- * fragment), then the after-BIF check (`ctx.afterBif`: a collection when the fragments outgrow
- * the free heap or the binary virtual heap is over its block, the result live). A binary result
+ * fragment), then the after-BIF check (`ctx.afterBif`: OTP 25's call_light_bif collects once the
+ * fragments reach 8 × the free words, measured — Scheduler.afterLightBif), the result live. A binary result
  * of more than 64 bytes is a refc binary: its 6-word ProcBin is what the heap gets, its bytes
  * count in the binary virtual heap. Each is checked against a recorded GC trace of a loop
  * calling it (tooling/beam-oracle/recorders/kit_blocks.escript).
@@ -18,11 +18,19 @@
 import { Binary, binary, charlist, encodeEtf, type Atom, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
+/**
+ * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
+ * return address and the runtime frame the JIT pushes): taken from kit_blocks.json — an
+ * integer_to_list result of 20 words goes to a fragment with 22 words free, a 4-word
+ * integer_to_binary result with 6; the same 3 as lists:reverse/2's on-heap limit (lists.ts).
+ */
+export const BIF_CALL_STACK_WORDS = 3;
+
 /** The call, then the result placed as one HAlloc, then the after-BIF check. */
 function* bifResult<T extends Term>(ctx: ProcessContext, result: T): Generator<Op, T, unknown> {
   yield* ctx.call(); // call_ext erlang:F/A
-  ctx.heap.allocBif(result, { check: false });
-  ctx.afterBif(result);
+  ctx.heap.allocBif(result, { check: false, reserve: BIF_CALL_STACK_WORDS });
+  ctx.afterBif(result); // call_light_bif's check (Scheduler.afterLightBif: fragments ≥ 8 × free words)
   return result;
 }
 
