@@ -1,4 +1,5 @@
 // --band K: reruns on worker threads (tinypool), min/median/max of every headline number.
+import { loadFixture } from "@beamlab/beam-oracle";
 import { describe, expect, it } from "vitest";
 import { bandStat, reduceBand } from "../src/lab/band.js";
 import { headlines } from "../src/lab/headlines.js";
@@ -40,4 +41,18 @@ describe("leak-lab run --band", () => {
     expect(text).toMatch(/^ {2}headline +min +median +max$/m);
     expect(text).toMatch(/^ {2}server\.total_heap_size +\d+ w +\d+ w +\d+ w$/m);
   }, 60_000);
+});
+
+describe("--band on an issue-11 scenario: the model's stack words moved per process", () => {
+  it("sub-binary-cache leak: the cache's heap depends on a few stack words, and the BEAM's figure lies inside the band", async () => {
+    const fixture = loadFixture("scenarios") as { records: { scenario: string; mode: string; params_set: object; roles: Record<string, { avg_total_heap_size: number }> }[] };
+    const real = fixture.records.find((x) => x.scenario === "sub-binary-cache" && x.mode === "leak" && Object.keys(x.params_set).length === 0)!.roles.cache!.avg_total_heap_size;
+    const r = await cli(["run", "sub-binary-cache", "--mode", "leak", "--band", "4", "--json"]);
+    expect(r.code).toBe(0);
+    const b = jsonOf(r).band!.headlines["cache.total_heap_size"]!;
+    // measured: seeds 1..4 land on 75,113 and 121,536 words (one heap size apart)
+    expect(b.min).toBeLessThan(b.max);
+    expect(b.min).toBeLessThanOrEqual(real);
+    expect(real).toBeLessThanOrEqual(b.max);
+  }, 120_000);
 });

@@ -14,7 +14,7 @@
 import { atom, Tuple, type GcTraceEntry, type Pid, type Term } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
 import { nodeSource, ROLE_KEY, Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
-import type { ScenarioOptions, ScenarioRun } from "./scenario.js";
+import type { Perturbation, ScenarioOptions, ScenarioRun } from "./scenario.js";
 
 export const A = {
   call: atom("call"),
@@ -29,7 +29,7 @@ export const A = {
 
 /** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
 export function newNode(
-  opts: ScenarioOptions,
+  opts: ScenarioOptions & { readonly perturb?: Perturbation },
   plan: { readonly duration: number; readonly interval: number },
   hooks: { readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void } = {},
 ): ScenarioRun {
@@ -39,6 +39,8 @@ export function newNode(
     refc,
     ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }),
     ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
+    // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter)
+    ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words } }),
   });
   return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
 }

@@ -85,6 +85,13 @@ export interface SchedulerOptions {
   readonly refc?: RefcStore;
   /** Receives the gc trace messages of the processes {@link Scheduler.traceGc} switched on. */
   readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void;
+  /**
+   * leak-lab's `--band`: every process's stack gets `0..words` extra words for its whole life
+   * (a bottom frame pushed when its heap is made), drawn deterministically from `seed` and the
+   * pid — the model's free choices (frame words, temporaries) moved by a few words, to show how
+   * far a figure depends on them.
+   */
+  readonly stackJitter?: { readonly seed: number; readonly words: number };
 }
 
 export interface RunOptions {
@@ -108,6 +115,14 @@ export interface RunResult {
   readonly idle: boolean;
   /** Stopped by `untilOnlyReceiveTimeouts`: nothing runnable, only receive timeouts pending. */
   readonly quiet?: boolean;
+}
+
+/** A deterministic draw in `0..words` from `seed` and a pid number (mulberry32 of both). */
+function jitterWords(seed: number, pid: number, words: number): number {
+  let t = (Math.imul(seed, 0x9e3779b1) ^ Math.imul(pid, 0x85ebca6b)) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (((t ^ (t >>> 14)) >>> 0) % (words + 1)) | 0;
 }
 
 /** Bytes per word in the after-BIF comparison of {@link Scheduler.afterLightBif}. */
@@ -424,6 +439,11 @@ export class Scheduler {
       },
     });
     p.heap = h;
+    const jitter = this.opts.stackJitter;
+    if (jitter !== undefined && jitter.words > 0) {
+      const words = jitterWords(jitter.seed, p.pid.id, jitter.words);
+      if (words > 0) h.pushFrame(words);
+    }
     if (p.mailbox !== undefined) {
       h.addRootSource(p.mailbox);
       h.setQueuedFragments(p.mailbox);

@@ -4,7 +4,7 @@
  */
 import { atom } from "@beamlab/heap";
 import { describe, expect, it } from "vitest";
-import { Scheduler, type ProcessContext } from "../src/index.js";
+import { processInfo, Scheduler, type ProcessContext } from "../src/index.js";
 
 function* poller(ctx: ProcessContext) {
   for (;;) yield* ctx.receive(undefined, { after: 1000 });
@@ -55,5 +55,26 @@ describe("run options", () => {
       yield* ctx.call();
     });
     expect(idle.run({ untilOnlyReceiveTimeouts: true })).toMatchObject({ idle: true });
+  });
+});
+
+describe("stackJitter (leak-lab --band)", () => {
+  const stacks = (seed: number) => {
+    const s = new Scheduler({ stackJitter: { seed, words: 4 } });
+    const pids = Array.from({ length: 20 }, () =>
+      s.spawn(function* idle(ctx: ProcessContext) {
+        ctx.heap.pushFrame(2); // the body's own frame comes on top of the jitter
+        yield* ctx.receive();
+      }),
+    );
+    s.run();
+    return pids.map((p) => processInfo(s, s.lookup(p)!).stack_size);
+  };
+  it("moves every process's stack by 0..words, deterministically per seed and pid", () => {
+    const a = stacks(1);
+    expect(stacks(1)).toEqual(a);
+    expect(a.every((x) => x >= 2 && x <= 6)).toBe(true);
+    expect(new Set(a).size).toBeGreaterThan(2);
+    expect(stacks(2)).not.toEqual(a);
   });
 });
