@@ -7,7 +7,14 @@
  * send `{Label, {self(), [alias | Mref]}, Request}`, then wait for `{[alias | Mref], Reply}` or
  * the monitor's `'DOWN'` (→ exit with its reason) or the timeout (→ demonitor with flush, one
  * last look for the reply with `after 0`, else exit `timeout`); `reply(From, Reply)`.
- * The alias: OTP 25 makes the monitor an alias deactivated by the demonitor, so a reply that comes
+ * Local and `infinity` (OTP 25 gen:do_call's first clause, read in `beam_disasm` of stdlib-4.2's
+ * gen.beam): a plain `monitor(process, Pid)` (a 3-word ref) and `{self(), Mref}` as From — no
+ * alias, since the caller waits until the reply or the 'DOWN' comes; the reply is `{Mref, Reply}`.
+ * Measured: a gen_server's live heap in handle_call is 3 words smaller after
+ * `gen_server:call(S, R, infinity)` than after a call with a timeout (From 6 words, not 9).
+ * Every pid of this scheduler is local, and a name resolves to a pid first (gen:do_for_proc),
+ * so every `infinity` call takes this clause.
+ * With a timeout: OTP 25 makes the monitor an alias deactivated by the demonitor, so a reply that comes
  * after the caller gave up is dropped by the runtime. The scheduler has no `alias`, so the alias
  * is emulated (common.ts): the reply is dropped at the sender when the alias is no longer active.
  * Invariant: when genCall returns or throws, the caller holds no monitor and no active alias.
@@ -58,6 +65,13 @@ class Waiter {
     if (!(m instanceof Tuple) || m.elements.length !== 2) return false;
     const t = m.elements[0];
     return t instanceof Cons && t.head === A.alias && refEquals(t.tail, this.mref);
+  };
+  /** `{Mref, _}` or `{'DOWN', Mref, _, _, _}` (the local `infinity` clause: a plain monitor). */
+  readonly isPlainReplyOrDown: Pattern = (m) => {
+    if (!(m instanceof Tuple)) return false;
+    const e = m.elements;
+    if (e.length === 2) return refEquals(e[0] as Term, this.mref);
+    return e.length === 5 && e[0] === A.DOWN && refEquals(e[1] as Term, this.mref);
   };
   /** `{[alias | Mref], _}` or `{'DOWN', Mref, _, _, _}`. */
   readonly isReplyOrDown: Pattern = (m) => {
@@ -121,6 +135,7 @@ export function* genCallAs(
     const pid = server instanceof Pid ? server : resolveServer(ctx, server);
     const self = ctx.self;
     if (pid.id === self.id && pid.serial === self.serial) ctx.exit(atom("calling_self"));
+    if (timeout === "infinity") return yield* plainCall(ctx, pid, label, request);
     const mref = ctx.monitor(pid, ALIAS_MONITOR);
     const tag = new Cons(A.alias, mref);
     const w = waiterOf(ctx);
@@ -152,6 +167,25 @@ export function* genCallAs(
     if (k.cls !== A.exit) throw err;
     return onExit(ctx, k.reason, server, request, userTimeout);
   }
+}
+
+/**
+ * gen:do_call's local `infinity` clause: `Mref = monitor(process, Pid)`, `Pid ! {Label, {self(),
+ * Mref}, Request}`, then `{Mref, Reply}` (demonitor with flush) or the 'DOWN' (exit with its reason).
+ */
+function* plainCall(ctx: ProcessContext, pid: Pid, label: Term, request: Term): Gen<Term> {
+  const mref = ctx.monitor(pid);
+  const w = waiterOf(ctx);
+  ctx.send(pid, new Tuple([label, new Tuple([ctx.self, mref]), request]));
+  w.mref = mref;
+  const m = yield* ctx.receive(w.isPlainReplyOrDown, INFINITY_OPTS);
+  w.mref = undefined;
+  const e = (m as Tuple).elements;
+  if (e.length === 2) {
+    demonitorFlush(ctx, mref);
+    return e[1] as Term;
+  }
+  return ctx.exit(e[4] as Term);
 }
 
 /** gen:reply({To, Tag}, Reply): `{Tag, Reply}` to the caller, dropped if its alias is inactive. */

@@ -14,72 +14,79 @@ const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(g
  * (seq_loop), and `allocate N` tests the heap for its N y-register words before the stack grows
  * (kit/allocate.ts: the JIT's rule, read in its source and checked on a gc trace). The stack the
  * work runs on is measured (gen_server's loop 11 + its call path 10 + handle_call's CP + work/1's 3
- * = 25 words, equal on both traces). What still differs: from the first collection of the first
- * call the BEAM's server has 2 more live words than the model's (the call path's live data, not
- * found yet; a plain spawned process doing the same work lands event for event once the spawned
- * fun's words are on its heap — the same kind of start-up words), and from there the servers'
- * collections fall elsewhere. At 30 servers × 10 rounds the young heap and the binaries held are
- * the BEAM's and the old heap is one size below; over 60 rounds the servers keep 0.69 of the
- * BEAM's total heap.
+ * = 25 words, equal on both traces). `gen_server:call(S, R, infinity)` takes gen:do_call's local
+ * infinity clause (otp gen.ts: a plain monitor, From = {Pid, Mref}, 6 words): with it a traced
+ * leak server's first 30 gc events are the BEAM's, word for word, and the 30 × 10 servers end on
+ * the BEAM's heaps (the 3 words of the alias From had put them 0.8 of the BEAM's total heap).
+ * integer_to_list's result is placed as kit/integer-to-list.ts measured (HAlloc 2 words short of
+ * the frame, no collection on the BIF's return): with it the first 44 gc events of traced leak
+ * servers (1, 7 and 30 of 30 × 10, 1 of 300 × 60) are the BEAM's and the 300 × 60 leak servers
+ * land on the BEAM's heaps (they kept 0.69 of its total heap with the after-BIF collection).
  *
- * Fix mode: the servers' young heap ends one size step above the BEAM's (376 vs 233 words): the
- * pinned gap. A gc trace of one fix server over 10 calls: the BEAM collects twice, first when the
- * worker's 12-word result arrives (in a fragment) with 12 stack words, then with 6 stack words —
- * both below the 23 words measured inside handle_call, so not where the model collects (inside
- * handle_call, 23 words, on a heap test): where the BEAM runs those two collections is the rule
- * still to find.
+ * Fix mode at 30 × 10: the servers' young heap ends one size step above the BEAM's (376 vs 233
+ * words): the pinned gap. Traced (server 1, gc events only): the model's server reaches call 4
+ * with 10 more heap words than the BEAM's (204 vs 194 when the worker's 12-word result arrives),
+ * so the result lands in a fragment instead of on the heap and the collections fall elsewhere.
+ * After one forced collection of the idle server on both nodes (erlang:garbage_collect(S) before
+ * the first round) the model's server 1 ends on the BEAM's 609 words: the difference is in the
+ * heap the servers start with and keep up to call 4, still to pin down. Read with
+ * process_info(S, garbage_collection_info) right after the servers are started, the first
+ * server a node starts has 68 used heap words and every later one 50 (the model's 50 for all);
+ * the per-call words match (44 on both, measured between forced collections). gen_server.beam's disassembly also puts the reply tuple
+ * (`test_heap 4` inside handle_call, 23 stack words), try_handle_call's {ok, R} (21) and
+ * gen:reply's `allocate_heap 1, 3` (13) elsewhere than the model (all at 11); moving them alone
+ * does not close the gap (1.62 here, 1.24 at the defaults), so they wait for the start-up rule.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
   const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode, { servers: 30, rounds: 10 });
-  it("leak: every server's young heap and binaries are the BEAM's; the old heap one size below (pinned)", () => {
+  it("leak: every server's heaps, memory and binaries are the BEAM's", () => {
     const record = recordOf("leak");
     const sim = simulate("leak", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(real.server?.count);
     expect(sim.worker?.count).toBe(0);
-    expect(sim.server?.avg_heap_size).toBe(real.server?.avg_heap_size);
-    expect(sim.server?.avg_binary_refs).toBe(real.server?.avg_binary_refs);
-    // the gap: 121,539 vs 150,230 words (old heap 46,426 vs 75,117)
-    const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
-    expect(r).toBeGreaterThan(0.75);
-    expect(r).toBeLessThan(0.85);
+    expect(sim.server).toEqual(real.server);
   }, 120_000);
-  it("fix: the servers stay small, the workers are gone; the young heap one size step above is the pinned gap", () => {
+  it("fix: the servers stay small, the workers are gone; the young heap one size step above the BEAM's is the pinned gap", () => {
     const record = recordOf("fix");
     const sim = simulate("fix", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(real.server?.count);
     expect(sim.worker?.count).toBe(0);
     expect(sim.server?.avg_binary_refs).toBe(0);
-    // the pinned gap: 752 vs 609 words, 6,880 vs 5,736 B (within 25%, not yet 15%)
-    expect(ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size)).toBeGreaterThan(1);
-    expect(ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size)).toBeLessThan(1.25);
-    expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(1.25);
+    // the pinned gap: 752 vs 609 words (young 376 vs 233), 6,880 vs 5,736 B
+    expect(sim.server!.avg_heap_size).toBe(376);
+    expect(real.server!.avg_heap_size).toBeLessThan(sim.server!.avg_heap_size);
+    expect(sim.server!.avg_total_heap_size).toBe(752);
+    expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeCloseTo(6880 / 5736, 6);
     // the leak is the leak: the fix's servers hold 1/100 of the leak's memory on both nodes
     expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak").roles.server!.avg_memory * 2);
   }, 120_000);
 });
 
-describe("gen-server-work against the real BEAM at its defaults (300 servers × 60 rounds): the pinned drift", () => {
+describe("gen-server-work against the real BEAM at its defaults (300 servers × 60 rounds)", () => {
   const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode);
-  it("leak: the servers keep less than the BEAM's (0.69 of its total heap)", () => {
+  it("leak: the servers' young heap is the BEAM's, their total heap and memory within 0.01%; the binaries they hold are the pinned gap", () => {
     const record = recordOf("leak");
     const sim = simulate("leak", record.params_set);
     const real = record.roles;
     expect(sim.server?.count).toBe(300);
     expect(real.server?.count).toBe(300);
-    const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
-    expect(r).toBeGreaterThan(0.6);
-    expect(r).toBeLessThan(0.8);
-    expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeLessThan(0.8);
+    expect(sim.server!.avg_heap_size).toBe(real.server!.avg_heap_size);
+    expect(Math.abs(ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size) - 1)).toBeLessThan(1e-4);
+    expect(Math.abs(ratio(sim.server!.avg_memory, real.server!.avg_memory) - 1)).toBeLessThan(1e-4);
+    // the pinned gap: the BEAM's servers hold 3 of the calls' refc binaries on average (46,875 B),
+    // the model's 1 (15,773 B: the last call's) — older calls' ProcBins the BEAM keeps on its old
+    // heap until a major collection; not traced yet
+    expect(sim.server!.avg_binary_refs).toBe(1);
+    expect(real.server!.avg_binary_refs).toBeGreaterThan(sim.server!.avg_binary_refs);
   }, 120_000);
-  it("fix: the servers stay small on both nodes, the model's twice the BEAM's", () => {
+  it("fix: every server's heaps and memory are the BEAM's", () => {
     const record = recordOf("fix");
     const sim = simulate("fix", record.params_set);
     const real = record.roles;
-    const r = ratio(sim.server!.avg_total_heap_size, real.server!.avg_total_heap_size);
-    expect(r).toBeGreaterThan(1.5);
-    expect(r).toBeLessThan(2.5);
+    expect(sim.server).toEqual(real.server);
+    expect(sim.worker?.count).toBe(0);
     expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak").roles.server!.avg_memory);
   }, 120_000);
 });

@@ -485,10 +485,11 @@ export class ProcessHeap {
    * A BIF's result of `words` words for a run kept as one {@link Blob}, placed as `HAlloc` does
    * (on the heap when `stop − htop` holds it, else in a heap fragment), without the after-BIF
    * check: the caller runs {@link safePoint} once the returned blob is reachable from its roots.
+   * `reserve`: stack words the BIF call itself holds below the frame (see {@link allocBif}).
    */
-  bifBlob(blob: Blob | undefined, words: number): Blob {
+  bifBlob(blob: Blob | undefined, words: number, reserve = 0): Blob {
     const st = this.state;
-    if (st.heapSz - this.stackSize - st.htop >= words) return this.growBlob(blob, words);
+    if (st.heapSz - this.stackSize - reserve - st.htop >= words) return this.growBlob(blob, words);
     this.ensureAlive();
     const b = this.currentBlob(blob);
     st.mbufSz += words;
@@ -520,17 +521,18 @@ export class ProcessHeap {
 
   /**
    * A BIF's result built with `HAlloc`: on the heap when the free space (`stop − htop`) holds it,
-   * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns, unless
-   * `check` is false (a BIF that allocates several times and is checked once, when it returns).
-   * `reserve`: words below the stack the BIF's own call keeps from `HAlloc` (see the workload
-   * kit's BIF_CALL_STACK_WORDS; default 0).
+   * else in a heap fragment; then the safe-point check the BEAM runs after a BIF returns.
+   * Options (both measured for one BIF only, see the caller): `reserve` — stack words the call
+   * holds below the caller's frame while the BIF runs (HAlloc's limit is that much lower);
+   * `check: false` — no collection for the fragment when the BIF returns (the next heap test
+   * collects).
    */
-  allocBif<T extends Term>(term: T, opts: { readonly check?: boolean; readonly reserve?: number } = {}): T {
+  allocBif<T extends Term>(term: T, opts: { readonly reserve?: number; readonly check?: boolean } = {}): T {
     this.ensureAlive();
     const fresh: HeapObject[] = [];
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
-    if (st.heapSz - this.stackSize - st.htop - (opts.reserve ?? 0) >= words) this.place(fresh, words, vheap);
+    if (st.heapSz - this.stackSize - (opts.reserve ?? 0) - st.htop >= words) this.place(fresh, words, vheap);
     else {
       this.stampAll(fresh);
       st.mbufSz += words;

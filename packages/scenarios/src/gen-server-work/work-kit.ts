@@ -5,9 +5,9 @@
  * epoch, and the cells between two collections (or two preemptions) placed in one step.
  *
  * Batching rule (per phase, exact): a batch of k elements is taken only when every element of
- * it passes its heap test, keeps its BIF result on the heap, leaves the safe point without a
- * collection, and ends its call with reductions left — computed in closed form from the free
- * words, the fragments, the reductions left and the element's words (constant within a decade
+ * it passes its heap test, keeps its BIF result on the heap and ends its call with reductions
+ * left — computed in closed form from the free words, the reductions left and the element's
+ * words (constant within a decade
  * of I: `integer_to_list` makes 2 words per digit). The element where any of these changes runs
  * alone, step by step, through the same heap calls as `work.ts`. The GC events are therefore the
  * per-cell model's, event for event (test/gen-server-work.kit.test.ts runs both).
@@ -18,6 +18,7 @@
  * `list_to_binary`.
  */
 import { allocateNeed, allocateTest } from "../kit/allocate.js";
+import { INTEGER_TO_LIST_RESERVE } from "../kit/integer-to-list.js";
 import { binary, binaryPart, LazyBytes, Binary, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { BlobRoots } from "../kit/blob-roots.js";
@@ -64,9 +65,9 @@ function listsSeq(heap: ProcessHeap, seq: PositionedListRun, n: number): void {
 }
 
 /**
- * A comprehension's descent: per element a call, `allocate frame`, `integer_to_list(I)` (a BIF
- * of 2 words per digit) and the after-BIF safe point. `before(k)` runs before element k's heap
- * test (what dies as the walk moves on).
+ * A comprehension's descent: per element a call, `allocate frame` and `integer_to_list(I)` (a BIF
+ * of 2 words per digit, placed as kit/integer-to-list.ts measured). `before(k)` runs before
+ * element k's heap test (what dies as the walk moves on).
  */
 function* descend(
   ctx: ProcessContext,
@@ -83,7 +84,10 @@ function* descend(
     const segmentEnd = Math.min(n, nextPowerOfTen(k + 1) - 1);
     if (!heap.safePointDueBesidesFragments) {
       const free = heap.freeWords;
-      const c = Math.max(allocateNeed(frameWords) + TEST_SLACK, frameWords + w + heap.state.mbufSz);
+      // each element of a batch passes its `allocate` test and keeps its string on the heap
+      // (HAlloc's limit INTEGER_TO_LIST_RESERVE words below the frame); fragments do not
+      // collect on the BIF's return (kit/integer-to-list.ts), so they do not stop a batch
+      const c = Math.max(allocateNeed(frameWords) + TEST_SLACK, frameWords + w + INTEGER_TO_LIST_RESERVE);
       const byHeap = free >= c ? Math.floor((free - c) / (frameWords + w)) + 1 : 0;
       const batch = Math.min(segmentEnd - k, byHeap, byReductions(ctx.reductionsLeft, 2));
       if (batch > 0) {
@@ -100,8 +104,7 @@ function* descend(
     allocateTest(heap, frameWords);
     frame.stackWords += frameWords;
     ctx.bif();
-    strings.bif(heap, w);
-    heap.safePoint();
+    strings.bif(heap, w, INTEGER_TO_LIST_RESERVE);
     k++;
   }
 }

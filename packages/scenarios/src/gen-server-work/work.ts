@@ -12,7 +12,8 @@
  *   body-recursive local function.
  * - `-lc$^0/1-0-`: per element `allocate 3` (y0 = I, y1 = the string, y2 = I*2; 4 stack words with
  *   the CP), `integer_to_list(I)` (a BIF building its 2 words per digit with HAlloc: on the heap
- *   when it fits, else a heap fragment, then the after-BIF GC check), the recursive call, and on
+ *   when it fits 2 words short of the stack, else a heap fragment collected at the next heap test:
+ *   kit/integer-to-list.ts), the recursive call, and on
  *   the way back `test_heap 6`: the tuple (4 words) and its cons cell (2).
  * - `-lc$^1/1-1-`: per element `allocate 1` (y0 = the string; 2 stack words), `integer_to_list(X)`
  *   again, the call, and on the way back `test_heap 2`: one cons cell.
@@ -30,6 +31,7 @@
  * input's length — a gap in preemption points, not in heap words).
  */
 import { allocateTest } from "../kit/allocate.js";
+import { INTEGER_TO_LIST_RESERVE } from "../kit/integer-to-list.js";
 import { binary, binaryPart, charlist, Cons, nil, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
@@ -39,10 +41,13 @@ const LC1_FRAME = 2;
 /** work/1's own frame: allocate 2 + CP. */
 const WORK_FRAME = 3;
 
-/** `integer_to_list(I)`: a BIF result built with HAlloc (2 words per digit). */
+/**
+ * `integer_to_list(I)`: a BIF result built with HAlloc (2 words per digit), placed as
+ * kit/integer-to-list.ts measured (HAlloc's limit 2 words lower; no collection on return).
+ */
 function integerToList(ctx: ProcessContext, i: number): Term {
   ctx.bif();
-  return ctx.heap.allocBif(charlist(String(i)));
+  return ctx.heap.allocBif(charlist(String(i)), { reserve: INTEGER_TO_LIST_RESERVE, check: false });
 }
 
 /**

@@ -33,9 +33,9 @@ export class BlobRun {
     this.took(heap.allocBlob(this.current, words, need));
   }
 
-  /** A BIF's result of `words` (HAlloc: heap or fragment). The caller runs the safe point after. */
-  bif(heap: ProcessHeap, words: number): void {
-    this.took(heap.bifBlob(this.current, words));
+  /** A BIF's result of `words` (HAlloc: heap or fragment; `reserve`: see ProcessHeap.allocBif). The caller runs the safe point after, if any. */
+  bif(heap: ProcessHeap, words: number, reserve = 0): void {
+    this.took(heap.bifBlob(this.current, words, reserve));
   }
 
   /** The run dies (its last use passed). */
