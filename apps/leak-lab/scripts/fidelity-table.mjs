@@ -29,7 +29,7 @@ const avg = (ps, f) => (ps.length === 0 ? 0 : ps.reduce((a, p) => a + f(p), 0) /
 const fmt = (n) => (n >= 1e6 ? `${(n / 1048576).toFixed(2)} MiB` : n >= 1e4 ? `${(n / 1024).toFixed(1)} KiB` : `${Math.round(n)} B`);
 const ratio = (s, r) => (r === 0 ? (s === 0 ? "1.00" : "—") : (s / r).toFixed(2));
 
-console.log(`| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio | band (${BAND} reruns, stacks +0…4 words) |`);
+console.log(`| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio | band (the run and ${BAND} reruns, stacks +0…4 words) |`);
 console.log("|---|---|---|---|---:|---:|---:|---|");
 for (const [scenario, roles] of Object.entries(ROLES)) {
   for (const mode of ["leak", "fix"]) {

@@ -14,6 +14,8 @@ describe("band statistics", () => {
   it("reduces every headline over the reruns", () => {
     const b = reduceBand([{ a: 1, b: 10 }, { a: 3, b: 10 }, { a: 2, b: 10 }], 4);
     expect(b).toEqual({ runs: 3, words: 4, headlines: { a: { min: 1, median: 2, max: 3 }, b: { min: 10, median: 10, max: 10 } } });
+    // the unperturbed run counts in the statistics, not in `runs`
+    expect(reduceBand([{ a: 1 }, { a: 3 }], 4, { a: 9 })).toEqual({ runs: 2, words: 4, headlines: { a: { min: 1, median: 3, max: 9 } } });
   });
 });
 
@@ -37,7 +39,7 @@ describe("leak-lab run --band", () => {
   it("prints the band as a table", async () => {
     const r = await cli(["run", "tenured-garbage", "--band", "2", "--no-chart"]);
     const text = r.out.join("\n");
-    expect(text).toMatch(/--band: 2 reruns with the model's free choices moved by up to 4 words/);
+    expect(text).toMatch(/--band: the run and 2 reruns with the model's free choices moved by up to 4 words/);
     expect(text).toMatch(/^ {2}headline +min +median +max$/m);
     expect(text).toMatch(/^ {2}server\.total_heap_size +\d+ w +\d+ w +\d+ w$/m);
   }, 60_000);

@@ -14,6 +14,7 @@ import { runBand } from "../lab/band.js";
 import { runBeam } from "../lab/beam.js";
 import { crashDumpPath, writeDump } from "../lab/crash-dump.js";
 import { execute, type Execution } from "../lab/execute.js";
+import { headlines } from "../lab/headlines.js";
 import type { LabReport } from "../lab/report.js";
 import { oneLine, UsageError } from "../lab/usage-error.js";
 import { htmlReport } from "../render/html-report.js";
@@ -80,7 +81,7 @@ export async function runCommand(arg: string, flags: RunFlags, io: CliEnvironmen
     try {
       const band = await runBand({
         scenario: p.arg, cwd, mode: p.mode, params: p.params, seed: p.seed,
-        runs: flags.band, words: flags.bandWords ?? DEFAULT_BAND_WORDS,
+        runs: flags.band, words: flags.bandWords ?? DEFAULT_BAND_WORDS, base: headlines(report),
         onProgress: (done, total) => { bar.update(done / total, `${done}/${total}`); },
       });
       report = { ...report, band };

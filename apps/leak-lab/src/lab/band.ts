@@ -1,7 +1,8 @@
 /**
  * `--band K`: reruns a scenario K times with the model's free choices moved by up to `words`
  * words (perturbation seeds 1..K), in parallel on worker threads (tinypool), and reduces each
- * headline number to min / median / max.
+ * headline number over the run itself (its choices moved by 0 words) and the K reruns to
+ * min / median / max.
  *
  * The worker is `band-worker.js` next to the bundle (`dist/`), or `band-worker.source.mjs` when
  * leak-lab runs from source (it registers tsx in the worker, which resolves with the source
@@ -20,6 +21,8 @@ import type { BandReport, BandStat } from "./report.js";
 export interface BandOptions extends Omit<BandTask, "perturb"> {
   readonly runs: number;
   readonly words: number;
+  /** The unperturbed run's headlines: the band's "moved by 0 words" point. */
+  readonly base?: Headlines;
   /** Called after each finished rerun with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -31,11 +34,13 @@ export function bandStat(values: readonly number[]): BandStat {
   return { min: v[0] ?? 0, median, max: v[v.length - 1] ?? 0 };
 }
 
-export function reduceBand(runs: readonly Headlines[], words: number): BandReport {
+/** `runs`: the reruns' headlines; `base`: the unperturbed run's, counted in the statistics but not in `runs`. */
+export function reduceBand(runs: readonly Headlines[], words: number, base?: Headlines): BandReport {
+  const all = base === undefined ? runs : [base, ...runs];
   const names = new Set<string>();
-  for (const r of runs) for (const k of Object.keys(r)) names.add(k);
+  for (const r of all) for (const k of Object.keys(r)) names.add(k);
   const out: Record<string, BandStat> = {};
-  for (const name of names) out[name] = bandStat(runs.map((r) => r[name] ?? 0));
+  for (const name of names) out[name] = bandStat(all.map((r) => r[name] ?? 0));
   return { runs: runs.length, words, headlines: out };
 }
 
@@ -60,7 +65,7 @@ export async function runBand(opts: BandOptions): Promise<BandReport> {
         return h;
       }),
     );
-    return reduceBand(results, opts.words);
+    return reduceBand(results, opts.words, opts.base);
   } finally {
     await pool.destroy();
   }

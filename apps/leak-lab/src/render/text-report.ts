@@ -79,7 +79,7 @@ export function findingLines(findings: readonly Finding[], style: Style, detail 
 
 export function bandLines(b: BandReport): string[] {
   return [
-    `  --band: ${b.runs} reruns with the model's free choices moved by up to ${b.words} words`,
+    `  --band: the run and ${b.runs} reruns with the model's free choices moved by up to ${b.words} words`,
     ...table(["headline", "min", "median", "max"], Object.entries(b.headlines).map(([k, s]) => [k, fmtHeadline(k, s.min), fmtHeadline(k, s.median), fmtHeadline(k, s.max)])),
   ];
 }
