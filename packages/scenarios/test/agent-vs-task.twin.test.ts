@@ -26,11 +26,13 @@ const sim = (mode: Mode) => {
 };
 
 describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () => {
-  it("leak: 437 Agents stay, each with the BEAM's young heap", () => {
+  it("leak: 437 Agents stay, each with the BEAM's young heap, old heap and memory", () => {
     const real = recordOf("agent-vs-task", "leak").roles;
     const s = sim("leak");
     expect(s.child?.count).toBe(real.child?.count);
     expect(s.child?.avg_heap_size).toBe(real.child?.avg_heap_size);
+    expect(s.child?.avg_total_heap_size).toBe(real.child?.avg_total_heap_size);
+    expect(s.child?.avg_memory).toBe(real.child?.avg_memory);
   }, 300_000);
 
   it("fix: no child is left", () => {
@@ -38,12 +40,9 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(sim("fix").child?.count).toBe(0);
   }, 300_000);
 
-  it("GAP (pinned): the Agents' old heap, the supervisor and the listener", () => {
+  it("GAP (pinned): the supervisor and the listener", () => {
     const leak = recordOf("agent-vs-task", "leak").roles;
     const fix = recordOf("agent-vs-task", "fix").roles;
-    const child = ratio(sim("leak").child!.avg_total_heap_size, leak.child!.avg_total_heap_size);
-    expect(child).toBeGreaterThan(0.7);
-    expect(child).toBeLessThan(0.85);
     const supLeak = ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory);
     expect(supLeak).toBeGreaterThan(0.25);
     expect(supLeak).toBeLessThan(0.5);
