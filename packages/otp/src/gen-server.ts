@@ -543,7 +543,11 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
     // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
+    // the result stays live across the wrapper's heap test (x0 on the BEAM)
+    const hold = ctx.heap.pushFrame(0);
+    hold.hold(r);
     ctx.heap.allocGarbage(3);
+    ctx.heap.popFrame(hold);
     return r;
   } catch (err) {
     ctx.heap.roots.unwindTo(path);
@@ -564,8 +568,8 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     const r = yield* guarded(ctx, s, Cb.Call, t[2] as Term, from, from, msg);
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
+      setState(e[2] as Term); // NState stays live (a y register) while gen:reply builds its tuple
       sendReply(ctx, from, e[1] as Term);
-      setState(e[2] as Term);
       const d = s.debug;
       if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[1] as Term, from, e[2] as Term), r);
       return e.length === 4 ? (e[3] as Term) : A.infinity;
@@ -597,8 +601,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
 }
 
 function sendReply(ctx: ProcessContext, from: Term, value: Term): void {
-  ctx.heap.allocGarbage(3); // gen:reply builds {Tag, Reply} on the server's heap, then sends a copy
-  genReply(ctx, from, value);
+  genReply(ctx, from, value); // builds {Tag, Reply} on the server's heap, then sends a copy (gen.ts)
 }
 
 /** `{noreply, S}` | `{noreply, S, T}` | `{stop, R, S}` | anything else: bad_return_value. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { subBinaryCache, type Mode } from "../src/index.js";
-import { ratio, recordOf, simulate } from "./support/twin-figures.js";
+import { recordOf, simulate } from "./support/twin-figures.js";
 
 describe("sub-binary-cache against the real BEAM (5,000 payloads of 64 KiB, 100-byte keys)", () => {
   it.each(["leak", "fix"] as Mode[])("%s: the cache keeps exactly the BEAM's refc binaries (320 MB pinned in leak, 500 KB of keys in fix)", (mode) => {
