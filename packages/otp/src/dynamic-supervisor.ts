@@ -27,7 +27,7 @@ import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type
 import * as GS from "./gen-server.js";
 import { resolveServer, type ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
-import { DynSupStateTerm } from "./supervisor-state.js";
+import { DynSupStateTerm, type ChildSteps } from "./supervisor-state.js";
 
 export interface DynamicSupervisorOptions {
   readonly name?: string;
@@ -98,14 +98,23 @@ function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term
  * `{Get, State}`. All garbage once the call returns. `r` (the start result, replied later) and
  * the new state stay live across them.
  */
-function saveChild(ctx: ProcessContext, r: Term, save: () => Term): void {
+function saveChild(ctx: ProcessContext, r: Term, save: (steps: ChildSteps) => Term): void {
   const heap = ctx.heap;
-  const keep = heap.pushFrame(0);
+  const keep = heap.pushFrame(SAVE_CHILD_FRAME);
   keep.hold(r);
-  heap.allocGarbage(11);
-  heap.allocGarbage(10);
-  keep.hold(save());
-  heap.allocGarbage(9);
+  heap.allocGarbage(11); // fun-1
+  heap.allocGarbage(10); // fun-0
+  keep.hold(
+    save({
+      afterChild: () => {
+        heap.allocGarbage(3); // fun-0's {nil, Child}
+      },
+      afterChildren: () => {
+        heap.allocGarbage(3); // Map.get_and_update's {Get, Children}
+      },
+    }),
+  );
+  heap.allocGarbage(3); // Map.get_and_update!'s {Get, State}
   heap.popFrame(keep);
 }
 
@@ -121,11 +130,11 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   const stateT = (): Term => mirror?.term ?? nil;
   /** The children table: JS for the logic, mirrored on the heap as Elixir's state. */
   /** `message` = the start_child payload whose {M, F, Args} the state shares (none on restarts). */
-  const put = (k: string, c: DChild, message?: Tuple): void => {
+  const put = (k: string, c: DChild, message?: Tuple, steps?: ChildSteps): void => {
     const had = children.get(k);
     if (had !== undefined && had.pid !== "restarting") mirror?.removeChild(had.pid);
     children.set(k, c);
-    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec, message);
+    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec, message, steps);
   };
   const del = (k: string): void => {
     const had = children.get(k);
@@ -181,12 +190,16 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         for (let l = mfa.elements[2]; l instanceof Cons; l = l.tail) args.push(l.head);
         const spec: CheckedSpec = { ...queued, start: { ...queued.start, args } };
         if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
+        // handle_start_child/2's frame (allocate 4) and start_child/3's (allocate 3, its try)
+        const hsc = ctx.heap.pushFrame(HANDLE_START_CHILD_FRAME + START_CHILD_TRY_FRAME);
         const r = yield* startSpec(ctx, spec, extra);
+        hsc.stackWords = HANDLE_START_CHILD_FRAME;
         const x = r instanceof Tuple ? r.elements : [];
-        if (x[0] === A.ok && x[1] !== A.undefined) saveChild(ctx, r, () => {
-            put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child);
+        if (x[0] === A.ok && x[1] !== A.undefined) saveChild(ctx, r, (steps) => {
+            put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child, steps);
             return stateT();
           });
+        ctx.heap.popFrame(hsc);
         return done(r);
       }
       if (tag === atom("terminate_child")) {
@@ -257,7 +270,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
 
 /** DynamicSupervisor.start_link(opts) (`restart` default for children: permanent). */
 export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {}, defaultRestart: ChildSpec["restart"] = "permanent"): Gen<Term> {
-  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, o.name !== undefined ? { name: o.name } : {});
+  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, { callbackPathStack: true, ...(o.name !== undefined ? { name: o.name } : {}) });
 }
 /**
  * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an
@@ -310,6 +323,12 @@ export function* startChildModuleArg(ctx: ProcessContext, sup: ServerRef, c: Mod
   const r = yield* startValidated(ctx, sup, { id: m, start: { fn: c.start, module: c.module, args: [c.arg] }, ...(c.restart !== undefined ? { restart: c.restart } : {}) }, mfa, frame);
   return r;
 }
+
+/** Elixir 1.14's handle_start_child/2 (allocate 4), start_child/3 (allocate 3, its try) and
+ * save_child/7 (allocate 6) frames. */
+const HANDLE_START_CHILD_FRAME = 5;
+const START_CHILD_TRY_FRAME = 4;
+const SAVE_CHILD_FRAME = 7;
 
 /** start_child/2's and validate_and_start_child/2's frames: allocate 1 (2 words). */
 const START_CHILD_FRAME = 2;

@@ -151,9 +151,18 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   const plo = { initialCall: [mod.name, "init", 1] as const, ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) };
   const after = o.timeout === undefined || o.timeout === "infinity" ? {} : { after: o.timeout };
   if (link) {
+    // the frames of OTP 25's start path (beam_disasm): gen:do_spawn builds the argument list
+    // (allocate 6: 7 words), proc_lib:start_link/5 builds [link | SpawnOpts] and spawns
+    // (allocate 5: 6 words), sync_start_link waits for the ack (allocate 2: 3 words)
+    const frame = ctx.heap.pushFrame(DO_SPAWN_FRAME);
+    const argList = frame.hold(ctx.alloc(list(spawnArgs)));
+    frame.stackWords = START_LINK_FRAME;
     ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
-    const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true });
+    const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true, argList });
+    frame.release(argList);
+    frame.stackWords = SYNC_START_FRAME;
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
+    ctx.heap.popFrame(frame);
     if (m === undefined) {
       ctx.unlink(pid);
       ctx.exitSignal(pid, A.kill);
@@ -179,6 +188,10 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   }
   return tuple(A.error, t.elements[4] as Term);
 }
+
+const DO_SPAWN_FRAME = 7;
+const START_LINK_FRAME = 6;
+const SYNC_START_FRAME = 3;
 
 function isPid(t: Term | undefined, pid: Pid): boolean {
   return t instanceof Pid && t.id === pid.id && t.serial === pid.serial;

@@ -76,20 +76,19 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
   // The supervisor's memory curve. Each start_child allocates within a word of the BEAM's on the
   // supervisor (gc-traced majors between starts, OTP 25: 80, 82, 84, 86 words vs the model's
   // 81, 83, 85, 87) since gen:call with timeout infinity sends `{Label, {self(), Mref}, Request}`
-  // with a plain 3-word monitor ref (gen.ts); but from its start the model's supervisor has 4 live
-  // words more than the BEAM's (64 vs 60 after one child; not found yet), so its collections —
-  // and the curve's steps — fall a few children later (agents) or one child later (tasks).
-  it("agents: the supervisor's memory over the 100 children — peak and shrinks the BEAM's, the mean 0.87 of it (steps a few children late: pinned)", () => {
+  // with a plain 3-word monitor ref (gen.ts), and gen_server's start path puts its frames on the
+  // stack; from its start the model's supervisor has 4 live words more than the BEAM's (64 vs 60
+  // after one child; not found yet), so some of its collections — and the curve's steps — fall a
+  // child or a few later (agents: mean 0.96 of the BEAM's; tasks: the second drop).
+  it("agents: the supervisor's memory over the 100 children — mean and peak within 10%, the same number of shrinks", () => {
     const b = fx.supervised.find((s) => s.id === "agents");
     if (b === undefined) throw new Error("no agents");
     const m = runSupervisedTwin("agents", b.started);
     const beam = b.supervisor_memory_curve;
     expect(m.memoryCurve.length).toBe(beam.length);
+    expect(within(mean(m.memoryCurve), mean(beam)), `mean: model ${mean(m.memoryCurve).toFixed(0)}, BEAM ${mean(beam).toFixed(0)}`).toBe(true);
     expect(Math.max(...m.memoryCurve)).toBe(Math.max(...beam));
     expect(shrinks(m.memoryCurve)).toBe(shrinks(beam));
-    const r = mean(m.memoryCurve) / mean(beam);
-    expect(r).toBeGreaterThan(0.85);
-    expect(r).toBeLessThan(0.9);
   });
 
   it("tasks: the supervisor's memory over the 100 children — mean and peak within 1%; the second drop one child late (pinned)", () => {

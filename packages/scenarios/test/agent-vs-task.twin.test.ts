@@ -12,12 +12,15 @@
  *   validate_child's tuples, and gen:call's infinity clause (plain monitor, `{Mref, Reply}`),
  *   measured with gc-traced majors around one call and read in `beam_disasm`.
  * The gap, pinned below: the DynamicSupervisor. Each start_child now allocates on the supervisor
- * what the BEAM's does within 2 words for an Agent (save_child's closures and tuples; 133–137 vs
- * 135–139 words), 11 short for a Task; but the BEAM runs its collections at stack depths of 17–37
- * words inside handle_call (the model's callbacks run on gen_server's loop stack, 11), so the
- * BEAM collects its 233-word heap before each 34-word start_child message arrives (the message
- * goes on the heap) while the model's fills up and takes the message as a fragment, grows the
- * heap and promotes less: 0.75 of the BEAM's total heap in leak, 1.23 in fix.
+ * what the BEAM's does within 2 words for an Agent (save_child's closures and tuples in their
+ * order; 133–137 vs 135–139 words), 11 short for a Task, and the start path's frames are on its
+ * stack (gen_server's call path, handle_start_child, start_child/3, gen:do_spawn, proc_lib's
+ * start_link and sync_start_link, save_child: 33–37 words, the BEAM's 28–37), so its first five
+ * collections fall where the BEAM's do (after each ack, within 10 words). From the first major
+ * on the model keeps 12 words more live (89 vs 77: the request and its child tuple, which the
+ * BEAM's compiled code no longer holds once destructured), promotes less per minor, and at the
+ * sixth collection grows its heap where the BEAM's stays at 233 words: 0.75 of the BEAM's total
+ * heap in leak, 1.38 in fix.
  */
 import { describe, expect, it } from "vitest";
 import { agentVsTask, type Mode } from "../src/index.js";
@@ -56,7 +59,7 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     }
   }, 300_000);
 
-  it("GAP (pinned): the supervisor — 0.75 of the BEAM's total heap in leak, 1.23 in fix", () => {
+  it("GAP (pinned): the supervisor — 0.75 of the BEAM's total heap in leak, 1.38 in fix", () => {
     const leak = recordOf("agent-vs-task", "leak").roles;
     const fix = recordOf("agent-vs-task", "fix").roles;
     const supLeak = ratio(sim("leak").supervisor!.avg_total_heap_size, leak.supervisor!.avg_total_heap_size);
@@ -64,8 +67,8 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(supLeak).toBeLessThan(0.78);
     expect(ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory)).toBeLessThan(0.8);
     const supFix = ratio(sim("fix").supervisor!.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
-    expect(supFix).toBeGreaterThan(1.2);
-    expect(supFix).toBeLessThan(1.26);
+    expect(supFix).toBeGreaterThan(1.35);
+    expect(supFix).toBeLessThan(1.41);
     // the story holds on both nodes: leak keeps ~60 MB of children, fix none
     expect(sim("leak").child!.avg_memory * 437).toBeGreaterThan(40e6);
   }, 300_000);
