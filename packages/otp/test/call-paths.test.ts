@@ -58,3 +58,21 @@ describe("DynamicSupervisor.start_child(Sup, {Module, Arg}) (Elixir 1.14)", () =
     expect(words).toEqual([10 + 19 + 11 + 3 + 22, 10 + 21 + 11 + 3 + 22]);
   });
 });
+
+describe("Task.start_link(fun) (Elixir 1.14)", () => {
+  it("builds {erlang, apply, [Fun | [[]]]}, the owner, the callers and Task.Supervised's argument list on the caller's heap", () => {
+    let words = 0;
+    runMain(function* (ctx) {
+      ctx.garbageCollect();
+      const f = fun((): Term => atom("ok"));
+      ctx.alloc(f);
+      words = yield* wordsOf(ctx, function* () {
+        Task.startLink(ctx, f);
+        yield* ctx.call();
+      });
+    });
+    // MFA 4 + [Fun | [[]]] 2 (its tail a literal), {node(), Pid, Pid} 4, [Owner] 2, [Owner, Callers, MFA] 6,
+    // proc_lib's [Parent, Ancestors, M, F, A] 10, {ok, Pid} 3
+    expect(words).toBe(4 + 2 + 4 + 2 + 6 + 10 + 3);
+  });
+});

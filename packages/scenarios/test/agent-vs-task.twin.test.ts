@@ -12,15 +12,18 @@
  *   validate_child's tuples, and gen:call's infinity clause (plain monitor, `{Mref, Reply}`),
  *   measured with gc-traced majors around one call and read in `beam_disasm`.
  * The gap, pinned below: the DynamicSupervisor. Each start_child now allocates on the supervisor
- * what the BEAM's does within 2 words for an Agent (save_child's closures and tuples in their
- * order; 133–137 vs 135–139 words), 11 short for a Task, and the start path's frames are on its
+ * what the BEAM's does within 2 words (gc-traced majors between starts: Agent 133–137 vs 135–139
+ * words, Task 178 vs 177 — save_child's closures and tuples in their order, Task.start_link's
+ * `{erlang, apply, [Fun | [[]]]}`, owner and callers), and the start path's frames are on its
  * stack (gen_server's call path, handle_start_child, start_child/3, gen:do_spawn, proc_lib's
  * start_link and sync_start_link, save_child: 33–37 words, the BEAM's 28–37), so its first five
  * collections fall where the BEAM's do (after each ack, within 10 words). From the first major
- * on the model keeps 12 words more live (89 vs 77: the request and its child tuple, which the
- * BEAM's compiled code no longer holds once destructured), promotes less per minor, and at the
- * sixth collection grows its heap where the BEAM's stays at 233 words: 0.75 of the BEAM's total
- * heap in leak, 1.38 in fix.
+ * on the model keeps 12 words more live (89 vs 77, not found yet), promotes less per minor, and at
+ * the sixth collection grows its heap where the BEAM's stays at 233 words: 0.75 of the BEAM's total
+ * heap in leak. In fix the supervisor's heap is a sawtooth (EXIT messages in fragments) and the
+ * end of the run samples it: a couple of words per Task, or the same words a few instructions
+ * earlier, move the sample between 0.29 and 1.15 of the BEAM's (measured while these rules went
+ * in), so the fix figure is pinned where it lands now, 1.15.
  */
 import { describe, expect, it } from "vitest";
 import { agentVsTask, type Mode } from "../src/index.js";
@@ -59,7 +62,7 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     }
   }, 300_000);
 
-  it("GAP (pinned): the supervisor — 0.75 of the BEAM's total heap in leak, 1.38 in fix", () => {
+  it("GAP (pinned): the supervisor — 0.75 of the BEAM's total heap in leak, 1.15 in fix (a sawtooth's sample)", () => {
     const leak = recordOf("agent-vs-task", "leak").roles;
     const fix = recordOf("agent-vs-task", "fix").roles;
     const supLeak = ratio(sim("leak").supervisor!.avg_total_heap_size, leak.supervisor!.avg_total_heap_size);
@@ -67,8 +70,8 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(supLeak).toBeLessThan(0.78);
     expect(ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory)).toBeLessThan(0.8);
     const supFix = ratio(sim("fix").supervisor!.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
-    expect(supFix).toBeGreaterThan(1.35);
-    expect(supFix).toBeLessThan(1.41);
+    expect(supFix).toBeGreaterThan(1.12);
+    expect(supFix).toBeLessThan(1.18);
     // the story holds on both nodes: leak keeps ~60 MB of children, fix none
     expect(sim("leak").child!.avg_memory * 437).toBeGreaterThan(40e6);
   }, 300_000);
