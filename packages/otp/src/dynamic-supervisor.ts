@@ -193,7 +193,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         // handle_start_child/2's frame (allocate 4) and start_child/3's (allocate 3, its try)
         const hsc = ctx.heap.pushFrame(HANDLE_START_CHILD_FRAME + START_CHILD_TRY_FRAME);
         const r = yield* startSpec(ctx, spec, extra);
-        hsc.stackWords = HANDLE_START_CHILD_FRAME;
+        hsc.stackWords = HANDLE_START_CHILD_TRIMMED; // trim 3, 1 before save_child
         const x = r instanceof Tuple ? r.elements : [];
         if (x[0] === A.ok && x[1] !== A.undefined) saveChild(ctx, r, (steps) => {
             put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child, steps);
@@ -328,6 +328,8 @@ export function* startChildModuleArg(ctx: ProcessContext, sup: ServerRef, c: Mod
  * save_child/7 (allocate 6) frames. */
 const HANDLE_START_CHILD_FRAME = 5;
 const START_CHILD_TRY_FRAME = 4;
+/** handle_start_child's frame once trimmed (`trim 3, 1`) for save_child and the reply tuple. */
+const HANDLE_START_CHILD_TRIMMED = 2;
 const SAVE_CHILD_FRAME = 7;
 
 /** start_child/2's and validate_and_start_child/2's frames: allocate 1 (2 words). */

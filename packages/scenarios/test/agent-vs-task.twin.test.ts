@@ -11,19 +11,18 @@
  *   `start_child(sup, {Agent, fun})` (67 for Task) on both nodes — Elixir's child_spec map,
  *   validate_child's tuples, and gen:call's infinity clause (plain monitor, `{Mref, Reply}`),
  *   measured with gc-traced majors around one call and read in `beam_disasm`.
- * The gap, pinned below: the DynamicSupervisor. Each start_child now allocates on the supervisor
- * what the BEAM's does within 2 words (gc-traced majors between starts: Agent 133–137 vs 135–139
- * words, Task 178 vs 177 — save_child's closures and tuples in their order, Task.start_link's
- * `{erlang, apply, [Fun | [[]]]}`, owner and callers), and the start path's frames are on its
- * stack (gen_server's call path, handle_start_child, start_child/3, gen:do_spawn, proc_lib's
- * start_link and sync_start_link, save_child: 33–37 words, the BEAM's 28–37), so its first five
- * collections fall where the BEAM's do (after each ack, within 10 words). From the first major
- * on the model keeps 12 words more live (89 vs 77, not found yet), promotes less per minor, and at
- * the sixth collection grows its heap where the BEAM's stays at 233 words: 0.75 of the BEAM's total
- * heap in leak. In fix the supervisor's heap is a sawtooth (EXIT messages in fragments) and the
- * end of the run samples it: a couple of words per Task, or the same words a few instructions
- * earlier, move the sample between 0.29 and 1.15 of the BEAM's (measured while these rules went
- * in), so the fix figure is pinned where it lands now, 1.15.
+ * - the supervisor in leak, within 10% (total heap 1.08 of the BEAM's): each start_child
+ *   allocates on it what the BEAM's does within 2 words (gc-traced majors between starts: Agent
+ *   133–137 vs 135–139 words, Task 178 vs 177 — save_child's closures and tuples in their order,
+ *   Task.start_link's `{erlang, apply, [Fun | [[]]]}`, owner and callers), and the start path's
+ *   frames are on its stack as compiled (gen_server's call path, handle_start_child — trimmed to
+ *   2 words for save_child —, start_child/3, gen:do_spawn, proc_lib's start_link and
+ *   sync_start_link, save_child), so its collections fall where the BEAM's do (the first five
+ *   after each ack, within 10 words).
+ * The gap, pinned below: the supervisor in fix. Its heap is a sawtooth (EXIT messages in
+ * fragments) and the end of the run samples it: a couple of words per Task, or the same words a
+ * few instructions earlier, move the sample between 0.29 and 1.15 of the BEAM's (measured while
+ * these rules went in), so the fix figure is pinned where it lands now, 0.29.
  */
 import { describe, expect, it } from "vitest";
 import { agentVsTask, type Mode } from "../src/index.js";
@@ -62,17 +61,19 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     }
   }, 300_000);
 
-  it("GAP (pinned): the supervisor — 0.75 of the BEAM's total heap in leak, 1.15 in fix (a sawtooth's sample)", () => {
+  it("leak: the supervisor within 10% of the BEAM's total heap and memory", () => {
     const leak = recordOf("agent-vs-task", "leak").roles;
-    const fix = recordOf("agent-vs-task", "fix").roles;
-    const supLeak = ratio(sim("leak").supervisor!.avg_total_heap_size, leak.supervisor!.avg_total_heap_size);
-    expect(supLeak).toBeGreaterThan(0.72);
-    expect(supLeak).toBeLessThan(0.78);
-    expect(ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory)).toBeLessThan(0.8);
-    const supFix = ratio(sim("fix").supervisor!.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
-    expect(supFix).toBeGreaterThan(1.12);
-    expect(supFix).toBeLessThan(1.18);
+    const r = ratio(sim("leak").supervisor!.avg_total_heap_size, leak.supervisor!.avg_total_heap_size);
+    expect(Math.abs(r - 1)).toBeLessThan(0.1);
+    expect(Math.abs(ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory) - 1)).toBeLessThan(0.1);
     // the story holds on both nodes: leak keeps ~60 MB of children, fix none
     expect(sim("leak").child!.avg_memory * 437).toBeGreaterThan(40e6);
+  }, 300_000);
+
+  it("GAP (pinned): fix — the supervisor's end sample is 0.29 of the BEAM's (a sawtooth's low point)", () => {
+    const fix = recordOf("agent-vs-task", "fix").roles;
+    const supFix = ratio(sim("fix").supervisor!.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
+    expect(supFix).toBeGreaterThan(0.27);
+    expect(supFix).toBeLessThan(0.31);
   }, 300_000);
 });
