@@ -19,14 +19,15 @@
  * a gen_server takes calls in arrival order, so the n-th start_child handled is the n-th sent.
  * Invariants: every child in the table is linked; `children.size <= maxChildren`.
  */
-import { atom, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import type { Frame } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
-import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec, type StartMFA } from "./child-spec.js";
 import * as GS from "./gen-server.js";
 import { resolveServer, type ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
-import { DynSupStateTerm } from "./supervisor-state.js";
+import { DynSupStateTerm, type ChildSteps } from "./supervisor-state.js";
 
 export interface DynamicSupervisorOptions {
   readonly name?: string;
@@ -69,9 +70,9 @@ const START_CHILD = atom("start_child");
 const START_LINK = atom("start_link");
 
 /** Elixir's validated child `{{M, F, Args}, Restart, Shutdown, Type, Modules}` (the call's payload). */
-function childTuple(spec: CheckedSpec): Tuple {
+function childTuple(spec: CheckedSpec, mfa?: Tuple): Tuple {
   const args = list([...(spec.start.args ?? [])]);
-  return tuple(tuple(atom(startModuleName(spec.start)), START_LINK, args), atom(spec.restart), typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown), atom(spec.type), spec.modules);
+  return tuple(mfa ?? tuple(atom(startModuleName(spec.start)), START_LINK, args), atom(spec.restart), typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown), atom(spec.type), spec.modules);
 }
 
 function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term[]): Gen<Term> {
@@ -88,6 +89,35 @@ function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term
   }
 }
 
+/**
+ * Elixir 1.14's save_child/7 around the state change `save` (the child tuple, maps:put on
+ * `children`, the struct update): as compiled (`beam_disasm` of Elixir.DynamicSupervisor.beam),
+ * `put_in(state.children[pid], child)` makes two closures — save_child's fun-1 (6 free
+ * variables: 11 words) and its fun-0 (5 free: 10 words) — and three 3-word tuples: fun-0's
+ * `{nil, Child}`, Map.get_and_update's `{Get, Children}` and Map.get_and_update!'s
+ * `{Get, State}`. All garbage once the call returns. `r` (the start result, replied later) and
+ * the new state stay live across them.
+ */
+function saveChild(ctx: ProcessContext, r: Term, save: (steps: ChildSteps) => Term): void {
+  const heap = ctx.heap;
+  const keep = heap.pushFrame(SAVE_CHILD_FRAME);
+  keep.hold(r);
+  heap.allocGarbage(11); // fun-1
+  heap.allocGarbage(10); // fun-0
+  keep.hold(
+    save({
+      afterChild: () => {
+        heap.allocGarbage(3); // fun-0's {nil, Child}
+      },
+      afterChildren: () => {
+        heap.allocGarbage(3); // Map.get_and_update's {Get, Children}
+      },
+    }),
+  );
+  heap.allocGarbage(3); // Map.get_and_update!'s {Get, State}
+  heap.popFrame(keep);
+}
+
 function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["restart"]): GS.GenServerModule {
   const children = new Map<string, DChild>();
   const maxR = o.maxRestarts ?? 3;
@@ -100,11 +130,11 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   const stateT = (): Term => mirror?.term ?? nil;
   /** The children table: JS for the logic, mirrored on the heap as Elixir's state. */
   /** `message` = the start_child payload whose {M, F, Args} the state shares (none on restarts). */
-  const put = (k: string, c: DChild, message?: Tuple): void => {
+  const put = (k: string, c: DChild, message?: Tuple, steps?: ChildSteps): void => {
     const had = children.get(k);
     if (had !== undefined && had.pid !== "restarting") mirror?.removeChild(had.pid);
     children.set(k, c);
-    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec, message);
+    if (c.pid !== "restarting") mirror?.addChild(c.pid, c.spec, message, steps);
   };
   const del = (k: string): void => {
     const had = children.get(k);
@@ -152,13 +182,24 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       const done = (v: Term): Term => GS.reply(v, stateT());
       if (tag === START_CHILD) {
         const child = e[1] as Tuple;
-        const spec = supEntry(ctx, ctx.self).queue.shift();
+        const queued = supEntry(ctx, ctx.self).queue.shift();
         const mfa = child.elements[0] as Tuple;
-        if (spec === undefined || mfa.elements[0] !== atom(startModuleName(spec.start))) return done(tuple(A.error, atom("badcall")));
+        if (queued === undefined || mfa.elements[0] !== atom(startModuleName(queued.start))) return done(tuple(A.error, atom("badcall")));
+        // the child starts with the arguments of the received message (the supervisor's copy)
+        const args: Term[] = [];
+        for (let l = mfa.elements[2]; l instanceof Cons; l = l.tail) args.push(l.head);
+        const spec: CheckedSpec = { ...queued, start: { ...queued.start, args } };
         if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
+        // handle_start_child/2's frame (allocate 4) and start_child/3's (allocate 3, its try)
+        const hsc = ctx.heap.pushFrame(HANDLE_START_CHILD_FRAME + START_CHILD_TRY_FRAME);
         const r = yield* startSpec(ctx, spec, extra);
+        hsc.stackWords = HANDLE_START_CHILD_TRIMMED; // trim 3, 1 before save_child
         const x = r instanceof Tuple ? r.elements : [];
-        if (x[0] === A.ok && x[1] !== A.undefined) put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child);
+        if (x[0] === A.ok && x[1] !== A.undefined) saveChild(ctx, r, (steps) => {
+            put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child, steps);
+            return stateT();
+          });
+        ctx.heap.popFrame(hsc);
         return done(r);
       }
       if (tag === atom("terminate_child")) {
@@ -211,6 +252,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       if (rt === "temporary" || (rt === "transient" && isNormalish(reason))) {
         if (!isNormalish(reason)) log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
         del(k);
+        ctx.heap.allocGarbage(3); // maybe_restart_child/5's {ok, delete_child(Pid, State)}
         return GS.noreply(stateT());
       }
       log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
@@ -228,7 +270,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
 
 /** DynamicSupervisor.start_link(opts) (`restart` default for children: permanent). */
 export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {}, defaultRestart: ChildSpec["restart"] = "permanent"): Gen<Term> {
-  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, o.name !== undefined ? { name: o.name } : {});
+  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, { callbackPathStack: true, ...(o.name !== undefined ? { name: o.name } : {}) });
 }
 /**
  * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an
@@ -236,13 +278,82 @@ export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {},
  * A spec without `restart` takes the supervisor's default (permanent; temporary under
  * Task.Supervisor).
  */
-export function* startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec): Gen<Term> {
+export function startChild(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec): Gen<Term> {
+  return startValidated(ctx, sup, spec, undefined);
+}
+
+/** A `{Module, Arg}` child as Elixir's Agent and Task spell it (see {@link startChildModuleArg}). */
+export interface ModuleArgChild {
+  /** e.g. `"Elixir.Agent"`: the child spec's id and the start MFA's module. */
+  readonly module: string;
+  readonly arg: Term;
+  /** The module's start_link/1. */
+  readonly start: StartMFA["fn"];
+  /** A restart key in the module's child_spec/1 map (Task's `restart: :temporary`); none: permanent. */
+  readonly restart?: ChildSpec["restart"];
+}
+
+/**
+ * `DynamicSupervisor.start_child(Sup, {Module, Arg})` as Elixir 1.14 compiles it, on the
+ * caller's heap (`beam_disasm` of Elixir.DynamicSupervisor, Supervisor, Agent and Task; measured
+ * with gc traces of `:erlang.garbage_collect()` around one call: 65 words for `{Agent, fun}` with
+ * a 2-free-variable fun, 67 for `{Task, fun}`):
+ * the `{Module, Arg}` tuple (3 words, and Arg when it is new), `Supervisor.child_spec/2` →
+ * `Module.child_spec(Arg)`: `[Arg]` (2), `{Module, start_link, [Arg]}` (4) and the map
+ * `%{id: Module, start: MFA}` (+ `restart:` for Task; a flatmap: 2n + 4 words), then the 5-word
+ * fun it hands to Enum.reduce over the (empty) overrides; validate_child builds `[Module]` (2),
+ * the child `{MFA, Restart, Shutdown, Type, Modules}` (6) and `{ok, Child}` (3);
+ * validate_and_start_child builds `{start_child, Child}` (3) and calls with timeout infinity
+ * (gen.ts's plain-monitor clause). The message shares the map's MFA tuple.
+ */
+export function* startChildModuleArg(ctx: ProcessContext, sup: ServerRef, c: ModuleArgChild): Gen<Term> {
+  const heap = ctx.heap;
+  const m = atom(c.module);
+  // start_child/2's frame (allocate 1) keeps Sup across Supervisor.child_spec
+  const frame = heap.pushFrame(START_CHILD_FRAME);
+  frame.hold(ctx.alloc(tuple(m, c.arg)));
+  const mfa = tuple(m, START_LINK, list([c.arg]));
+  const entries: [Term, Term][] = [
+    [atom("id"), m],
+    [atom("start"), mfa],
+  ];
+  if (c.restart !== undefined) entries.push([atom("restart"), atom(c.restart)]);
+  frame.hold(ctx.alloc(mapFromEntries(entries)));
+  heap.allocGarbage(5); // the fun Supervisor.child_spec/2 reduces the overrides with
+  const r = yield* startValidated(ctx, sup, { id: m, start: { fn: c.start, module: c.module, args: [c.arg] }, ...(c.restart !== undefined ? { restart: c.restart } : {}) }, mfa, frame);
+  return r;
+}
+
+/** Elixir 1.14's handle_start_child/2 (allocate 4), start_child/3 (allocate 3, its try) and
+ * save_child/7 (allocate 6) frames. */
+const HANDLE_START_CHILD_FRAME = 5;
+const START_CHILD_TRY_FRAME = 4;
+/** handle_start_child's frame once trimmed (`trim 3, 1`) for save_child and the reply tuple. */
+const HANDLE_START_CHILD_TRIMMED = 2;
+const SAVE_CHILD_FRAME = 7;
+
+/** start_child/2's and validate_and_start_child/2's frames: allocate 1 (2 words). */
+const START_CHILD_FRAME = 2;
+
+function* startValidated(ctx: ProcessContext, sup: ServerRef, spec: ChildSpec, mfa: Tuple | undefined, frame?: Frame): Gen<Term> {
   const pid = resolveServer(ctx, sup);
   const entry = supEntry(ctx, pid);
   const checked = checkChildSpec(typeof spec === "object" ? { restart: entry.defaultRestart, ...spec } : spec);
-  if (checked instanceof ChildSpecError) return tuple(A.error, checked.term);
+  if (checked instanceof ChildSpecError) {
+    if (frame !== undefined) ctx.heap.popFrame(frame);
+    return tuple(A.error, checked.term);
+  }
   entry.queue.push(checked);
-  return yield* GS.call(ctx, pid, tuple(START_CHILD, childTuple(checked)), "infinity");
+  let request: Tuple;
+  if (mfa !== undefined) {
+    // validate_child: the child tuple ({ok, Child} is garbage once matched); the request
+    const child = ctx.alloc(childTuple(checked, mfa));
+    frame?.hold(child);
+    ctx.heap.allocGarbage(3);
+    request = ctx.alloc(tuple(START_CHILD, child));
+  } else request = tuple(START_CHILD, childTuple(checked));
+  if (frame !== undefined) ctx.heap.popFrame(frame);
+  return yield* GS.call(ctx, pid, request, "infinity");
 }
 export function terminateChild(ctx: ProcessContext, sup: ServerRef, pid: Pid): Gen<Term> {
   return GS.call(ctx, sup, tuple(atom("terminate_child"), pid), "infinity");

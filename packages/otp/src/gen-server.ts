@@ -151,9 +151,18 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   const plo = { initialCall: [mod.name, "init", 1] as const, ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) };
   const after = o.timeout === undefined || o.timeout === "infinity" ? {} : { after: o.timeout };
   if (link) {
+    // the frames of OTP 25's start path (beam_disasm): gen:do_spawn builds the argument list
+    // (allocate 6: 7 words), proc_lib:start_link/5 builds [link | SpawnOpts] and spawns
+    // (allocate 5: 6 words), sync_start_link waits for the ack (allocate 2: 3 words)
+    const frame = ctx.heap.pushFrame(DO_SPAWN_FRAME);
+    const argList = frame.hold(ctx.alloc(list(spawnArgs)));
+    frame.stackWords = START_LINK_FRAME;
     ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
-    const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true });
+    const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true, argList });
+    frame.release(argList);
+    frame.stackWords = SYNC_START_FRAME;
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
+    ctx.heap.popFrame(frame);
     if (m === undefined) {
       ctx.unlink(pid);
       ctx.exitSignal(pid, A.kill);
@@ -179,6 +188,10 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   }
   return tuple(A.error, t.elements[4] as Term);
 }
+
+const DO_SPAWN_FRAME = 7;
+const START_LINK_FRAME = 6;
+const SYNC_START_FRAME = 3;
 
 function isPid(t: Term | undefined, pid: Pid): boolean {
   return t instanceof Pid && t.id === pid.id && t.serial === pid.serial;
@@ -543,7 +556,11 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
     // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
+    // the result stays live across the wrapper's heap test (x0 on the BEAM)
+    const hold = ctx.heap.pushFrame(0);
+    hold.hold(r);
     ctx.heap.allocGarbage(3);
+    ctx.heap.popFrame(hold);
     return r;
   } catch (err) {
     ctx.heap.roots.unwindTo(path);
@@ -564,8 +581,8 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     const r = yield* guarded(ctx, s, Cb.Call, t[2] as Term, from, from, msg);
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
+      setState(e[2] as Term); // NState stays live (a y register) while gen:reply builds its tuple
       sendReply(ctx, from, e[1] as Term);
-      setState(e[2] as Term);
       const d = s.debug;
       if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[1] as Term, from, e[2] as Term), r);
       return e.length === 4 ? (e[3] as Term) : A.infinity;
@@ -597,8 +614,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
 }
 
 function sendReply(ctx: ProcessContext, from: Term, value: Term): void {
-  ctx.heap.allocGarbage(3); // gen:reply builds {Tag, Reply} on the server's heap, then sends a copy
-  genReply(ctx, from, value);
+  genReply(ctx, from, value); // builds {Tag, Reply} on the server's heap, then sends a copy (gen.ts)
 }
 
 /** `{noreply, S}` | `{noreply, S, T}` | `{stop, R, S}` | anything else: bad_return_value. */

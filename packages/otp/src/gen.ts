@@ -7,14 +7,14 @@
  * send `{Label, {self(), [alias | Mref]}, Request}`, then wait for `{[alias | Mref], Reply}` or
  * the monitor's `'DOWN'` (→ exit with its reason) or the timeout (→ demonitor with flush, one
  * last look for the reply with `after 0`, else exit `timeout`); `reply(From, Reply)`.
- * Local and `infinity` (OTP 25 gen:do_call's first clause, read in `beam_disasm` of stdlib-4.2's
- * gen.beam): a plain `monitor(process, Pid)` (a 3-word ref) and `{self(), Mref}` as From — no
- * alias, since the caller waits until the reply or the 'DOWN' comes; the reply is `{Mref, Reply}`.
- * Measured: a gen_server's live heap in handle_call is 3 words smaller after
- * `gen_server:call(S, R, infinity)` than after a call with a timeout (From 6 words, not 9).
- * Every pid of this scheduler is local, and a name resolves to a pid first (gen:do_for_proc),
- * so every `infinity` call takes this clause.
- * With a timeout: OTP 25 makes the monitor an alias deactivated by the demonitor, so a reply that comes
+ * Two clauses, as OTP 25's gen:do_call/4 compiles (`beam_disasm` of gen.beam, stdlib 4.2):
+ * - timeout `infinity` (to a local process: every server this package resolves): a plain
+ *   `erlang:monitor(process, Pid)` whose 3-word ref is the tag — `{Label, {self(), Mref},
+ *   Request}` (test_heap 7), the reply `{Mref, Reply}`, then `erlang:demonitor(Mref, [flush])`
+ *   and `{ok, Reply}` (test_heap 3) — each built on the caller's heap, as the BEAM does; the
+ *   frames are gen:do_call's (allocate 4: 5 words) inside the caller's.
+ * - any other timeout: the alias clause below (its heap words are not modelled yet).
+ * The alias: OTP 25 makes the monitor an alias deactivated by the demonitor, so a reply that comes
  * after the caller gave up is dropped by the runtime. The scheduler has no `alias`, so the alias
  * is emulated (common.ts): the reply is dropped at the sender when the alias is no longer active.
  * Invariant: when genCall returns or throws, the caller holds no monitor and no active alias.
@@ -66,7 +66,7 @@ class Waiter {
     const t = m.elements[0];
     return t instanceof Cons && t.head === A.alias && refEquals(t.tail, this.mref);
   };
-  /** `{Mref, _}` or `{'DOWN', Mref, _, _, _}` (the local `infinity` clause: a plain monitor). */
+  /** `{Mref, _}` or `{'DOWN', Mref, _, _, _}` (the infinity clause). */
   readonly isPlainReplyOrDown: Pattern = (m) => {
     if (!(m instanceof Tuple)) return false;
     const e = m.elements;
@@ -169,24 +169,40 @@ export function* genCallAs(
   }
 }
 
-/**
- * gen:do_call's local `infinity` clause: `Mref = monitor(process, Pid)`, `Pid ! {Label, {self(),
- * Mref}, Request}`, then `{Mref, Reply}` (demonitor with flush) or the 'DOWN' (exit with its reason).
- */
+/** gen:do_call/4's infinity clause (see the header): the reply, or throws exit(Reason). */
 function* plainCall(ctx: ProcessContext, pid: Pid, label: Term, request: Term): Gen<Term> {
+  const heap = ctx.heap;
+  const frame = heap.pushFrame(DO_CALL_FRAME);
+  frame.hold(request);
   const mref = ctx.monitor(pid);
+  heap.allocBif(mref); // erlang:monitor/2's result
+  frame.hold(mref);
+  const msg = ctx.alloc(new Tuple([label, new Tuple([ctx.self, mref]), request])); // test_heap 7
+  ctx.send(pid, msg);
+  frame.release(request);
   const w = waiterOf(ctx);
-  ctx.send(pid, new Tuple([label, new Tuple([ctx.self, mref]), request]));
   w.mref = mref;
-  const m = yield* ctx.receive(w.isPlainReplyOrDown, INFINITY_OPTS);
-  w.mref = undefined;
-  const e = (m as Tuple).elements;
-  if (e.length === 2) {
-    demonitorFlush(ctx, mref);
-    return e[1] as Term;
+  let m: Term;
+  try {
+    m = yield* ctx.receive(w.isPlainReplyOrDown);
+  } finally {
+    w.mref = undefined;
   }
-  return ctx.exit(e[4] as Term);
+  const e = (m as Tuple).elements;
+  if (e.length !== 2) {
+    heap.popFrame(frame);
+    return ctx.exit(e[4] as Term);
+  }
+  frame.hold(m);
+  ctx.bif();
+  demonitorFlush(ctx, mref);
+  heap.allocGarbage(3); // {ok, Reply}
+  heap.popFrame(frame);
+  return e[1] as Term;
 }
+
+/** gen:do_call/4's frame: allocate 4 (4 y registers and the continuation pointer). */
+const DO_CALL_FRAME = 5;
 
 /** gen:reply({To, Tag}, Reply): `{Tag, Reply}` to the caller, dropped if its alias is inactive. */
 export function reply(ctx: ProcessContext, from: Term, value: Term): Term {
@@ -195,6 +211,7 @@ export function reply(ctx: ProcessContext, from: Term, value: Term): Term {
   const to = e[0] as Pid;
   const tag = e[1] as Term;
   if (tag instanceof Cons && tag.head === A.alias && !waiterOf(ctx).aliases.has(aliasKey(tag))) return A.ok;
-  ctx.send(to, new Tuple([tag, value]));
+  // every clause of OTP 25's gen:reply/2 builds `{Tag, Reply}` on the replier's heap (allocate_heap … 3)
+  ctx.send(to, ctx.alloc(new Tuple([tag, value])));
   return A.ok;
 }

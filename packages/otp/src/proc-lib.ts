@@ -27,6 +27,9 @@ export interface ProcLibOptions {
   /** proc_lib:spawn(M, F, A) (`"mfa"`, the default: init_p/5) or proc_lib:spawn(Fun) (`"fun"`:
    * init_p/3, `args` is `[Fun]`) — decides the argument list copied onto the child's heap. */
   readonly shape?: "mfa" | "fun";
+  /** The argument list A, already built on the caller's heap (gen:do_spawn builds it behind its
+   * own test_heap before proc_lib:spawn_opt builds `[Parent, Ancestors, M, F, A]`). */
+  readonly argList?: Term;
 }
 
 /** proc_lib's get_my_name/0: the parent as it appears in the child's `'$ancestors'`. */
@@ -50,7 +53,7 @@ function myAncestors(ctx: ProcessContext): Term {
 function initPArgs(ctx: ProcessContext, args: readonly Term[], o: ProcLibOptions): Term[] {
   const [m, f] = o.initialCall;
   if (o.shape === "fun") return [myName(ctx), myAncestors(ctx), args[0] ?? nil];
-  return [myName(ctx), myAncestors(ctx), atom(m), atom(f), list(args)];
+  return [myName(ctx), myAncestors(ctx), atom(m), atom(f), o.argList ?? list(args)];
 }
 
 /** init_p/3,5 in the child: the dictionary entries, then `body` with the caller's `args`. */

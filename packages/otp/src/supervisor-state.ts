@@ -174,6 +174,14 @@ export interface DynSupStateFields {
  * children, as Elixir's mfa_for_restart stores them). Maps grow and shrink with the words
  * maps:put/maps:remove allocate (mapPutWords/mapRemoveWords).
  */
+/** What a caller allocates between DynSupStateTerm.addChild's steps (Elixir's save_child). */
+export interface ChildSteps {
+  /** After the child tuple is built. */
+  afterChild(): void;
+  /** After the children map is updated, before the struct. */
+  afterChildren(): void;
+}
+
 export class DynSupStateTerm {
   private record: Term;
   private children: ErlMap = emptyMap;
@@ -196,14 +204,21 @@ export class DynSupStateTerm {
    * the message's terms, as Elixir's does — only the 6-word tuple (and, for a temporary child,
    * the 4-word `{M, F, undefined}`) is built; without it (a restart) everything is new.
    */
-  addChild(pid: Pid, spec: CheckedSpec, message?: Tuple): void {
+  addChild(pid: Pid, spec: CheckedSpec, message?: Tuple, steps?: ChildSteps): void {
     let child: Tuple;
     if (message !== undefined) {
       const [mfa, restart, shutdown, type, modules] = message.elements as [Tuple, Term, Term, Term, Term];
       const kept = spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa;
       child = this.ctx.alloc(new Tuple([kept, restart, shutdown, type, modules]));
     } else child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
+    // the words made between the steps (save_child's tuples) with the new terms live, as in x registers
+    const live = this.ctx.heap.pushFrame(0);
+    live.hold(child);
+    steps?.afterChild();
     this.children = putOnHeap(this.ctx, this.children, pid, child);
+    live.hold(this.children);
+    steps?.afterChildren();
+    this.ctx.heap.popFrame(live);
     this.commit();
   }
 

@@ -31,7 +31,7 @@
  * caller with it (Elixir: a CaseClauseError).
  * Invariant: after await/yield-with-reply/shutdown the caller holds no monitor for the task.
  */
-import { atom, Cons, equals, list, nil, Tuple, type Pid, type Ref, type Term } from "@beamlab/heap";
+import { atom, Cons, equals, list, markLiteral, nil, Tuple, type Pid, type Ref, type Term } from "@beamlab/heap";
 import type { Body, ProcessContext } from "@beamlab/scheduler";
 import { A, activateAlias, aliasActive, applyFun, deactivateAlias, demonitorFlush, run, tuple, type Gen } from "./common.js";
 import * as DS from "./dynamic-supervisor.js";
@@ -113,12 +113,42 @@ export function async(ctx: ProcessContext, f: Term): Task {
   return monitorTask(ctx, startTask(ctx, f, true, true, ctx.self));
 }
 
-/** Task.start(fun) / Task.start_link(fun): `{ok, Pid}`. */
+/**
+ * Task.start(fun) / Task.start_link(fun) as Elixir 1.14 compiles them (beam_disasm of
+ * Elixir.Task and Elixir.Task.Supervised): `{erlang, apply, [Fun, []]}` (4 words and the 2-word
+ * `[Fun | [[]]]`, its tail a literal), get_owner's `{node(), Pid, Pid}` (4), get_callers'
+ * `[Owner | Callers]` (2) and Task.Supervised's `[Owner, Callers, MFA]` (6) on the caller's heap,
+ * then proc_lib:spawn(_link)(Task.Supervised, noreply, Args) and `{ok, Pid}`. The task runs the
+ * MFA's fun.
+ */
+function startSupervised(ctx: ProcessContext, f: Term, link: boolean): Term {
+  const self = ctx.self;
+  const heap = ctx.heap;
+  const keep = heap.pushFrame(0);
+  const mfa = keep.hold(ctx.alloc(tuple(atom("erlang"), atom("apply"), new Cons(f, NIL_ARGS))));
+  const owner = keep.hold(ctx.alloc(tuple(atom("nonode@nohost"), self, self)));
+  const callers = keep.hold(ctx.alloc(callersOf(ctx, self)));
+  const args = [owner, callers, mfa];
+  const pid = spawnProcLib(ctx, noreplyBody, args, { initialCall: ["Elixir.Task.Supervised", "noreply", 3], link, argList: list(args) });
+  heap.popFrame(keep);
+  return ctx.alloc(tuple(A.ok, pid));
+}
+
+/** The literal `[[]]` (Task.start_link/1's `[Fun | [[]]]`: the compiler's literal tail, 0 heap words). */
+const NIL_ARGS = markLiteral(new Cons(nil, nil));
+
+/** Task.Supervised.noreply(Owner, Callers, {M, F, [Fun, []]}): the task runs Fun. */
+const noreplyBody: Body = function* noreply(ctx: ProcessContext, _owner: Term, callers: Term, mfa: Term) {
+  const f = ((mfa as Tuple).elements[2] as Cons).head;
+  yield* taskBody(false)(ctx, callers, f);
+};
+
+/** Task.start(fun) / Task.start_link(fun): `{ok, Pid}` (see {@link startSupervised}). */
 export function start(ctx: ProcessContext, f: Term): Term {
-  return tuple(A.ok, startTask(ctx, f, false, false, ctx.self));
+  return startSupervised(ctx, f, false);
 }
 export function startLink(ctx: ProcessContext, f: Term): Term {
-  return tuple(A.ok, startTask(ctx, f, true, false, ctx.self));
+  return startSupervised(ctx, f, true);
 }
 
 const isReplyOf = (t: Task) => (m: Term): boolean => m instanceof Tuple && m.elements.length === 2 && equals(m.elements[0] as Term, t.ref);

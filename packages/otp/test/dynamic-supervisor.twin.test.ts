@@ -49,8 +49,6 @@ function simulate(n: number) {
   return out;
 }
 
-const within = (a: number, b: number, tol = 0.1): boolean => Math.abs(a - b) / b <= tol;
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe("dynsup_memory.json: DynamicSupervisor with many Agents", () => {
   const [r100, r1000] = fixture.runs as [Run, Run];
@@ -75,15 +73,23 @@ describe("dynsup_memory.json: DynamicSupervisor with many Agents", () => {
     expect(r100.curve[0]).toBe(11064);
   });
 
-  it("GAP (pinned): the supervisor's sawtooth over 100 and 1,000 children is not within 10% of the BEAM's", () => {
-    // Measured: 100 children: model 46,280 B (6 minors) vs BEAM 71,864 B (3 minors); mean of the
-    // curve 32,926 vs 46,810. 1,000 children: model 554,128 B (young heap 17,731 words, 4 minors)
-    // vs BEAM 324,600 B (young heap 6,772 words, 27 minors); mean 292,102 vs 231,852.
-    // Likely cause: the model keeps a HAMT map in one object, so a collection that finds the
-    // newest children map young copies all of it (the BEAM copies only the path nodes maps:put
-    // built); the young heap then grows where the BEAM's stays small and collects often.
-    expect(within(m100.supervisor.memory!, r100.supervisor.memory!)).toBe(false);
-    expect(within(m1000.supervisor.memory!, r1000.supervisor.memory!)).toBe(false);
-    expect(within(mean(m1000.curve), mean(r1000.curve))).toBe(false);
+  it("100 children: the supervisor ends at the BEAM's memory, heaps and minor collections exactly", () => {
+    // landed once the start path's frames were on the stack (gen:do_spawn 7, proc_lib:start_link 6,
+    // sync_start_link 3 words; DynamicSupervisor's handle_start_child 5, start_child/3 4,
+    // save_child 7 inside gen_server's call path): its collections now run where the BEAM's do
+    expect(m100.supervisor.memory).toBe(r100.supervisor.memory);
+    expect(m100.supervisor.total_heap_size).toBe(r100.supervisor.total_heap_size);
+    expect(m100.supervisor.minor_gcs).toBe(r100.supervisor.minor_gcs);
+  });
+
+  it("GAP (pinned): 1,000 children — the model's supervisor is 1.27 of the BEAM's", () => {
+    // Measured: model 412,280 B (one young heap of 46,422 words after a major) vs BEAM 324,600 B
+    // (young 6,772 words + old heap, 27 minors). Likely cause: the model keeps a HAMT map in one
+    // object, so a collection that finds the newest children map young copies all of it (the
+    // BEAM copies only the path nodes maps:put built); the young heap then grows where the
+    // BEAM's stays small and collects often.
+    const r = m1000.supervisor.memory! / r1000.supervisor.memory!;
+    expect(r).toBeGreaterThan(1.2);
+    expect(r).toBeLessThan(1.35);
   });
 });

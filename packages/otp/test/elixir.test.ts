@@ -197,6 +197,25 @@ describe("agent_test.exs", () => {
   });
 });
 
+describe("Agent.Server.init/1 as compiled (Elixir 1.14)", () => {
+  it("puts the fun's {Module, Name, 0} as '$initial_call' before running it: 13 heap words more than a plain gen_server's init", () => {
+    const seen: Record<string, { htop: number; ic: string }> = {};
+    const probe = (label: string) => (c: ProcessContext): Term => {
+      seen[label] = { htop: c.heap.state.htop, ic: p(c.get(a("$initial_call"))) };
+      return A.ok;
+    };
+    const plain: GenServer.GenServerModule = { name: "probe", init: (c) => GenServer.ok(probe("gen_server")(c)) };
+    runMain(function* (ctx) {
+      yield* Agent.startLink(ctx, fun(probe("agent")));
+      yield* GenServer.startLink(ctx, plain, fun(() => A.ok));
+    });
+    expect(seen.gen_server?.ic).toBe("{probe,init,1}");
+    expect(seen.agent?.ic).toMatch(/^\{beamlab_fun,'-fun-\d+-',0\}$/);
+    // fun_info(F, module) and fun_info(F, name) results (3 + 3), {M, N, 0} (4), the dictionary tuple (3)
+    expect((seen.agent?.htop ?? 0) - (seen.gen_server?.htop ?? 0)).toBe(13);
+  });
+});
+
 describe("dynamic_supervisor_test.exs", () => {
   const child = (ctx: ProcessContext, ...args: Term[]): Gen<Term> =>
     GenServer.startLink(ctx, { name: "Elixir.Child", init: (_c, x) => GenServer.ok(x), handleCall: (_c, _r, _f, s) => GenServer.reply(s, s) }, t(...args));

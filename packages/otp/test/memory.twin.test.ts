@@ -71,32 +71,39 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
       if (b.child === null) expect(m.child).toBeNull();
       else expect(m.child === null ? ["no child"] : compare(m.child, b.child)).toEqual([]);
     });
-
-    it(`${kind}: the supervisor's memory over the 100 children — mean and peak within 10%, the same number of shrinks`, () => {
-      const b = fx.supervised.find((s) => s.id === kind);
-      if (b === undefined) throw new Error(`no ${kind}`);
-      const m = runSupervisedTwin(kind, b.started);
-      const beam = b.supervisor_memory_curve;
-      expect(m.memoryCurve.length).toBe(beam.length);
-      // supervisor:start_child is gen_server:call(Sup, Req, infinity): OTP 25's local infinity
-      // clause (gen.ts: a plain monitor, From 6 words, not the alias call's 9). With the call's
-      // true size the agents' curve steps up a few children late (mean 0.87 of the BEAM's: the
-      // pinned gap; the old 9-word From had hidden it) and the tasks' sawtooth keeps the BEAM's
-      // teeth one child late, so the BEAM's second drop (at the 100th child) is not reached yet.
-      const meanTol = kind === "agents" ? 0.15 : 0.1;
-      expect(within(mean(m.memoryCurve), mean(beam), meanTol), `mean: model ${mean(m.memoryCurve).toFixed(0)}, BEAM ${mean(beam).toFixed(0)}`).toBe(true);
-      if (kind === "agents") expect(within(mean(m.memoryCurve), mean(beam))).toBe(false);
-      expect(within(Math.max(...m.memoryCurve), Math.max(...beam)), `peak: model ${Math.max(...m.memoryCurve)}, BEAM ${Math.max(...beam)}`).toBe(true);
-      if (kind === "agents") expect(shrinks(m.memoryCurve)).toBe(shrinks(beam));
-      else {
-        expect(shrinks(beam)).toBe(2);
-        expect(shrinks(m.memoryCurve)).toBe(1);
-        const firstDrop = (xs: readonly number[]): number => xs.findIndex((x, i) => i > 0 && x < (xs[i - 1] as number) * (2 / 3));
-        expect(firstDrop(beam)).toBe(50);
-        expect(firstDrop(m.memoryCurve)).toBe(51);
-      }
-    });
   }
+
+  // The supervisor's memory curve. Each start_child allocates within a word of the BEAM's on the
+  // supervisor (gc-traced majors between starts, OTP 25: 80, 82, 84, 86 words vs the model's
+  // 81, 83, 85, 87) since gen:call with timeout infinity sends `{Label, {self(), Mref}, Request}`
+  // with a plain 3-word monitor ref (gen.ts), and gen_server's start path puts its frames on the
+  // stack; from its start the model's supervisor has 4 live words more than the BEAM's (64 vs 60
+  // after one child; not found yet), so some of its collections — and the curve's steps — fall a
+  // child or a few later (agents: mean 0.96 of the BEAM's; tasks: the second drop).
+  it("agents: the supervisor's memory over the 100 children — mean and peak within 10%, the same number of shrinks", () => {
+    const b = fx.supervised.find((s) => s.id === "agents");
+    if (b === undefined) throw new Error("no agents");
+    const m = runSupervisedTwin("agents", b.started);
+    const beam = b.supervisor_memory_curve;
+    expect(m.memoryCurve.length).toBe(beam.length);
+    expect(within(mean(m.memoryCurve), mean(beam)), `mean: model ${mean(m.memoryCurve).toFixed(0)}, BEAM ${mean(beam).toFixed(0)}`).toBe(true);
+    expect(Math.max(...m.memoryCurve)).toBe(Math.max(...beam));
+    expect(shrinks(m.memoryCurve)).toBe(shrinks(beam));
+  });
+
+  it("tasks: the supervisor's memory over the 100 children — mean and peak within 1%; the second drop one child late (pinned)", () => {
+    const b = fx.supervised.find((s) => s.id === "tasks");
+    if (b === undefined) throw new Error("no tasks");
+    const m = runSupervisedTwin("tasks", b.started);
+    const beam = b.supervisor_memory_curve;
+    expect(m.memoryCurve.length).toBe(beam.length);
+    expect(within(mean(m.memoryCurve), mean(beam), 0.01)).toBe(true);
+    expect(within(Math.max(...m.memoryCurve), Math.max(...beam), 0.01)).toBe(true);
+    // the BEAM drops at children 51 and 100, the model at 52 and after the last sample
+    expect(shrinks(beam)).toBe(2);
+    expect(shrinks(m.memoryCurve)).toBe(1);
+    expect(m.supervisor.memory).toBeLessThan(Math.max(...m.memoryCurve) / 2);
+  });
 
   it("agents: the supervisor after 100 children within 10% (every memory item)", () => {
     const b = fx.supervised.find((s) => s.id === "agents");
@@ -107,20 +114,15 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     expect(m.supervisor.old_heap_block_size).toBe(b.supervisor.old_heap_block_size);
   });
 
-  it("tasks: after 100 children both supervisors are at the same low point of their sawtooth (model 5,776 vs BEAM 5,808 bytes)", () => {
+  it("tasks: after 100 children the supervisor is at the BEAM's low point of its sawtooth (within 1%)", () => {
     // The supervisor's young heap grows 233 → … → 2586 words as 'EXIT' messages pile up in
     // fragments, then one collection grows it past 3000 and shrinks it to a few hundred words:
-    // a sawtooth with a period of ~50 children. The model's teeth have the BEAM's height (test
-    // above); with gen:call's local infinity clause (6-word From) the last sample lands on the
-    // BEAM's low point (it had landed on another one with the alias call's 9-word From).
+    // a sawtooth with a period of ~50 children, ending on the same low point on both nodes.
     const b = fx.supervised.find((s) => s.id === "tasks");
     if (b === undefined) throw new Error("no tasks");
     const m = runSupervisedTwin("tasks", b.started);
-    const peak = Math.max(...m.memoryCurve);
     expect(b.supervisor.memory).toBeLessThan(Math.max(...b.supervisor_memory_curve) / 2);
-    expect(m.supervisor.memory).toBeLessThan(peak / 2);
     expect(within(m.supervisor.memory, b.supervisor.memory, 0.01)).toBe(true);
-    expect(m.supervisor.heap_block_size).toBe(b.supervisor.heap_block_size);
-    expect(m.supervisor.old_heap_block_size).toBe(b.supervisor.old_heap_block_size);
+    expect(m.supervisor.heap_size).toBe(b.supervisor.heap_size);
   });
 });

@@ -2,16 +2,27 @@
  * agent-vs-task against its twin on the real BEAM (fixtures/scenarios.json, from
  * twins/agent_vs_task.exs on Elixir 1.14 / OTP 25) at its defaults (437 events, 48 KB).
  *
- * What lands: the children (437 Agents kept in leak, none left in fix), every Agent's young heap
- * (6,772 words), the stack the Agent's work runs on (22 words: the init path, 20, measured, and
- * process/2's frame). The gaps, pinned below with the rule found so far:
- * - each Agent's old heap is one size below the BEAM's (6,772 vs 10,958 words): a gc trace of one
- *   Agent next to the simulated one agrees on the stack but the model has 30 more live words at
- *   the first collection (during lists:duplicate: the child's start-up data, not traced yet), so
- *   its collections fall elsewhere from there;
- * - the supervisor: the DynamicSupervisor's sawtooth (otp's dynsup_memory twin pins the same gap);
- * - the listener keeps 2,586 words of young heap where the BEAM's is back at 233 (its
- *   start_child calls' garbage is not collected by the model's listener before the end).
+ * What lands, and the rule that made it land:
+ * - the children (437 Agents kept in leak, none left in fix) and every Agent's heaps and memory
+ *   (17,730 words, 142,744 B): Agent.Server.init/1 puts the fun's `{Module, Name, 0}` as
+ *   `'$initial_call'` before running it (otp agent.ts; 13 words found by gc-tracing the Agent's
+ *   heap at its fun's first instruction: 59 words on both nodes now);
+ * - the listener (609 words: 233 young + 376 old, in both modes): it allocates 65 words per
+ *   `start_child(sup, {Agent, fun})` (67 for Task) on both nodes — Elixir's child_spec map,
+ *   validate_child's tuples, and gen:call's infinity clause (plain monitor, `{Mref, Reply}`),
+ *   measured with gc-traced majors around one call and read in `beam_disasm`.
+ * - the supervisor in leak, within 10% (total heap 1.08 of the BEAM's): each start_child
+ *   allocates on it what the BEAM's does within 2 words (gc-traced majors between starts: Agent
+ *   133–137 vs 135–139 words, Task 178 vs 177 — save_child's closures and tuples in their order,
+ *   Task.start_link's `{erlang, apply, [Fun | [[]]]}`, owner and callers), and the start path's
+ *   frames are on its stack as compiled (gen_server's call path, handle_start_child — trimmed to
+ *   2 words for save_child —, start_child/3, gen:do_spawn, proc_lib's start_link and
+ *   sync_start_link, save_child), so its collections fall where the BEAM's do (the first five
+ *   after each ack, within 10 words).
+ * The gap, pinned below: the supervisor in fix. Its heap is a sawtooth (EXIT messages in
+ * fragments) and the end of the run samples it: a couple of words per Task, or the same words a
+ * few instructions earlier, move the sample between 0.29 and 1.15 of the BEAM's (measured while
+ * these rules went in), so the fix figure is pinned where it lands now, 0.29.
  */
 import { describe, expect, it } from "vitest";
 import { agentVsTask, type Mode } from "../src/index.js";
@@ -26,11 +37,13 @@ const sim = (mode: Mode) => {
 };
 
 describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () => {
-  it("leak: 437 Agents stay, each with the BEAM's young heap", () => {
+  it("leak: 437 Agents stay, each with the BEAM's young heap, old heap and memory", () => {
     const real = recordOf("agent-vs-task", "leak").roles;
     const s = sim("leak");
     expect(s.child?.count).toBe(real.child?.count);
     expect(s.child?.avg_heap_size).toBe(real.child?.avg_heap_size);
+    expect(s.child?.avg_total_heap_size).toBe(real.child?.avg_total_heap_size);
+    expect(s.child?.avg_memory).toBe(real.child?.avg_memory);
   }, 300_000);
 
   it("fix: no child is left", () => {
@@ -38,22 +51,29 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(sim("fix").child?.count).toBe(0);
   }, 300_000);
 
-  it("GAP (pinned): the Agents' old heap, the supervisor and the listener", () => {
+  it("the listener: the BEAM's heaps and memory in both modes", () => {
+    for (const mode of ["leak", "fix"] as const) {
+      const real = recordOf("agent-vs-task", mode).roles.listener!;
+      const s = sim(mode).listener!;
+      expect(s.avg_total_heap_size).toBe(real.avg_total_heap_size);
+      expect(s.avg_heap_size).toBe(real.avg_heap_size);
+      expect(s.avg_memory).toBe(real.avg_memory);
+    }
+  }, 300_000);
+
+  it("leak: the supervisor within 10% of the BEAM's total heap and memory", () => {
     const leak = recordOf("agent-vs-task", "leak").roles;
-    const fix = recordOf("agent-vs-task", "fix").roles;
-    const child = ratio(sim("leak").child!.avg_total_heap_size, leak.child!.avg_total_heap_size);
-    expect(child).toBeGreaterThan(0.7);
-    expect(child).toBeLessThan(0.85);
-    const supLeak = ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory);
-    expect(supLeak).toBeGreaterThan(0.25);
-    // 0.76 since start_child's GenServer.call(Sup, Req, :infinity) takes gen:do_call's local
-    // infinity clause (otp gen.ts: a 6-word From, branch h5-gsw); 0.3–0.5 with the alias call's 9
-    expect(supLeak).toBeLessThan(0.85);
-    const supFix = ratio(sim("fix").supervisor!.avg_memory, fix.supervisor!.avg_memory);
-    expect(supFix).toBeGreaterThan(0.2);
-    expect(supFix).toBeLessThan(0.85); // 0.78 since the local infinity clause (see above)
-    expect(ratio(sim("leak").listener!.avg_memory, leak.listener!.avg_memory)).toBeGreaterThan(3);
+    const r = ratio(sim("leak").supervisor!.avg_total_heap_size, leak.supervisor!.avg_total_heap_size);
+    expect(Math.abs(r - 1)).toBeLessThan(0.1);
+    expect(Math.abs(ratio(sim("leak").supervisor!.avg_memory, leak.supervisor!.avg_memory) - 1)).toBeLessThan(0.1);
     // the story holds on both nodes: leak keeps ~60 MB of children, fix none
     expect(sim("leak").child!.avg_memory * 437).toBeGreaterThan(40e6);
+  }, 300_000);
+
+  it("GAP (pinned): fix — the supervisor's end sample is 0.29 of the BEAM's (a sawtooth's low point)", () => {
+    const fix = recordOf("agent-vs-task", "fix").roles;
+    const supFix = ratio(sim("fix").supervisor!.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
+    expect(supFix).toBeGreaterThan(0.27);
+    expect(supFix).toBeLessThan(0.31);
   }, 300_000);
 });

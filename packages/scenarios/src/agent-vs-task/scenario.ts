@@ -25,8 +25,6 @@ export const AGENT_VS_TASK_PARAMS: readonly ParamSpec[] = [
   { name: "result_kb", type: "integer", default: 48, min: 1, max: 1_000_000, description: "size of process(i)'s input in KB (its result is result_kb×1024/16 integers)" },
 ];
 
-const ELIXIR_AGENT = atom("Elixir.Agent");
-const ELIXIR_TASK = atom("Elixir.Task");
 
 /**
  * Stack words between a child's first instruction and its fun (proc_lib, gen_server:init_it,
@@ -50,15 +48,17 @@ function childFun(i: number, kb: number): Term {
   );
 }
 
-/** Starts the child for event `i` in `mode` under `sup` (the demo server reuses it). */
+/** Starts the child for event `i` in `mode` under `sup` (the demo server reuses it): the
+ * listener's `DynamicSupervisor.start_child(sup, child(mode, i, kb))`, where child/3 builds the
+ * fun (2 free variables) and `{Agent, Fun}` | `{Task, Fun}` on the listener's heap. */
 export function* startEventChild(ctx: ProcessContext, sup: Pid, mode: Mode, i: number, kb: number): Generator<Op, Term, unknown> {
   const f = childFun(i, kb);
-  return yield* DynamicSupervisor.startChild(
+  return yield* DynamicSupervisor.startChildModuleArg(
     ctx,
     sup,
     mode === "leak"
-      ? { id: ELIXIR_AGENT, start: { fn: (c: ProcessContext, g: Term) => Agent.startLink(c, g), module: "Elixir.Agent", args: [f] } }
-      : { id: ELIXIR_TASK, start: { fn: (c: ProcessContext, g: Term) => Task.startLink(c, g), module: "Elixir.Task", args: [f] }, restart: "temporary" },
+      ? { module: "Elixir.Agent", arg: f, start: (c: ProcessContext, g: Term) => Agent.startLink(c, g) }
+      : { module: "Elixir.Task", arg: f, start: (c: ProcessContext, g: Term) => Task.startLink(c, g), restart: "temporary" },
   );
 }
 
