@@ -4,11 +4,11 @@
  * of the recorder's functions), every GC event compared with the real BEAM's.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, Binary, binary, Cons, LocalFun, markLiteral, nil, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, Cons, LocalFun, markLiteral, nil, Tuple, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
 import { Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { allocateTest } from "../src/kit/allocate.js";
-import { atomToList, binaryToList, duplicate, flatten, foldl, integerToBinary, integerToList, iolistToBinary, length, listToBinary, map, reverse, seq, termToBinary } from "@beamlab/scenarios/kit";
+import { atomToList, binaryToList, comprehension, duplicate, flatten, foldl, integerToBinary, integerToList, iolistToBinary, length, listToBinary, map, reverse, seq, termToBinary } from "@beamlab/scenarios/kit";
 
 const ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size"] as const;
 type Ev = { tag: string } & Record<(typeof ITEMS)[number], number>;
@@ -40,6 +40,11 @@ const plusOne = (_ctx: ProcessContext, x: Term): Term => (x as number) + 1;
 /** `fun(X, A) -> [X | A] end` (`test_heap 2`). */
 const consOnto = (ctx: ProcessContext, x: Term, a: Term): Term => ctx.heap.allocCons(x, a, 2);
 
+/** `[X * 2 || X <- L]`: X * 2 before `allocate 1`, `test_heap 2` on the way back. */
+const DOUBLE = { yRegs: 1, before: (_c: ProcessContext, x: Term) => (x as number) * 2, elementWords: 0, build: (k: number): Term => k };
+/** `[{X, X} || X <- L]`: `allocate 1` keeps X, `test_heap 5` (the pair and its cell). */
+const PAIRS = { yRegs: 1, before: (_c: ProcessContext, x: Term) => x, elementWords: 3, build: (k: Term): Term => new Tuple([k, k]) };
+
 /** The recorder's W/2 loop: `W(K, X) -> _ = Block(...), W(K - 1, X)` (allocate 2, call_ext, call_last). */
 function* loop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op, void, unknown> {
   for (let i = k; i > 0; i--) {
@@ -62,6 +67,8 @@ function* loop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op
     else if (w === "foldl") yield* foldl(ctx, consOnto, nil, x);
     else if (w === "reverse") yield* reverse(ctx, x);
     else if (w === "flatten") yield* flatten(ctx, x);
+    else if (w === "lc_double") yield* comprehension(ctx, x, DOUBLE); // `call` into the lc
+    else if (w === "lc_pairs") yield* comprehension(ctx, x, PAIRS);
     ctx.heap.popFrame(frame);
     yield* ctx.call(); // call_last W/2
   }
@@ -202,7 +209,7 @@ function simulate(w: Workload) {
   return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size } };
 }
 
-const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len"];
+const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len", "lc_double", "lc_pairs"];
 const EXACT = fixture.workloads.filter((w) => LISTS.includes(w.workload));
 const BIFS = fixture.workloads.filter((w) => w.workload === "integer_to_binary" || w.workload === "binary_to_list");
 const NEAR_BIFS = fixture.workloads.filter((w) => w.workload in BIF_LOOPS && !BIFS.includes(w));

@@ -34,7 +34,8 @@
                     {integer_to_binary, 3000, 1000003}, {integer_to_list, 3000, 1000003},
                     {atom_to_list, 3000, 0}, {binary_to_list, 300, 100},
                     {list_to_binary, 300, 100}, {iolist_to_binary, 300, 100},
-                    {term_to_binary, 300, 100}, {maps_put, 8, 200}]).
+                    {term_to_binary, 300, 100}, {maps_put, 8, 200},
+                    {lc_double, 8, 2000}, {lc_pairs, 8, 2000}]).
 
 run(W, K, N) ->
     receive go -> ok end,
@@ -57,7 +58,9 @@ block(W, K, N) -> list_block(W, K, lists:seq(1, N)).
 list_block(map, K, L) -> map(K, L);
 list_block(foldl, K, L) -> foldl(K, L);
 list_block(reverse, K, L) -> reverse(K, L);
-list_block(len, K, L) -> len(K, L).
+list_block(len, K, L) -> len(K, L);
+list_block(lc_double, K, L) -> lcd(K, L, []);
+list_block(lc_pairs, K, L) -> lcp(K, L, []).
 
 seq(0, _) -> ok;
 seq(K, N) -> _ = lists:seq(1, N), seq(K - 1, N).
@@ -87,6 +90,10 @@ io2b(0, _) -> ok;
 io2b(K, L) -> _ = iolist_to_binary(L), io2b(K - 1, L).
 t2b(0, _, _) -> ok;
 t2b(K, T, _) -> t2b(K - 1, T, term_to_binary(T)).
+lcd(0, _, _) -> ok;
+lcd(K, L, _) -> lcd(K - 1, L, [X * 2 || X <- L]).
+lcp(0, _, _) -> ok;
+lcp(K, L, _) -> lcp(K - 1, L, [{X, X} || X <- L]).
 mput(0, _, _) -> ok;
 mput(K, N, M0) -> _ = mput_n(N, M0), mput(K - 1, N, M0).
 mput_n(0, M) -> M;

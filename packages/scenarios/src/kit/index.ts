@@ -3,12 +3,13 @@
  * user's Erlang is a line-for-line transliteration. Import it as `@beamlab/scenarios/kit`.
  *
  * Owns: the blocks' public surface — `lists` (seq, duplicate, map, foldl, reverse, flatten,
- * length), the frame and heap-test helpers (`allocateFrame`, `allocateTest`, `allocateNeed`) and
+ * length), list comprehensions, conversion BIFs, the frame and heap-test helpers (`allocateFrame`, `allocateTest`, `allocateNeed`) and
  * the return-address convention. Each block is checked GC event for GC event against a
  * recorded trace (tooling/beam-oracle/recorders/kit_blocks.escript); BIFs a context already
  * provides (`ctx.binaryCopy`, `ctx.bif`, `ctx.afterBif`) are used as they are.
  * Invariant: blocks only allocate on the calling process's heap and charge its reductions.
  */
 export { allocateFrame, allocateNeed, allocateTest } from "./allocate.js";
+export { comprehension, type Comprehension } from "./comprehension.js";
 export { atomToList, binaryToList, integerToBinary, integerToList, iolistToBinary, listToBinary, termToBinary } from "./bifs.js";
 export { duplicate, flatten, foldl, length, map, reverse, RETURN_ADDRESS_WORDS, seq, type KitFun } from "./lists.js";
