@@ -58,6 +58,7 @@ finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline, 
     WorkloadMs = erlang:monotonic_time(millisecond) - T0,
     Sampler ! {stop, self()},
     Samples = receive {samples, S} -> S end,
+    settle([P || P <- erlang:processes(), P =/= self(), P =/= Sampler, not lists:member(P, System)], 5000),
     Final = maps:from_list(erlang:memory()),
     Procs = [P || P <- [proc(Pid, System) || Pid <- erlang:processes(), Pid =/= Sampler], P =/= undefined],
     Peak = lists:foldl(fun(#{memory := M}, Best) -> peak(M, Best) end, Final, Samples),
@@ -66,6 +67,21 @@ finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline, 
       workload_ms => WorkloadMs,
       samples => Samples, peak => #{memory => Peak}, baseline => #{memory => Baseline},
       final => #{memory => Final, processes => Procs}}.
+
+%% Waits until no workload process is running or collecting: a process whose heap is large
+%% collects on a dirty scheduler, concurrently with the normal one, so a report read while such
+%% a collection runs depends on how busy the machine is (gen-server-work 30 x 10 read 196,653
+%% words instead of 150,230 under CPU load). Polls every 1 ms, at most Left times.
+settle(_Pids, 0) -> ok;
+settle(Pids, Left) ->
+    Busy = [P || P <- Pids, case erlang:process_info(P, status) of
+                                {status, St} -> St =/= waiting andalso St =/= suspended;
+                                undefined -> false
+                            end],
+    case Busy of
+        [] -> ok;
+        _ -> receive after 1 -> settle(Busy, Left - 1) end
+    end.
 
 peak(M, Best) ->
     case maps:get(total, M) > maps:get(total, Best) of true -> M; false -> Best end.
