@@ -8,19 +8,20 @@
  * OTP 25; a HAMT (> 32 keys) holds the same keys in hash order on the BEAM, but its term order
  * and equality are defined by this sorted order too.
  */
+import { LITERAL } from "../process/stamps.js";
 import { compareExact } from "./compare.js";
 import { hamtPath } from "./hamt.js";
 import { mapWords } from "./size.js";
 import { ErlMap, MAP_SMALL_MAP_LIMIT, type Term } from "./types.js";
 
 /**
- * The empty map `#{}`: one shared object, so it is a literal (stamp −1, process/stamps.ts
- * LITERAL: 0 heap words, never copied or claimed) — as on the BEAM, where `#{}` and
+ * The empty map `#{}`: one shared object, so it is a literal (stamp LITERAL: 0 heap words,
+ * never copied or claimed) — as on the BEAM, where `#{}` and
  * `maps:new()` are the literal. Unmarked, the first heap to place it claimed it and every later
  * simulation in the same JS process counted it differently (found by a run-twice check).
  */
 export const emptyMap: ErlMap = new ErlMap([], []);
-(emptyMap as unknown as { gcStamp: number }).gcStamp = -1;
+(emptyMap as unknown as { gcStamp: number }).gcStamp = LITERAL;
 
 /**
  * A map of `entries`, like `maps:from_list/1`: when two keys are `=:=`, the later entry wins.

@@ -22,7 +22,8 @@ import type { Op, ProcessContext } from "@beamlab/scheduler";
  * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
  * return address and the runtime frame the JIT pushes): taken from kit_blocks.json — an
  * integer_to_list result of 20 words goes to a fragment with 22 words free, a 4-word
- * integer_to_binary result with 6; the same 3 as lists:reverse/2's on-heap limit (lists.ts).
+ * integer_to_binary result with 6; lists:reverse/2's on-heap limit (lists.ts) needs the same 3
+ * (two calls there that hit the limit: 84 cells into 172 free words, 1,054 into 2,113).
  * Open: gen-server-work's work/1 measured 2 for integer_to_list there (integer-to-list.ts) — the
  * two may be one rule, e.g. the runtime call's 16-byte stack alignment adding a pad word at one
  * stack parity; not verified yet, so each caller keeps the value measured for it.

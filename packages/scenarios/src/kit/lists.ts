@@ -22,6 +22,7 @@
 import { Cons, nil, type Frame, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame, allocateTest } from "./allocate.js";
+import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 
 /**
  * The return address a `call` pushes on the Erlang stack (OTP 25's x86-64 JIT keeps the Erlang
@@ -164,14 +165,6 @@ function bump(ctx: ProcessContext, n: number): void {
   ctx.chargeCalls(Math.min(n, Math.max(0, ctx.reductionsLeft)));
 }
 
-/**
- * Words between what the model counts as free (`heap_sz − stack − htop`) and the `HEAP_LIMIT`
- * lists_reverse_onheap sees, for a BIF reached through its export entry (lists:reverse/2, whose
- * Erlang body is only `erlang:nif_error(undef)`). Taken from kit_blocks.json's reverse workload:
- * two calls that hit the limit wrote 84 cells into 172 free words and 1,054 into 2,113 — both
- * `ceil((free − 3 − 2) / 2)`, and no other offset fits both.
- */
-const EXPORT_BIF_STACK_WORDS = 3;
 
 /** `CELLS_PER_RED` of erl_bif_lists.c's lists_reverse_onheap. */
 const REVERSE_ONHEAP_CELLS_PER_RED = 60;
@@ -202,7 +195,9 @@ export function* reverse(ctx: ProcessContext, list: Term): Generator<Op, Term, u
     if (heap.freeWords > 8) {
       // lists_reverse_onheap
       let cells = 0;
-      const room = Math.ceil((heap.freeWords - EXPORT_BIF_STACK_WORDS - 2) / 2);
+      // HEAP_LIMIT − 2 as the BIF sees it: BIF_CALL_STACK_WORDS below the free space a heap test
+      // sees (measured here too: 84 cells written into 172 free words, 1,054 into 2,113)
+      const room = Math.ceil((heap.freeWords - BIF_CALL_STACK_WORDS - 2) / 2);
       const budget = REVERSE_ONHEAP_CELLS_PER_RED * left;
       while (rest instanceof Cons && cells < room && cells < budget) {
         acc = heap.allocBif(new Cons(rest.head, acc), { check: false });
