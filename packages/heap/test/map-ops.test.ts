@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, type ErlMap } from "../src/index.js";
+import { atom, mapAssocWords, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, type ErlMap } from "../src/index.js";
 
 interface MapOpsFixture {
-  ops: { n: number; op: "put_new" | "update" | "remove"; key: number; words: number }[];
+  ops: { n: number; op: "put_new" | "update" | "remove" | "assoc_new" | "assoc_update"; key: number; words: number }[];
 }
 const fx = loadFixture("map_ops") as MapOpsFixture;
 
@@ -16,7 +16,7 @@ function intMap(n: number): ErlMap {
   return mapFromEntries(Array.from({ length: n }, (_, i) => [i + 1, nil] as const));
 }
 
-describe("map_ops.json: words allocated by maps:put/3 and maps:remove/2", () => {
+describe("map_ops.json: words allocated by maps:put/3, maps:remove/2 and M#{K => V}", () => {
   it("covers flatmaps, the flatmap/HAMT boundary both ways and HAMTs up to 4096 keys", () => {
     const ns = new Set(fx.ops.map((o) => o.n));
     for (const n of [5, 31, 32, 33, 4096]) expect(ns.has(n), `n = ${n}`).toBe(true);
@@ -24,7 +24,10 @@ describe("map_ops.json: words allocated by maps:put/3 and maps:remove/2", () => 
   for (const o of fx.ops) {
     it(`${o.op} of key ${o.key} on a map of ${o.n} integer keys: ${o.words} words`, () => {
       const m = intMap(o.n);
-      if (o.op === "remove") {
+      if (o.op === "assoc_new" || o.op === "assoc_update") {
+        const u = mapPut(m, o.key, o.op === "assoc_update" ? atom("x") : nil);
+        expect(mapAssocWords(m, u, o.key)).toBe(o.words);
+      } else if (o.op === "remove") {
         const r = mapRemove(m, o.key);
         expect(r.keys.length).toBe(o.n - 1);
         expect(mapRemoveWords(m, r, o.key)).toBe(o.words);

@@ -15,7 +15,7 @@
  * Invariant: `term` is the newest record; it and everything it references are on the heap of
  * the process whose context built it (the gen_server loop keeps it as its state, the root).
  */
-import { atom, Cons, emptyMap, equals, list, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, emptyMap, equals, isFlatmap, list, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
 import { startModuleName, type CheckedSpec } from "./child-spec.js";
@@ -40,17 +40,28 @@ function mfaTerm(spec: CheckedSpec): Tuple {
 
 const shutdownTerm = (spec: CheckedSpec): Term => (typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown));
 
-/** `maps:put(Key, Value, Old)` on the process's heap: the new map, charged the words the BEAM
- * allocates and as old as `old` where that keeps old → young out (see AllocOptions). */
+/** `maps:put(Key, Value, Old)` on the process's heap (the BIF: Erlang's maps:put, Elixir's
+ * Map.put): the new map, charged the words the BEAM allocates. */
 function putOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
   const m = mapPut(old, key, value);
-  return ctx.alloc(m, { charge: mapPutWords(old, m, key), ageOf: old });
+  if (m === old) return m;
+  return bifResult(ctx, m, mapPutWords(old, m, key));
 }
 
 /** `maps:remove(Key, Old)` on the process's heap (the same map when `key` is absent). */
 function removeOnHeap(ctx: ProcessContext, old: ErlMap, key: Term): ErlMap {
   const m = mapRemove(old, key);
-  return m === old ? old : ctx.alloc(m, { charge: mapRemoveWords(old, m, key), ageOf: old });
+  if (m === old) return old;
+  return bifResult(ctx, m, mapRemoveWords(old, m, key));
+}
+
+/**
+ * A map BIF's result (maps:put/maps:remove): HAlloc'd — on the heap when it fits, else in a heap
+ * fragment, no heap test — then call_light_bif's after-BIF check. A flatmap is one object in
+ * the model, charged the words the BIF builds; a HAMT's fresh nodes are exactly those words.
+ */
+function bifResult(ctx: ProcessContext, m: ErlMap, words: number): ErlMap {
+  return ctx.bifResult(m, isFlatmap(m) ? { charge: words } : {});
 }
 
 /** The `#child{}` record of a spec with the given pid (`undefined` | `restarting` | a pid). */

@@ -3,8 +3,8 @@ import { printTerm, type Term } from "@beamlab/heap";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { caught, type Gen } from "../src/index.js";
 
-export function runMain(body: (ctx: ProcessContext, s: Scheduler) => Generator<unknown, unknown, unknown>, opts: { seed?: number; until?: number } = {}): { s: Scheduler; exit: string | undefined } {
-  const s = new Scheduler({ seed: opts.seed ?? 1 });
+export function runMain(body: (ctx: ProcessContext, s: Scheduler) => Generator<unknown, unknown, unknown>, opts: { seed?: number; until?: number; firstPid?: number } = {}): { s: Scheduler; exit: string | undefined } {
+  const s = new Scheduler({ seed: opts.seed ?? 1, ...(opts.firstPid !== undefined ? { firstPid: opts.firstPid } : {}) });
   const out: { exit: string | undefined } = { exit: undefined };
   s.spawn(function* main(ctx: ProcessContext) {
     try {

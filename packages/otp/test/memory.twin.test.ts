@@ -64,7 +64,8 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     it(`${kind}: child count, each child's memory and the children's total exactly`, () => {
       const b = fx.supervised.find((s) => s.id === kind);
       if (b === undefined) throw new Error(`no ${kind}`);
-      const m = runSupervisedTwin(kind, b.started);
+      const m = runSupervisedTwin(kind, b.started, undefined, undefined, b.sup_pid);
+      expect(m.childPids).toEqual(b.child_pids); // the recording node's pids (HAMT layout)
       expect(m.active).toBe(b.active);
       expect(m.live_children).toBe(b.live_children);
       expect(m.children_memory).toBe(b.children_memory);
@@ -83,7 +84,7 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
   it("agents: the supervisor's memory over the 100 children — mean and peak within 10%, the same number of shrinks", () => {
     const b = fx.supervised.find((s) => s.id === "agents");
     if (b === undefined) throw new Error("no agents");
-    const m = runSupervisedTwin("agents", b.started);
+    const m = runSupervisedTwin("agents", b.started, undefined, undefined, b.sup_pid);
     const beam = b.supervisor_memory_curve;
     expect(m.memoryCurve.length).toBe(beam.length);
     expect(within(mean(m.memoryCurve), mean(beam)), `mean: model ${mean(m.memoryCurve).toFixed(0)}, BEAM ${mean(beam).toFixed(0)}`).toBe(true);
@@ -94,7 +95,7 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
   it("tasks: the supervisor's memory over the 100 children — mean within 2%, peak within 1%; the second drop one child late (pinned)", () => {
     const b = fx.supervised.find((s) => s.id === "tasks");
     if (b === undefined) throw new Error("no tasks");
-    const m = runSupervisedTwin("tasks", b.started);
+    const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
     const beam = b.supervisor_memory_curve;
     expect(m.memoryCurve.length).toBe(beam.length);
     // measured: mean 17,519 vs 17,773 B, peak 25,240 vs 25,272 B
@@ -109,7 +110,7 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
   it("agents: the supervisor after 100 children within 10% (every memory item)", () => {
     const b = fx.supervised.find((s) => s.id === "agents");
     if (b === undefined) throw new Error("no agents");
-    const m = runSupervisedTwin("agents", b.started);
+    const m = runSupervisedTwin("agents", b.started, undefined, undefined, b.sup_pid);
     expect(within(m.supervisor.memory, b.supervisor.memory)).toBe(true);
     expect(m.supervisor.heap_size).toBe(b.supervisor.heap_size);
     expect(m.supervisor.old_heap_block_size).toBe(b.supervisor.old_heap_block_size);
@@ -121,7 +122,7 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     // a sawtooth with a period of ~50 children, ending on the same low point on both nodes.
     const b = fx.supervised.find((s) => s.id === "tasks");
     if (b === undefined) throw new Error("no tasks");
-    const m = runSupervisedTwin("tasks", b.started);
+    const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
     expect(b.supervisor.memory).toBeLessThan(Math.max(...b.supervisor_memory_curve) / 2);
     expect(within(m.supervisor.memory, b.supervisor.memory, 0.01)).toBe(true);
     expect(m.supervisor.heap_size).toBe(b.supervisor.heap_size);

@@ -44,7 +44,7 @@ export interface ServerCheckpoint extends Measured {
 export interface OtpMemoryFixture {
   list_length: number;
   servers: { id: string; checkpoints: ServerCheckpoint[] }[];
-  supervised: { id: string; started: number; active: number; live_children: number; children_memory: number; supervisor_memory_curve: number[]; child: Measured | null; supervisor: Measured }[];
+  supervised: { id: string; started: number; sup_pid: number; child_pids: number[]; active: number; live_children: number; children_memory: number; supervisor_memory_curve: number[]; child: Measured | null; supervisor: Measured }[];
 }
 export function otpFixture(): OtpMemoryFixture {
   return loadFixture("otp_memory") as OtpMemoryFixture;
@@ -141,6 +141,8 @@ export function runServerTwin(id: string, checkpoints: readonly number[], n: num
 }
 
 export interface SupervisedResult {
+  /** The children's pid numbers (<0.N.0>), in start order. */
+  childPids: number[];
   /** The supervisor's memory after each child was used. */
   memoryCurve: number[];
   active: number;
@@ -153,8 +155,10 @@ export interface SupervisedResult {
 /** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a simple_one_for_one
  * supervisor with temporary children (the recorder's design; Elixir's DynamicSupervisor is its
  * Elixir counterpart). */
-export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void, supMinHeap?: number): SupervisedResult {
-  const s = new Scheduler();
+export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void, supMinHeap?: number, supPid?: number): SupervisedResult {
+  // with `supPid` (the recording node's <0.N.0>) the recorder process is N − 1, the supervisor N
+  // and its children follow, as there: a map keyed by pids is laid out by their hashes
+  const s = new Scheduler(supPid !== undefined ? { firstPid: supPid - 1 } : {});
   let res: SupervisedResult | undefined;
   const agent: GenServer.GenServerModule = {
     name: "beamlab_otp_memory_recorder",
@@ -206,6 +210,7 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
     const counts = listToArray((yield* Supervisor.countChildren(ctx, sup))) as Tuple[];
     const active = counts.find((x) => x.elements[0] === atom("active"))?.elements[1] as number;
     res = {
+      childPids: kids.map((k) => k.id),
       memoryCurve,
       active,
       live_children: live.length,

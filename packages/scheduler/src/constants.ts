@@ -58,3 +58,12 @@ export function dictionaryBytes(keys: number, everUsed: boolean): number {
 
 /** binary:copy charges bytes / this many reductions (erl_bif_binary.c, OTP 25). */
 export const BINARY_COPY_LOOP_FACTOR = 100;
+
+/**
+ * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
+ * return address and the runtime frame the JIT pushes): taken from the workload kit's recorded
+ * traces (kit_blocks.json: an integer_to_list result of 20 words goes to a fragment with 22
+ * words free, a 4-word integer_to_binary result with 6; lists:reverse/2's on-heap limit the
+ * same). Used by {@link ProcessContext.bifResult}.
+ */
+export const BIF_CALL_STACK_WORDS = 3;

@@ -24,7 +24,7 @@
  * process is not running throws).
  */
 import { atom, Binary, binary, equals, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
-import { BINARY_COPY_LOOP_FACTOR } from "./constants.js";
+import { BIF_CALL_STACK_WORDS, BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
 import { any, type Pattern } from "./pattern.js";
@@ -183,6 +183,18 @@ export class ProcessContext {
    */
   afterBif(result: Term): void {
     this.s.afterLightBif(this.p, [result]);
+  }
+
+  /**
+   * A BIF's result placed as the BEAM's BIFs place theirs: one `HAlloc` (no heap test) — on the
+   * heap when it fits in the free space less {@link BIF_CALL_STACK_WORDS}, else in a heap
+   * fragment — then the after-BIF check ({@link afterBif}). `charge`: the words the BIF builds
+   * when the model keeps shared structure in one object (a flatmap update's keys tuple).
+   */
+  bifResult<T extends Term>(result: T, opts: { readonly charge?: number } = {}): T {
+    this.heap.allocBif(result, { check: false, reserve: BIF_CALL_STACK_WORDS, ...(opts.charge !== undefined ? { charge: opts.charge } : {}) });
+    this.s.afterLightBif(this.p, [result]);
+    return result;
   }
 
   /** `erlang:yield()`. */

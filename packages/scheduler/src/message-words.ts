@@ -5,7 +5,7 @@
  * objects that are literals or already placed, exactly as the heap package will count them when
  * the term is placed (nodeWords of every unstamped object). Iterative.
  */
-import { isHeapObject, nodeWords, Tag, type Term } from "@beamlab/heap";
+import { Blob, isHeapObject, mapChildren, nodeWords, Tag, type Term } from "@beamlab/heap";
 
 const STACK: Term[] = [];
 
@@ -17,6 +17,13 @@ export function freshWords(term: Term): number {
   let words = 0;
   while (st.length > 0) {
     const t = st.pop() as Term;
+    if (t instanceof Blob) {
+      // a HAMT's inner node (the map's nodes are heap objects of their own)
+      if (t.gcStamp !== 0) continue;
+      words += t.words;
+      for (const c of t.children) st.push(c as Term);
+      continue;
+    }
     if (typeof t !== "object" || !isHeapObject(t) || t.gcStamp !== 0) continue;
     if (t.tag === Tag.Fun && t.external) continue;
     words += nodeWords(t, false);
@@ -28,8 +35,7 @@ export function freshWords(term: Term): number {
         for (const e of t.elements) st.push(e);
         break;
       case Tag.Map:
-        for (const e of t.keys) st.push(e);
-        for (const e of t.values) st.push(e);
+        for (const e of mapChildren(t)) st.push(e);
         break;
       case Tag.SubBinary:
         st.push(t.orig);

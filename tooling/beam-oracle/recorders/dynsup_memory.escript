@@ -21,8 +21,13 @@
 %%   the N children ("supervisor"), its memory after every 10th child ("curve"), and one child's
 %%   memory.
 %%
-%% DETERMINISM: no pids, refs or times are recorded; each checkpoint is taken when the
-%%   supervisor is idle (status waiting). Repeated runs give identical files.
+%%   Also the supervisor's pid number (`sup_pid`: <0.N.0>): its children get the next numbers,
+%%   and a HAMT of pid keys (the children map, over 32 children) is laid out by the pids' hashes,
+%%   so the words every maps:put builds depend on them — a twin spawns with the same numbers.
+%%
+%% DETERMINISM: no refs or times are recorded; each checkpoint is taken when the supervisor is
+%%   idle (status waiting). The pid numbers follow from the escript's own processes (the same in
+%%   every run of one OTP release). Repeated runs give identical files.
 -module(beamlab_dynsup_memory_recorder).
 -mode(compile).
 -export([main/1]).
@@ -57,8 +62,9 @@ record(N) ->
     Empty = proplists:get_value(memory, measure(Sup)),
     Curve = lists:foldl(
               fun(I, Acc) ->
-                      {ok, _} = 'Elixir.DynamicSupervisor':start_child(Sup, #{id => 'Elixir.Agent',
+                      {ok, Child} = 'Elixir.DynamicSupervisor':start_child(Sup, #{id => 'Elixir.Agent',
                           start => {'Elixir.Agent', start_link, [fun() -> I end]}}),
+                      I =:= 1 andalso put(first_child, Child),
                       case I rem 10 of
                           0 -> wait_idle(Sup, 100), [proplists:get_value(memory, measure(Sup)) | Acc];
                           _ -> Acc
@@ -71,7 +77,8 @@ record(N) ->
     unlink(Sup),
     exit(Sup, shutdown),
     receive after 20 -> ok end,
-    [<<"{">>, kv(<<"children">>, N), <<", ">>, kv(<<"empty_memory">>, Empty), <<", ">>,
+    [<<"{">>, kv(<<"children">>, N), <<", ">>, kv(<<"sup_pid">>, pid_number(Sup)), <<", ">>,
+     kv(<<"first_child_pid">>, pid_number(get(first_child))), <<", ">>, kv(<<"empty_memory">>, Empty), <<", ">>,
      kv(<<"child_memory">>, ChildMem), <<",\n \"supervisor\": {">>,
      join([kv(atom_to_binary(K), V) || {K, V} <- M], <<", ">>), <<"},\n">>,
      <<" \"curve\": [">>, join([integer_to_binary(V) || V <- lists:reverse(Curve)], <<", ">>), <<"]}">>].
@@ -87,6 +94,10 @@ measure(P) ->
      {minor_gcs, G(minor_gcs)}, {heap_block_size, G(heap_block_size)},
      {old_heap_block_size, G(old_heap_block_size)}, {old_heap_size, G(old_heap_size)},
      {mbuf_size, G(mbuf_size)}].
+
+pid_number(P) ->
+    [_, N, _] = string:lexemes(pid_to_list(P), "<.>"),
+    list_to_integer(N).
 
 wait_idle(_P, 0) -> ok;
 wait_idle(P, K) ->

@@ -17,7 +17,10 @@
 %% captures N like the operations' funs and returns the map itself: the message and the list
 %% cell that keeps the result).
 %% Operations: put_new (maps:put(N + 1000, [], M)), update (maps:put(K, x, M) of an existing
-%% key K = 7 or 1 when N < 7), remove (maps:remove(5, M), a present key when N >= 5).
+%% key K = 7 or 1 when N < 7), remove (maps:remove(5, M), a present key when N >= 5), and the
+%% map syntax `M#{K => V}` (the put_map_assoc instruction, not the BIF): assoc_new (a new key
+%% N + 1000) and assoc_update (the update's key). The key is read from the process dictionary
+%% so that erlc cannot fold it into a literal, and the fun captures N like the others.
 %%
 %% DETERMINISM: integer keys, no pids or refs; each reading is taken with the worker idle.
 -module(beamlab_map_ops_recorder).
@@ -28,7 +31,7 @@
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
     Ns = [5, 16, 31, 32, 33, 40, 64, 100, 200, 1000, 4096],
-    Rows = [row(N, Op, words(N, Op)) || N <- Ns, Op <- [put_new, update, remove]],
+    Rows = [row(N, Op, words(N, Op)) || N <- Ns, Op <- [put_new, update, remove, assoc_new, assoc_update]],
     Doc = [<<"{\n">>,
            <<"\"recorder\": \"map_ops.escript\",\n">>,
            <<"\"otp_release\": \"">>, erlang:system_info(otp_release), <<"\", ">>,
@@ -47,14 +50,18 @@ row(N, Op, W) ->
 
 key(N, put_new) -> N + 1000;
 key(N, update) -> min(7, N);
-key(_, remove) -> 5.
+key(_, remove) -> 5;
+key(N, assoc_new) -> key(N, put_new);
+key(N, assoc_update) -> key(N, update).
 
 op(N, put_new) -> fun(M) -> maps:put(key(N, put_new), [], M) end;
 op(N, update) -> fun(M) -> maps:put(key(N, update), x, M) end;
-op(N, remove) -> fun(M) -> maps:remove(key(N, remove), M) end.
+op(N, remove) -> fun(M) -> maps:remove(key(N, remove), M) end;
+op(N, assoc_new) -> fun(M) -> K = get(zero) + key(N, assoc_new), M#{K => []} end;
+op(N, assoc_update) -> fun(M) -> K = get(zero) + key(N, assoc_update), M#{K => x} end.
 
 words(N, Op) ->
-    P = spawn_opt(fun() -> worker(maps:from_list([{K, []} || K <- lists:seq(1, N)]), []) end,
+    P = spawn_opt(fun() -> put(zero, 0), worker(maps:from_list([{K, []} || K <- lists:seq(1, N)]), []) end,
                   [{min_heap_size, 200000}]),
     Noop = delta(P, fun(M) when N >= 0 -> M end), % captures N like the operations' funs
     W = delta(P, op(N, Op)),

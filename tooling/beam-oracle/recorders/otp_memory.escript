@@ -195,6 +195,8 @@ record_supervised(Kind, M) ->
                end,
     Row = [<<"{">>, kv(<<"id">>, atom_to_binary(Kind)), <<", ">>,
            kv(<<"started">>, M), <<", ">>,
+           kv(<<"sup_pid">>, pid_number(Sup)), <<", ">>,
+           <<"\"child_pids\": [">>, join([integer_to_binary(pid_number(C)) || C <- Kids], <<", ">>), <<"],\n  ">>,
            kv(<<"active">>, proplists:get_value(active, Counts)), <<", ">>,
            kv(<<"live_children">>, length(Live)), <<", ">>,
            kv(<<"children_memory">>, lists:sum([Mem(C) || C <- Live])), <<",\n  ">>,
@@ -206,6 +208,12 @@ record_supervised(Kind, M) ->
     receive {'EXIT', Sup, _} -> ok end,
     settle(P0),
     Row.
+
+%% <0.N.0> -> N: a map keyed by pids (the supervisor's children, a HAMT past 32) is laid out by
+%% the pids' hashes, so a twin spawns its supervisor and children with the same numbers.
+pid_number(P) ->
+    [_, N, _] = string:lexemes(pid_to_list(P), "<.>"),
+    list_to_integer(N).
 
 %% ------------------------------------------------------------------ JSON
 

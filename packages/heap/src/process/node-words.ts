@@ -13,7 +13,8 @@
  * | refc binary            | 6 (the ProcBin; the bytes are off-heap, see `procBinVheapWords`)|
  * | sub-binary             | 5 (+ its `orig`, a separate object)                             |
  * | flatmap                | 3 + n values + keys tuple 1 + n (`#{}`: 3)                      |
- * | HAMT (> 32 keys)       | nodes + one 2-word leaf cons per key (term/hamt.ts)             |
+ * | HAMT (> 32 keys)       | head node 2 + used slots (+ its inner nodes and leaf conses,   |
+ * |                        | separate objects: process/hamt-nodes.ts)                        |
  * | ref                    | local 3 (alias 4); external 3 + ⌈ids/2⌉                         |
  * | external pid / port    | 4                                                              |
  * | local fun              | 5 + free variables; external fun 5                              |
@@ -41,7 +42,7 @@ import {
   type Term,
   type Tuple,
 } from "../term/types.js";
-import { hamtNodeWords } from "../term/hamt.js";
+import { hamtHeadChildren, hamtHeadWords } from "./hamt-nodes.js";
 import { isLocalNode } from "../term/node.js";
 import { BLOB_TAG, type Blob } from "./blob.js";
 
@@ -114,21 +115,20 @@ export type MapWordsFn = (map: ErlMap) => number;
 const mapWordsCache = new WeakMap<ErlMap, number>();
 
 /**
- * Default map sizing. Flatmaps: header, size, keys-tuple pointer, n values, plus the keys tuple
+ * Default flatmap sizing: header, size, keys-tuple pointer, n values, plus the keys tuple
  * (1 + n) — the model does not know when the keys tuple is a shared literal, as in the BEAM's
- * `#{a => X}` expressions (a documented gap); `#{}` is 3. HAMTs: the exact node layout of
- * term/hamt.ts (nodes + one 2-word leaf cons per key).
+ * `#{a => X}` expressions (a documented gap); `#{}` is 3. (A HAMT is its head node here; its
+ * other nodes are heap objects of their own: hamt-nodes.ts.)
  */
 function defaultMapWords(m: ErlMap): number {
   const n = m.keys.length;
   if (n === 0) return 3;
-  if (n <= MAP_SMALL_MAP_LIMIT) return 3 + n + 1 + n;
-  return hamtNodeWords(m);
+  return 3 + n + 1 + n;
 }
 
 let mapWords: MapWordsFn = defaultMapWords;
 
-/** Replaces the map sizing (e.g. with the exact HAMT layout from size.ts). Results are cached per map. */
+/** Replaces the flatmap sizing (maps of at most 32 keys). Results are cached per map. */
 export function setMapWords(fn: MapWordsFn): void {
   mapWords = fn;
 }
@@ -180,6 +180,8 @@ export function nodeWords(o: HeapObject, asCopiedByGc = false): number {
     }
     case T_MAP: {
       const m = o;
+      // a HAMT's bignums sit with its leaf conses
+      if (m.keys.length > MAP_SMALL_MAP_LIMIT) return hamtHeadWords(m);
       return cachedMapWords(m) + bignumsIn(m.keys) + bignumsIn(m.values);
     }
     case T_REF: {
@@ -238,6 +240,10 @@ export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): 
       return;
     }
     case T_MAP:
+      if (o.keys.length > MAP_SMALL_MAP_LIMIT) {
+        pushObjects(hamtHeadChildren(o) as readonly Term[], out);
+        return;
+      }
       pushObjects((o).keys, out);
       pushObjects((o).values, out);
       return;
@@ -252,6 +258,15 @@ export function pushChildren(o: HeapObject, out: Term[], asCopiedByGc = false): 
     case T_REF:
       return;
   }
+}
+
+/**
+ * The objects a map points to on the heap: a flatmap's keys and values; a HAMT's head node's
+ * children (inner nodes as blobs, leaves as cons cells: hamt-nodes.ts).
+ */
+export function mapChildren(m: ErlMap): readonly Term[] {
+  if (m.keys.length > MAP_SMALL_MAP_LIMIT) return hamtHeadChildren(m) as readonly Term[];
+  return [...m.keys, ...m.values];
 }
 
 function pushObjects(items: readonly Term[], out: Term[]): void {

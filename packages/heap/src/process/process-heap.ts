@@ -44,9 +44,9 @@ import { hibernateCollection } from "./hibernate.js";
 import { majorCollection } from "./major.js";
 import { minorCollection, type CollectContext, type CollectResult } from "./minor.js";
 import { Tag } from "../term/tag.js";
-import { integerWords, nodeWords, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
+import { integerWords, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
 import { RootSet, type Frame, type RootSource } from "./roots.js";
-import { freshStamp, LITERAL, newHeapId, trackStampOwners } from "./stamps.js";
+import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
 import { RefcHolders } from "./refc-holders.js";
 import { traceLiveness, type Liveness } from "./liveness.js";
@@ -137,20 +137,12 @@ export interface AllocOptions {
   readonly vheapTest?: boolean;
   /**
    * The words the allocation takes at htop, when the BEAM builds fewer than the new objects'
-   * words because the new term shares structure the model keeps in one object: a map from
-   * `maps:put` shares every HAMT node off the key's path with the old map (`mapPutWords`).
-   * A later GC copies the term's full size, as the BEAM copies the shared nodes.
+   * words because the new term shares structure the model keeps in one object: a flatmap
+   * update from `maps:put` shares the old map's keys tuple (`mapPutWords`). A later GC copies
+   * the term's full size. (A HAMT needs no charge: its nodes are objects of their own, and
+   * `maps:put` shares every node off the key's path — process/hamt-nodes.ts.)
    */
   readonly charge?: number;
-  /**
-   * A map built from `ageOf` by maps:put/maps:remove (with `charge` = the path words): on the
-   * BEAM all of it but the path stays where the old map's nodes are (mature or old heap). The
-   * model keeps a map in one object, so the new map takes the old one's generation when that is
-   * older than new and none of the new map's keys and values is younger than it (else it is new,
-   * as without the option). Simplification: a map that inherits the old generation does not
-   * add its path words to the old heap at the next collection.
-   */
-  readonly ageOf?: Term;
 }
 
 type GcHandles = Readonly<Record<"minorStart" | "minorStop" | "majorStart" | "majorStop" | "maxHeap", EventHandle>>;
@@ -322,26 +314,8 @@ export class ProcessHeap {
       if (!placed) this.place(fresh, words, vheap);
       this.afterAllocGc();
     } else this.place(fresh, words, vheap);
-    if (opts?.ageOf !== undefined) this.inheritAge(term, opts.ageOf);
     if (this.debug && opts?.need === undefined) this.checkInvariants();
     return term;
-  }
-
-  /** See {@link AllocOptions.ageOf}: `m` takes `from`'s generation when that keeps old → young out. */
-  private inheritAge(m: Term, from: Term): void {
-    if (typeof m !== "object" || m.tag !== Tag.Map || typeof from !== "object" || from.tag !== Tag.Map) return;
-    const st = this.state;
-    const target = from.gcStamp;
-    if (m.gcStamp !== st.newStamp || (target !== st.matureStamp && target !== st.oldStamp)) return;
-    const rank = (stamp: number): number => (stamp === st.oldStamp ? 2 : stamp === st.matureStamp ? 1 : stamp === LITERAL ? 3 : 0);
-    const need = rank(target);
-    for (const xs of [m.keys, m.values]) {
-      for (const x of xs) {
-        const stamp = typeof x === "object" ? (x as { gcStamp?: number }).gcStamp : undefined;
-        if (stamp !== undefined && stamp !== 0 && rank(stamp) < need && nodeWords(x as HeapObject, false) > 0) return;
-      }
-    }
-    m.gcStamp = target;
   }
 
   /**
@@ -525,12 +499,14 @@ export class ProcessHeap {
    * Options (both measured for one BIF only, see the caller): `reserve` — stack words the call
    * holds below the caller's frame while the BIF runs (HAlloc's limit is that much lower);
    * `check: false` — no collection for the fragment when the BIF returns (the next heap test
-   * collects).
+   * collects); `charge` — as in {@link AllocOptions.charge} (a flatmap update sharing its keys tuple).
    */
-  allocBif<T extends Term>(term: T, opts: { readonly reserve?: number; readonly check?: boolean } = {}): T {
+  allocBif<T extends Term>(term: T, opts: { readonly reserve?: number; readonly check?: boolean; readonly charge?: number } = {}): T {
     this.ensureAlive();
     const fresh: HeapObject[] = [];
-    const { words, vheap } = claimFresh(term, fresh);
+    const claimed = claimFresh(term, fresh);
+    const words = opts.charge ?? claimed.words;
+    const vheap = claimed.vheap;
     const st = this.state;
     if (st.heapSz - this.stackSize - (opts.reserve ?? 0) - st.htop >= words) this.place(fresh, words, vheap);
     else {

@@ -8,6 +8,7 @@
  * OTP 25; a HAMT (> 32 keys) holds the same keys in hash order on the BEAM, but its term order
  * and equality are defined by this sorted order too.
  */
+import { shareHamtNodes } from "../process/hamt-nodes.js";
 import { LITERAL } from "../process/stamps.js";
 import { compareExact } from "./compare.js";
 import { hamtPath } from "./hamt.js";
@@ -97,14 +98,18 @@ export function mapPut(m: ErlMap, key: Term, value: Term): ErlMap {
     if (m.values[i] === value) return m;
     const values = m.values.slice();
     values[i] = value;
-    return new ErlMap(m.keys.slice(), values);
+    const updated = new ErlMap(m.keys.slice(), values);
+    shareHamtNodes(m, updated, key);
+    return updated;
   }
   const at = -i - 1;
   const keys = m.keys.slice();
   const values = m.values.slice();
   keys.splice(at, 0, key);
   values.splice(at, 0, value);
-  return new ErlMap(keys, values);
+  const updated = new ErlMap(keys, values);
+  shareHamtNodes(m, updated, key);
+  return updated;
 }
 
 /** The entries in map-key order (`maps:to_list/1` of a flatmap on OTP 25). O(n). */
@@ -139,6 +144,24 @@ export function mapPutWords(old: ErlMap, updated: ErlMap, key: Term): number {
 }
 
 /**
+ * The heap words the map syntax `M#{Key => Value}` (the `put_map_assoc` instruction,
+ * erts_gc_update_map_assoc) allocates when it gives `updated`, which differ from the
+ * `maps:put/3` BIF's ({@link mapPutWords}) on flatmaps: the instruction builds the whole new
+ * flatmap, keys tuple included — a new key costs exactly its words, an update one word more
+ * (where the BIF shares the keys tuple: `3 + n`) — and a flatmap that grows past 32 keys is
+ * first built as a 33-key flatmap, then turned into a HAMT (both allocated). On a HAMT it is
+ * the BIF's path copy. Checked against map_ops.json's assoc_new/assoc_update rows.
+ */
+export function mapAssocWords(old: ErlMap, updated: ErlMap, key: Term): number {
+  if (updated === old) return 0;
+  if (old.keys.length > MAP_SMALL_MAP_LIMIT) return mapPutWords(old, updated, key);
+  const n = updated.keys.length;
+  const flat = 3 + n + 1 + n;
+  if (n > MAP_SMALL_MAP_LIMIT) return flat + mapWords(updated);
+  return old.keys.length === n ? flat + 1 : flat;
+}
+
+/**
  * The heap words `maps:remove(Key, Old)` allocates when it gives `updated`: a flatmap is built
  * whole; on a HAMT the nodes on the removed key's path, one slot smaller — except that an
  * inner node left with a single leaf is dropped (its parent points at the leaf). 0 when the key
@@ -162,5 +185,8 @@ export function mapRemove(m: ErlMap, key: Term): ErlMap {
   const values = m.values.slice();
   keys.splice(i, 1);
   values.splice(i, 1);
-  return keys.length === 0 ? emptyMap : new ErlMap(keys, values);
+  if (keys.length === 0) return emptyMap;
+  const updated = new ErlMap(keys, values);
+  shareHamtNodes(m, updated, key);
+  return updated;
 }

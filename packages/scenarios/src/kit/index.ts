@@ -12,5 +12,5 @@
 export { allocateFrame, allocateNeed, allocateTest } from "./allocate.js";
 export { comprehension, type Comprehension } from "./comprehension.js";
 export { atomToList, binaryToList, integerToBinary, integerToList, iolistToBinary, listToBinary, termToBinary } from "./bifs.js";
-export { mapsPut } from "./maps.js";
+export { mapsPut, putMapAssoc } from "./maps.js";
 export { duplicate, flatten, foldl, length, map, reverse, RETURN_ADDRESS_WORDS, seq, type KitFun } from "./lists.js";

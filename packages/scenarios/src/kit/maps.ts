@@ -1,23 +1,49 @@
 /**
  * Workload kit: map updates with the BEAM's allocation (issue 12).
  *
- * Owns: `M#{K => V}` / `maps:put(K, V, M)` (`put_map_assoc`: one heap test for the words the
- * update builds — a flatmap rebuilt whole, or a HAMT's nodes on the key's path — then the new
- * map), using the heap package's `mapPutWords` (map_ops.json) and its one-object map model
- * (`ageOf`: the new map stays where the old one's nodes are). Checked against
- * kit_blocks.json's maps_put loop (200 keys: flatmaps, then HAMTs).
+ * Owns: `maps:put(K, V, M)` (the BIF, erts_maps_put) and the map syntax `M#{K => V}` (the
+ * `put_map_assoc` instruction) — one heap test for the words the update builds, then the new
+ * map. The two differ on flatmaps (heap package: `mapPutWords` vs `mapAssocWords`, both
+ * recorded in map_ops.json): the BIF shares the keys tuple on an update and allocates one
+ * word more for a new key; the syntax builds the whole flatmap, and a flatmap growing past 32
+ * keys as a 33-key flatmap before the HAMT. On a HAMT both copy the key's path and a new leaf;
+ * the other nodes are the old map's own heap objects (heap's hamt-nodes.ts), wherever they are.
+ * Checked against kit_blocks.json's maps_put loop (`M#{I => I}`, 200 keys: flatmaps, then HAMTs).
  * Invariant: the old map is unchanged; the new map is placed on `ctx.heap`.
  */
-import { isFlatmap, mapPut, mapPutWords, type ErlMap, type Term } from "@beamlab/heap";
-import type { ProcessContext } from "@beamlab/scheduler";
+import { isFlatmap, mapAssocWords, mapPut, mapPutWords, type ErlMap, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
 
-/** `M#{K => V}`: the updated map, its words charged as the BEAM builds them. */
-export function mapsPut(ctx: ProcessContext, m: ErlMap, key: Term, value: Term): ErlMap {
+/**
+ * `maps:put(K, V, M)`: the updated map, its words charged as the BIF builds them. A BIF does
+ * no heap test: its `HAlloc` puts the map on the heap when it fits (BIF_CALL_STACK_WORDS below
+ * a heap test's room), else in a heap fragment; then call_light_bif's after-BIF check.
+ */
+export function* mapsPut(ctx: ProcessContext, m: ErlMap, key: Term, value: Term): Generator<Op, ErlMap, unknown> {
+  yield* ctx.call(); // call_ext maps:put/3
   const updated = mapPut(m, key, value);
   if (updated === m) return m;
-  const words = mapPutWords(m, updated, key);
-  // a flatmap (≤ 32 keys) is rebuilt whole: nothing is shared with the old map, the new one is
-  // young; a HAMT shares every node off the key's path (the one-object model: `ageOf`)
-  if (isFlatmap(updated)) return ctx.alloc(updated, { charge: words, need: words });
-  return ctx.alloc(updated, { charge: words, need: words, ageOf: m });
+  return ctx.bifResult(updated, isFlatmap(updated) ? { charge: mapPutWords(m, updated, key) } : {});
+}
+
+/**
+ * `M#{K => V}`: the updated map, its words charged as `put_map_assoc` builds them. On a flatmap
+ * the instruction runs a heap test for the whole new flatmap (and collects when it fails); on a
+ * HAMT it inserts with `HAlloc` and no test (erts_gc_update_map_assoc → erts_maps_put): the
+ * path goes on the heap while it fits, then into heap fragments, and only the next heap test
+ * collects (kit_blocks.json's maps_put: a 4,818-word fragment by the end of a round).
+ */
+export function putMapAssoc(ctx: ProcessContext, m: ErlMap, key: Term, value: Term): ErlMap {
+  const updated = mapPut(m, key, value);
+  if (updated === m) return m;
+  const words = mapAssocWords(m, updated, key);
+  if (!isFlatmap(m)) return ctx.heap.allocBif(updated, { check: false });
+  if (!isFlatmap(updated)) {
+    // the 33-key flatmap the instruction builds first, after its heap test (garbage once the
+    // HAMT is made from it), then the HAMT with HAlloc (erts_hashmap_from_ks_and_vs)
+    const n = updated.keys.length;
+    ctx.heap.allocGarbage(3 + n + 1 + n);
+    return ctx.heap.allocBif(updated, { check: false });
+  }
+  return ctx.alloc(updated, { charge: words, need: words });
 }
