@@ -29,7 +29,7 @@ describe("map_ops.json: words allocated by maps:put/3, maps:remove/2 and M#{K =>
         expect(mapAssocWords(m, u, o.key)).toBe(o.words);
       } else if (o.op === "remove") {
         const r = mapRemove(m, o.key);
-        expect(r.keys.length).toBe(o.n - 1);
+        expect(r.keys.length).toBe(o.key <= o.n ? o.n - 1 : o.n); // an absent key: the same map
         expect(mapRemoveWords(m, r, o.key)).toBe(o.words);
       } else {
         const u = mapPut(m, o.key, o.op === "update" ? atom("x") : nil);

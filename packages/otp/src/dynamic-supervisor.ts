@@ -19,7 +19,7 @@
  * a gen_server takes calls in arrival order, so the n-th start_child handled is the n-th sent.
  * Invariants: every child in the table is linked; `children.size <= maxChildren`.
  */
-import { atom, Cons, list, mapFromEntries, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, list, mapFromEntries, markKeysLiteral, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { Frame } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
@@ -41,6 +41,8 @@ export interface DynamicSupervisorOptions {
    */
   readonly onInit?: (ctx: ProcessContext) => void;
 }
+
+const INITIAL_CALL = atom("$initial_call");
 
 interface DChild {
   pid: Pid | "restarting";
@@ -169,11 +171,18 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
   }
   return {
     name: "Elixir.DynamicSupervisor",
-    init(ctx) {
+    init(ctx, arg) {
       o.onInit?.(ctx);
+      // DynamicSupervisor.init({Mod, InitArg, Name}) as Elixir 1.14 compiles it (beam_disasm):
+      // Process.put(:"$initial_call", {:supervisor, Mod, 1}) (replacing proc_lib's), trap_exit,
+      // Mod.init(InitArg) (Supervisor.Default: InitArg itself), the name {self(), Mod} or
+      // {:local, Name}, then the struct (DynSupStateTerm) keeping InitArg as `args`
+      const [mod, initArg, nameArg] = (arg as Tuple).elements as [Term, Term, Term];
+      ctx.put(INITIAL_CALL, ctx.alloc(tuple(atom("supervisor"), mod, 1)));
       ctx.trapExit(true);
+      const name = ctx.alloc(nameArg === nil ? tuple(ctx.self, mod) : tuple(atom("local"), nameArg));
       supEntry(ctx, ctx.self).defaultRestart = defaultRestart;
-      mirror = new DynSupStateTerm(ctx, { name: o.name !== undefined ? atom(o.name) : ctx.self, args: nil, extraArguments: list([...extra]), maxChildren: Number.isFinite(maxC) ? maxC : A.infinity, maxRestarts: maxR, maxSeconds: maxS, module: "Elixir.DynamicSupervisor" });
+      mirror = new DynSupStateTerm(ctx, { name, args: initArg, extraArguments: list([...extra]), maxChildren: Number.isFinite(maxC) ? maxC : A.infinity, maxRestarts: maxR, maxSeconds: maxS, module: "Elixir.DynamicSupervisor" });
       return GS.ok(stateT());
     },
     *handleCall(ctx, req) {
@@ -270,7 +279,22 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
 
 /** DynamicSupervisor.start_link(opts) (`restart` default for children: permanent). */
 export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {}, defaultRestart: ChildSpec["restart"] = "permanent"): Gen<Term> {
-  return GS.startLink(ctx, callbacks(o, defaultRestart), nil, { callbackPathStack: true, ...(o.name !== undefined ? { name: o.name } : {}) });
+  // DynamicSupervisor.start_link(opts), in the caller: init(sup_opts) makes the flags map (a map
+  // expression with constant keys: its keys tuple is a literal) and {:ok, Flags}; start_link/3
+  // passes {Supervisor.Default, {:ok, Flags}, Name} to GenServer.start_link, whose spawn copies it
+  const flags = ctx.alloc(
+    markKeysLiteral(
+      mapFromEntries([
+        [atom("extra_arguments"), list([...(o.extraArguments ?? [])])],
+        [atom("intensity"), o.maxRestarts ?? 3],
+        [atom("max_children"), o.maxChildren !== undefined && Number.isFinite(o.maxChildren) ? o.maxChildren : A.infinity],
+        [atom("period"), o.maxSeconds ?? 5],
+        [atom("strategy"), atom("one_for_one")],
+      ]),
+    ),
+  );
+  const initArg = ctx.alloc(tuple(atom("Elixir.Supervisor.Default"), tuple(A.ok, flags), o.name !== undefined ? atom(o.name) : nil));
+  return GS.startLink(ctx, callbacks(o, defaultRestart), initArg, { callbackPathStack: true, ...(o.name !== undefined ? { name: o.name } : {}) });
 }
 /**
  * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an

@@ -143,8 +143,10 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     if (holder !== undefined) return tuple(A.error, tuple(A.already_started, holder));
   }
   const starter = ctx.self;
-  const body: Body = function* (c: ProcessContext) {
-    yield* initIt(c, starter, link ? starter : c.self, mod, args, o);
+  const body: Body = function* (c: ProcessContext, ...xs: Term[]) {
+    // init/1 gets the spawn's copy of Args (gen:init_it's arguments, on the new process's heap)
+    const copied = xs[o.name === undefined ? 4 : 5] ?? args;
+    yield* initIt(c, starter, link ? starter : c.self, mod, copied, o);
   };
   // gen:init_it/6 (anonymous) or /7 (named): [GenMod, Starter, Parent, (Name,) Mod, Args, Options]
   const spawnArgs: Term[] = o.name === undefined ? [A.gen_server, starter, link ? starter : atom("self"), atom(mod.name), args, nil] : [A.gen_server, starter, link ? starter : atom("self"), nameSpec(o.name), atom(mod.name), args, nil];

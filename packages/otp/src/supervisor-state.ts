@@ -40,8 +40,15 @@ function mfaTerm(spec: CheckedSpec): Tuple {
 
 const shutdownTerm = (spec: CheckedSpec): Term => (typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown));
 
-/** `maps:put(Key, Value, Old)` on the process's heap (the BIF: Erlang's maps:put, Elixir's
- * Map.put): the new map, charged the words the BEAM allocates. */
+/** `Old#{Key => Value}` on the process's heap: supervisor.erl's do_save_child and dyn_store use
+ * the map syntax (put_map_assoc, beam_disasm of OTP 25's supervisor.beam). */
+function assocOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
+  return ctx.putMapAssoc(old, key, value);
+}
+
+/** `maps:put(Key, Value, Old)` on the process's heap (the BIF: Elixir's Map.put, which
+ * DynamicSupervisor's put_in reaches through Map.get_and_update): the new map, charged the words
+ * the BEAM allocates. */
 function putOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
   const m = mapPut(old, key, value);
   if (m === old) return m;
@@ -100,7 +107,7 @@ export class SupStateTerm {
   setChild(spec: CheckedSpec, pid: Term): void {
     const rec = this.ctx.alloc(childRecord(spec, pid));
     const isNew = mapGet(this.db, spec.id) === undefined;
-    this.db = putOnHeap(this.ctx, this.db, spec.id, rec);
+    this.db = assocOnHeap(this.ctx, this.db, spec.id, rec);
     if (isNew) this.ids = this.ctx.alloc(list([spec.id], this.ids));
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
@@ -116,7 +123,7 @@ export class SupStateTerm {
 
   /** dyn_store: a dynamic child started with `args`. */
   addDynamic(pid: Pid, args: Term): void {
-    this.dyn = putOnHeap(this.ctx, this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args);
+    this.dyn = assocOnHeap(this.ctx, this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args);
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
 
@@ -202,7 +209,11 @@ export class DynSupStateTerm {
     private readonly ctx: ProcessContext,
     private readonly f: DynSupStateFields,
   ) {
-    this.record = ctx.alloc(this.build());
+    // DynamicSupervisor.init/1: %DynamicSupervisor{mod: …, args: …, name: …} is put_map_assoc on the
+    // struct literal with three new keys (the whole flatmap, 3 + 11 + 1 + 11 words), then init/2's
+    // %{state | …} puts the flags (3 + 11 words, sharing that keys tuple)
+    ctx.alloc(this.build());
+    this.record = ctx.alloc(this.build(), { charge: 3 + 11 });
   }
 
   get term(): Term {

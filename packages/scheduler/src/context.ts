@@ -23,7 +23,7 @@
  * Invariant: only the running process's context may be used (checked: a context used while its
  * process is not running throws).
  */
-import { atom, Binary, binary, equals, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, equals, isFlatmap, LazyBytes, mapAssocWords, mapPut, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type ErlMap, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
@@ -195,6 +195,28 @@ export class ProcessContext {
     this.heap.allocBif(result, { check: false, reserve: BIF_CALL_STACK_WORDS, ...(opts.charge !== undefined ? { charge: opts.charge } : {}) });
     this.s.afterLightBif(this.p, [result]);
     return result;
+  }
+
+  /**
+   * `M#{K => V}` (the put_map_assoc instruction, erts_gc_update_map_assoc): on a flatmap a heap
+   * test for the whole new flatmap (`mapAssocWords`; a collection when it fails), and a flatmap
+   * growing past 32 keys first built as a 33-key flatmap (garbage) and then turned into a HAMT
+   * with HAlloc; on a HAMT the path is inserted with HAlloc and no test (erts_maps_put): on the
+   * heap while it fits, then in heap fragments that only the next heap test collects. Checked by
+   * the workload kit against kit_blocks.json's maps_put loop.
+   */
+  putMapAssoc(m: ErlMap, key: Term, value: Term): ErlMap {
+    const updated = mapPut(m, key, value);
+    if (updated === m) return m;
+    const heap = this.heap;
+    if (!isFlatmap(m)) return heap.allocBif(updated, { check: false });
+    const words = mapAssocWords(m, updated, key);
+    if (!isFlatmap(updated)) {
+      const n = updated.keys.length;
+      heap.allocGarbage(3 + n + 1 + n); // the 33-key flatmap, after its heap test
+      return heap.allocBif(updated, { check: false });
+    }
+    return heap.alloc(updated, { charge: words, need: words });
   }
 
   /** `erlang:yield()`. */

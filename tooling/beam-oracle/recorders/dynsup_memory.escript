@@ -21,6 +21,10 @@
 %%   the N children ("supervisor"), its memory after every 10th child ("curve"), and one child's
 %%   memory.
 %%
+%%   Before the runs: one warm-up run with a single child (so that every module the workload
+%%   calls is loaded: code loading triggered by a first call allocates on the calling process's
+%%   heap, which a node running loaded code never sees), then "init": a fresh supervisor's heap
+%%   words used after its start and live after erlang:garbage_collect/1.
 %%   Also the supervisor's pid number (`sup_pid`: <0.N.0>): its children get the next numbers,
 %%   and a HAMT of pid keys (the children map, over 32 children) is laid out by the pids' hashes,
 %%   so the words every maps:put builds depend on them — a twin spawns with the same numbers.
@@ -39,6 +43,10 @@ main([OutDir]) ->
     {module, _} = code:ensure_loaded('Elixir.DynamicSupervisor'),
     {module, _} = code:ensure_loaded('Elixir.Agent'),
     {module, _} = code:ensure_loaded('Elixir.Agent.Server'),
+    %% warm-up: every module the workload calls is loaded before anything is measured (a node in
+    %% production runs loaded code; a first call loading a module allocates on the caller's heap)
+    _ = record(1),
+    Init = init_words(),
     Runs = [record(N) || N <- [100, 1000]],
     Doc = [<<"{\n">>,
            kv(<<"recorder">>, <<"dynsup_memory.escript">>), <<",\n">>,
@@ -46,6 +54,7 @@ main([OutDir]) ->
            kv(<<"erts_version">>, list_to_binary(erlang:system_info(version))), <<", ">>,
            kv(<<"elixir_version">>, 'Elixir.System':version()), <<", ">>,
            kv(<<"wordsize">>, erlang:system_info(wordsize)), <<",\n">>,
+           <<"\"init\": {">>, join([kv(K, V) || {K, V} <- Init], <<", ">>), <<"},\n">>,
            <<"\"runs\": [\n">>, join(Runs, <<",\n">>), <<"\n]\n">>,
            <<"}\n">>],
     Path = filename:join(OutDir, "dynsup_memory.json"),
@@ -54,6 +63,25 @@ main([OutDir]) ->
 main(_) ->
     io:format(standard_error, "usage: escript dynsup_memory.escript OUTPUT_DIR~n", []),
     halt(1).
+
+%% A fresh supervisor once started and idle: the heap words its start left (used) and the live
+%% ones (after erlang:garbage_collect/1), and its stack.
+init_words() ->
+    {ok, Sup} = 'Elixir.DynamicSupervisor':start_link([{strategy, one_for_one}]),
+    wait_idle(Sup, 100),
+    Used = heap_used(Sup),
+    true = erlang:garbage_collect(Sup),
+    wait_idle(Sup, 100),
+    Live = heap_used(Sup),
+    {stack_size, St} = process_info(Sup, stack_size),
+    unlink(Sup),
+    exit(Sup, shutdown),
+    receive after 20 -> ok end,
+    [{<<"heap_used">>, Used}, {<<"heap_live">>, Live}, {<<"stack_size">>, St}].
+
+heap_used(P) ->
+    {garbage_collection_info, G} = process_info(P, garbage_collection_info),
+    proplists:get_value(heap_size, G).
 
 record(N) ->
     process_flag(trap_exit, true),

@@ -30,8 +30,8 @@
 
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
-    Ns = [5, 16, 31, 32, 33, 40, 64, 100, 200, 1000, 4096],
-    Rows = [row(N, Op, words(N, Op)) || N <- Ns, Op <- [put_new, update, remove, assoc_new, assoc_update]],
+    Ns = [0, 1, 2, 5, 16, 31, 32, 33, 40, 64, 100, 200, 1000, 4096],
+    Rows = [row(N, Op, words(N, Op)) || N <- Ns, Op <- ops(N)],
     Doc = [<<"{\n">>,
            <<"\"recorder\": \"map_ops.escript\",\n">>,
            <<"\"otp_release\": \"">>, erlang:system_info(otp_release), <<"\", ">>,
@@ -44,6 +44,10 @@ main([OutDir]) ->
 main(_) ->
     io:format(standard_error, "usage: escript map_ops.escript OUTPUT_DIR~n", []),
     halt(1).
+
+%% The empty map (#{}, a literal) has no key to update or remove.
+ops(0) -> [put_new, assoc_new];
+ops(_) -> [put_new, update, remove, assoc_new, assoc_update].
 
 row(N, Op, W) ->
     io_lib:format("{\"n\": ~b, \"op\": \"~s\", \"key\": ~b, \"words\": ~b}", [N, Op, key(N, Op), W]).

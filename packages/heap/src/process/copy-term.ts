@@ -8,6 +8,7 @@
  */
 import { Tag } from "../term/tag.js";
 import { Binary, Cons, ErlFloat, ErlMap, LocalFun, SubBinary, Tuple, type Term } from "../term/types.js";
+import { hasLiteralKeys, markKeysLiteral } from "../term/map.js";
 import { isHeapObject, type HeapObject } from "./node-words.js";
 import { LITERAL } from "./stamps.js";
 
@@ -54,7 +55,9 @@ function rebuild(o: HeapObject, k: Term[]): Term {
     }
     case Tag.Map: {
       const n = (o).keys.length;
-      return new ErlMap(k.slice(0, n), k.slice(n));
+      const m = new ErlMap(k.slice(0, n), k.slice(n));
+      // copy_struct_litopt shares literals: a literal keys tuple stays one
+      return hasLiteralKeys(o) ? markKeysLiteral(m) : m;
     }
     case Tag.Fun: {
       if (o.external) return o;

@@ -12,7 +12,8 @@
  * | heap binary (≤ 64 B)   | 2 + ⌈bytes/8⌉                                                  |
  * | refc binary            | 6 (the ProcBin; the bytes are off-heap, see `procBinVheapWords`)|
  * | sub-binary             | 5 (+ its `orig`, a separate object)                             |
- * | flatmap                | 3 + n values + keys tuple 1 + n (`#{}`: 3)                      |
+ * | flatmap                | 3 + n values + keys tuple 1 + n (`#{}`: 3; a literal keys      |
+ * |                        | tuple: 0, term/map.ts markKeysLiteral)                          |
  * | HAMT (> 32 keys)       | head node 2 + used slots (+ its inner nodes and leaf conses,   |
  * |                        | separate objects: process/hamt-nodes.ts)                        |
  * | ref                    | local 3 (alias 4); external 3 + ⌈ids/2⌉                         |
@@ -43,6 +44,7 @@ import {
   type Tuple,
 } from "../term/types.js";
 import { hamtHeadChildren, hamtHeadWords } from "./hamt-nodes.js";
+import { hasLiteralKeys } from "../term/map.js";
 import { isLocalNode } from "../term/node.js";
 import { BLOB_TAG, type Blob } from "./blob.js";
 
@@ -123,7 +125,7 @@ const mapWordsCache = new WeakMap<ErlMap, number>();
 function defaultMapWords(m: ErlMap): number {
   const n = m.keys.length;
   if (n === 0) return 3;
-  return 3 + n + 1 + n;
+  return hasLiteralKeys(m) ? 3 + n : 3 + n + 1 + n;
 }
 
 let mapWords: MapWordsFn = defaultMapWords;

@@ -24,6 +24,27 @@ import { ErlMap, MAP_SMALL_MAP_LIMIT, type Term } from "./types.js";
 export const emptyMap: ErlMap = new ErlMap([], []);
 (emptyMap as unknown as { gcStamp: number }).gcStamp = LITERAL;
 
+const literalKeys = new WeakSet<ErlMap>();
+
+/**
+ * Marks flatmap `m`'s keys tuple as a literal (in the literal area, 0 heap words, shared by every
+ * copy): what the BEAM builds for a map expression with constant keys from the empty map
+ * (`#{a => X, b => Y}`: the loader's `i_new_small_map_lit`), and what an update of existing keys
+ * keeps (`maps:put` of a present key, `M#{k := V}`). Its heap words are then `3 + n` (header,
+ * size, keys pointer, values). Measured: Elixir's DynamicSupervisor flags map (5 constant keys)
+ * is 8 live words on OTP 25 (the supervisor's live heap, dynsup_memory.escript's init checks).
+ * Returns `m`; must be called before `m` is placed (words are cached per map).
+ */
+export function markKeysLiteral(m: ErlMap): ErlMap {
+  if (m.keys.length > 0 && m.keys.length <= MAP_SMALL_MAP_LIMIT) literalKeys.add(m);
+  return m;
+}
+
+/** Whether flatmap `m`'s keys tuple is a literal (see {@link markKeysLiteral}). */
+export function hasLiteralKeys(m: ErlMap): boolean {
+  return literalKeys.has(m);
+}
+
 /**
  * A map of `entries`, like `maps:from_list/1`: when two keys are `=:=`, the later entry wins.
  * **Cost**: O(n log n) comparisons; one sort of the entry indices.
@@ -99,6 +120,7 @@ export function mapPut(m: ErlMap, key: Term, value: Term): ErlMap {
     const values = m.values.slice();
     values[i] = value;
     const updated = new ErlMap(m.keys.slice(), values);
+    if (literalKeys.has(m)) literalKeys.add(updated); // the keys tuple is shared
     shareHamtNodes(m, updated, key);
     return updated;
   }
@@ -130,15 +152,17 @@ export function isFlatmap(m: ErlMap): boolean {
  * a flatmap update copies the values part only (the keys tuple is shared: `3 + n`); on a HAMT
  * the nodes on the key's path and a new leaf cell (2) — the other nodes are shared. 0 when
  * `updated` is `old` itself. A new key on a flatmap costs one word more than the new map's
- * words (map_ops.json, recorded by map_ops.escript: every put, update and remove there is
- * reproduced exactly).
+ * words, except into the empty map (map_ops.json, recorded by map_ops.escript: every put,
+ * update and remove there is reproduced exactly).
  */
 export function mapPutWords(old: ErlMap, updated: ErlMap, key: Term): number {
   if (updated === old) return 0;
   const n = updated.keys.length;
   const i = mapIndexOf(updated, key);
   const isNew = old.keys.length !== n;
-  if (n <= 32) return isNew ? mapWords(updated) + 1 : 3 + n;
+  // a new key: the new flatmap and one word more, except into the empty map (erts_maps_put
+  // builds a 1-key map exactly)
+  if (n <= 32) return isNew ? mapWords(updated) + (old.keys.length === 0 ? 0 : 1) : 3 + n;
   if (old.keys.length <= 32) return mapWords(updated); // flatmap → HAMT: built whole
   return (hamtPath(updated, i)?.words ?? 0) + 2;
 }

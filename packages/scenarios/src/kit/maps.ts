@@ -11,7 +11,7 @@
  * Checked against kit_blocks.json's maps_put loop (`M#{I => I}`, 200 keys: flatmaps, then HAMTs).
  * Invariant: the old map is unchanged; the new map is placed on `ctx.heap`.
  */
-import { isFlatmap, mapAssocWords, mapPut, mapPutWords, type ErlMap, type Term } from "@beamlab/heap";
+import { isFlatmap, mapPut, mapPutWords, type ErlMap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
 /**
@@ -27,23 +27,11 @@ export function* mapsPut(ctx: ProcessContext, m: ErlMap, key: Term, value: Term)
 }
 
 /**
- * `M#{K => V}`: the updated map, its words charged as `put_map_assoc` builds them. On a flatmap
- * the instruction runs a heap test for the whole new flatmap (and collects when it fails); on a
- * HAMT it inserts with `HAlloc` and no test (erts_gc_update_map_assoc → erts_maps_put): the
- * path goes on the heap while it fits, then into heap fragments, and only the next heap test
- * collects (kit_blocks.json's maps_put: a 4,818-word fragment by the end of a round).
+ * `M#{K => V}`: the updated map, its words charged as `put_map_assoc` builds them
+ * (`ProcessContext.putMapAssoc`): a heap test for the whole new flatmap; on a HAMT an HAlloc'd
+ * path with no test, so it spills into heap fragments until the next heap test collects
+ * (kit_blocks.json's maps_put: a 4,818-word fragment by the end of a round).
  */
 export function putMapAssoc(ctx: ProcessContext, m: ErlMap, key: Term, value: Term): ErlMap {
-  const updated = mapPut(m, key, value);
-  if (updated === m) return m;
-  const words = mapAssocWords(m, updated, key);
-  if (!isFlatmap(m)) return ctx.heap.allocBif(updated, { check: false });
-  if (!isFlatmap(updated)) {
-    // the 33-key flatmap the instruction builds first, after its heap test (garbage once the
-    // HAMT is made from it), then the HAMT with HAlloc (erts_hashmap_from_ks_and_vs)
-    const n = updated.keys.length;
-    ctx.heap.allocGarbage(3 + n + 1 + n);
-    return ctx.heap.allocBif(updated, { check: false });
-  }
-  return ctx.alloc(updated, { charge: words, need: words });
+  return ctx.putMapAssoc(m, key, value);
 }
