@@ -27,6 +27,21 @@ export const A = {
   EXIT: atom("EXIT"),
 } as const;
 
+/**
+ * How far a `--band` rerun moves the node's pid counter: its first process is `<0.(1 + s).0>`
+ * with `s` in 0..PID_BAND − 1, drawn from the perturbation's seed. A free choice of the model —
+ * a real node's user pids start after its boot processes, wherever what ran before left the
+ * counter — that decides every map keyed by pids past 32 keys (a supervisor's children: the
+ * HAMT is laid out by the pids' hashes, so the words of each maps:put and the collections'
+ * timing follow them; dynsup_memory.json shows the BEAM's own figure moving with the pid base).
+ */
+export const PID_BAND = 100;
+
+/** The pid shift of perturbation seed `seed` (0 … PID_BAND − 1), deterministic. */
+export function pidShift(seed: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) >>> 0) % PID_BAND;
+}
+
 /** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
 export function newNode(
   opts: ScenarioOptions & { readonly perturb?: Perturbation },
@@ -39,8 +54,9 @@ export function newNode(
     refc,
     ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }),
     ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
-    // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter)
-    ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words } }),
+    // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter),
+    // and the pid counter by 0..PID_BAND − 1
+    ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words }, firstPid: 1 + pidShift(opts.perturb.seed) }),
   });
   return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
 }
