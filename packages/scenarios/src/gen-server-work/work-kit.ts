@@ -18,7 +18,9 @@
  * `list_to_binary`.
  */
 import { allocateNeed, allocateTest } from "../kit/allocate.js";
+import { BIF_CALL_STACK_WORDS } from "../kit/bifs.js";
 import { INTEGER_TO_LIST_RESERVE } from "../kit/integer-to-list.js";
+import { listToBinaryShaped } from "../kit/list-to-binary.js";
 import { binary, binaryPart, LazyBytes, Binary, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { BlobRoots } from "../kit/blob-roots.js";
@@ -172,12 +174,11 @@ export function* workKit(ctx: ProcessContext, n: number): Generator<Op, Term, un
     heap.popFrame(down1);
     io.drop();
     digitStrings.drop();
-    // list_to_binary(IoList): a refc binary of the digits, its ProcBin via HAlloc
-    yield* ctx.call();
-    ctx.bif();
+    // list_to_binary(IoList): a refc binary of the digits, its ProcBin via HAlloc; N + bytes + 1
+    // items counted and copied in passes that trap (kit/list-to-binary.ts), as work.ts
     const bytes = digitsOfRange(n);
-    const text = bytes > 64 ? new Binary(new LazyBytes(bytes, new Uint8Array(0), (from, to) => digitsText(n, from, to))) : binary(digitsText(n, 0, bytes));
-    const b = heap.allocBif(text);
+    const text = (): Binary => (bytes > 64 ? new Binary(new LazyBytes(bytes, new Uint8Array(0), (from, to) => digitsText(n, from, to))) : binary(digitsText(n, 0, bytes)));
+    const b = yield* listToBinaryShaped(ctx, { items: n + bytes + 1, bytes }, text, BIF_CALL_STACK_WORDS);
     frame.set(0, b);
     // length(L), byte_size(B): gc_bifs without heap; then L (and the strings it holds) is dead
     ctx.bif();

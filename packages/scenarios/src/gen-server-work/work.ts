@@ -17,7 +17,9 @@
  *   the way back `test_heap 6`: the tuple (4 words) and its cons cell (2).
  * - `-lc$^1/1-1-`: per element `allocate 1` (y0 = the string; 2 stack words), `integer_to_list(X)`
  *   again, the call, and on the way back `test_heap 2`: one cons cell.
- * - `list_to_binary/1`: the digits (> 64 bytes) in a refc binary; its ProcBin on the heap (HAlloc).
+ * - `list_to_binary/1`: the digits (> 64 bytes) in a refc binary; its ProcBin on the heap (HAlloc);
+ *   its two passes over the N + bytes + 1 items of the iolist trap when the slice runs out
+ *   (kit/list-to-binary.ts: a magic ref and its state in the vheap, no GC until it is done).
  * - `length/1`, `byte_size/1` (gc_bifs, no heap), `binary:part/3` (a sub-binary), `test_heap 4`
  *   for the result tuple.
  * - `allocate N` (each comprehension level): the heap test for the frame words before the stack
@@ -27,11 +29,13 @@
  * L is live from its construction to `length/1`; the iolist dies inside list_to_binary.
  * Checked by a gc trace of one server on `erl +S 1` (see test/gen-server-work.twin.test.ts).
  * FREE CHOICES (not taken from a trace, documented here): each function call and BIF costs one
- * reduction; list_to_binary and length charge no extra reductions (the BEAM bumps both by their
- * input's length — a gap in preemption points, not in heap words).
+ * reduction; length charges no extra reductions (the BEAM bumps it by its input's length — a
+ * gap in preemption points, not in heap words).
  */
 import { allocateTest } from "../kit/allocate.js";
+import { BIF_CALL_STACK_WORDS } from "../kit/bifs.js";
 import { INTEGER_TO_LIST_RESERVE } from "../kit/integer-to-list.js";
+import { listToBinaryShaped } from "../kit/list-to-binary.js";
 import { binary, binaryPart, charlist, Cons, nil, Tuple, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 
@@ -143,13 +147,13 @@ export function* work(ctx: ProcessContext, n: number): Generator<Op, Term, unkno
     down1.stackWords -= LC1_FRAME;
   }
   heap.popFrame(down1);
-  // list_to_binary(IoList): the bytes in a refc binary (> 64 bytes), its ProcBin via HAlloc
-  yield* ctx.call();
-  ctx.bif();
+  // list_to_binary(IoList): the bytes in a refc binary (> 64 bytes), its ProcBin via HAlloc;
+  // the iolist's N + bytes + 1 items counted and copied in passes that trap once the slice's
+  // reductions are used (kit/list-to-binary.ts)
   const text = new Uint8Array(bytes);
   let at = 0;
   for (let i = 1; i <= n; i++) for (const ch of String(i)) text[at++] = ch.charCodeAt(0);
-  const b = heap.allocBif(binary(text));
+  const b = yield* listToBinaryShaped(ctx, { items: n + bytes + 1, bytes }, () => binary(text), BIF_CALL_STACK_WORDS);
   frame.set(0, b);
   // length(L), byte_size(B): gc_bifs without heap; then L is dead
   ctx.bif();

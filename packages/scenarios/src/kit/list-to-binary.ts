@@ -109,7 +109,7 @@ export function* listToBinaryShaped(
     } else r = L2B_MIN_EXEC_REDS;
   }
   let b: Binary | undefined;
-  let sizing = true; // the size pass, then the copy pass
+  const pass = { sizing: true }; // the size pass, then the copy pass
   let done = 0; // items of the current pass done
   /** One chunk of the current pass with `r` reductions: true when the pass ends in it. */
   const chunk = (): boolean => {
@@ -127,7 +127,7 @@ export function* listToBinaryShaped(
   const makeBinary = (): void => {
     b = result();
     ctx.heap.allocBif(b, { check: false, reserve }); // new_binary's ProcBin
-    sizing = false;
+    pass.sizing = false;
     done = 0;
   };
   // the first call (or the one after a yield-first)
@@ -147,7 +147,7 @@ export function* listToBinaryShaped(
   for (;;) {
     yield* ctx.trap(); // BUMP_ALL_REDS, scheduled out; list_to_binary_continue in the next slice
     r = ctx.reductionsLeft;
-    if (sizing) {
+    if (pass.sizing) {
       if (!chunk()) continue;
       makeBinary();
       if (r <= 0) continue;
