@@ -13,11 +13,12 @@
 %% writes <dir>/l2b_traps.json in about a second. Needs Erlang/OTP 25, one scheduler.
 %%
 %% WHAT IT RECORDS
-%%   For each workload {Name, N, K}: a process spawn(?MODULE, run, [N, K]) that waits for `go`,
+%%   For each workload {Name, N, K}: a process spawn(?MODULE, run, [N, K, Recorder]) that waits for `go`,
 %%   builds Io = lists:duplicate(N, "1234") (N cells, each holding the same 4-cell literal
 %%   string: 5N + 1 iolist items, 4N bytes, the shape of work(N)'s iolist), calls
-%%   `_ = list_to_binary(Io)` K times (l2b/2 below: allocate 2, call_ext, call_last), then waits
-%%   for `stop`. Each workload runs twice. First traced with erlang:trace(P, true,
+%%   `_ = list_to_binary(Io)` K times (l2b/2 below: allocate 2, call_ext, call_last), then sends
+%%   the recorder `{done, self()}` and waits for `stop` (the recorder does not poll it: a
+%%   process_info request is a signal the busy process handles, with its reductions). Each workload runs twice. First traced with erlang:trace(P, true,
 %%   [garbage_collection]) from before `go`: every gc_minor/major_start/end (heap_size,
 %%   heap_block_size, old_heap_size, old_heap_block_size, mbuf_size, stack_size, recent_size,
 %%   bin_vheap_size, bin_vheap_block_size) in order ("events"), and once P waits for `stop`
@@ -31,7 +32,7 @@
 %% DETERMINISM: one scheduler, no timers in the workloads; repeated runs give identical files.
 -module(beamlab_l2b_traps_recorder).
 -mode(compile).
--export([main/1, run/2]).
+-export([main/1, run/3]).
 
 -define(ITEMS, [heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size,
                 stack_size, recent_size, bin_vheap_size, bin_vheap_block_size]).
@@ -39,10 +40,11 @@
 %% few reductions left: the yield-first and the allow-1000 paths); the others trap in most calls.
 -define(WORKLOADS, [{l2b_500, 500, 200}, {l2b_2000, 2000, 60}, {l2b_5000, 5000, 40}]).
 
-run(N, K) ->
+run(N, K, From) ->
     receive go -> ok end,
     Io = lists:duplicate(N, "1234"),
     ok = l2b(K, Io),
+    From ! {done, self()},
     receive stop -> ok end.
 
 l2b(0, _) -> ok;
@@ -78,9 +80,10 @@ record(W, N, K) ->
 traced(N, K, Flags) ->
     Self = self(),
     Tracer = spawn(fun() -> tracer([]) end),
-    P = spawn(?MODULE, run, [N, K]),
+    P = spawn(?MODULE, run, [N, K, Self]),
     erlang:trace(P, true, [{tracer, Tracer} | Flags]),
     P ! go,
+    receive {done, P} -> ok end,
     wait_waiting(P, 10000),
     Final = process_info(P, [reductions, heap_size, total_heap_size, binary]),
     erlang:trace(P, false, Flags),
@@ -95,7 +98,7 @@ traced(N, K, Flags) ->
 wait_waiting(_P, 0) -> error(timeout);
 wait_waiting(P, Left) ->
     case process_info(P, [status, message_queue_len, current_function]) of
-        [{status, waiting}, {message_queue_len, 0}, {current_function, {?MODULE, run, 2}}] -> ok;
+        [{status, waiting}, {message_queue_len, 0}, {current_function, {?MODULE, run, 3}}] -> ok;
         _ -> receive after 1 -> wait_waiting(P, Left - 1) end
     end.
 
