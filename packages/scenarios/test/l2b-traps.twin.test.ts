@@ -13,7 +13,7 @@ import { RefcStore } from "@beamlab/refc";
 import { describe, expect, it } from "vitest";
 import { allocateTest } from "../src/kit/allocate.js";
 import { iolistShape } from "../src/kit/list-to-binary.js";
-import { duplicate, listToBinary } from "@beamlab/scenarios/kit";
+import { duplicate, iolistToBinary, listToBinary } from "@beamlab/scenarios/kit";
 
 const ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size", "bin_vheap_size", "bin_vheap_block_size"] as const;
 type Gc = { tag: string } & Record<(typeof ITEMS)[number], number>;
@@ -95,6 +95,23 @@ describe("l2b_traps.json: list_to_binary's passes, traps and GC events", () => {
     expect(iolistShape(list(Array.from({ length: 3 }, () => STRING)))).toEqual({ items: 16, bytes: 12 });
     expect(iolistShape(charlist("abc"))).toEqual({ items: 3, bytes: 3 });
     expect(iolistShape(list([STRING, binary("xy")]))).toEqual({ items: 6, bytes: 6 });
+  });
+
+  it("answers [Bin] and iolist_to_binary(Bin) with Bin itself, building nothing (binary.c's shortcuts)", () => {
+    const s = new Scheduler();
+    const big = binary("x".repeat(100));
+    const got: unknown[] = [];
+    s.spawn(function* shortcuts(ctx) {
+      const before = ctx.heap.freeWords;
+      const a = ctx.heap.alloc(list([big]));
+      got.push(yield* listToBinary(ctx, a), yield* iolistToBinary(ctx, big), before - ctx.heap.freeWords);
+      got.push((yield* listToBinary(ctx, list([big, big]))).bitSize / 8);
+    });
+    s.run();
+    expect(got[0]).toBe(big);
+    expect(got[1]).toBe(big);
+    expect(got[2]).toBe(8); // [Bin]: its cell and the ProcBin, nothing more
+    expect(got[3]).toBe(200);
   });
 
   it.each(fixture.workloads.map((w) => [w.workload, w] as const))("%s: every GC event (all fields), the final heap and the ProcBins left are the BEAM's", (_name, w) => {

@@ -17,7 +17,7 @@
  * words; the traces are single-process.
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { Binary, binary, charlist, encodeEtf, type Atom, type Term } from "@beamlab/heap";
+import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { iolistShape, listToBinaryShaped } from "./list-to-binary.js";
 
@@ -66,9 +66,11 @@ export function binaryToList(ctx: ProcessContext, b: Binary): Generator<Op, Term
  * its passes' reductions and its traps on large iolists as kit/list-to-binary.ts models them.
  */
 export function listToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
+  // `[Bin]` is answered with Bin itself (after the reductions check)
+  const only = iolist instanceof Cons && iolist.head instanceof Binary && iolist.tail === nil ? iolist.head : undefined;
   const bytes: number[] = [];
-  iolistBytes(iolist, bytes);
-  return listToBinaryShaped(ctx, iolistShape(iolist), () => binary(bytes), BIF_CALL_STACK_WORDS);
+  if (only === undefined) iolistBytes(iolist, bytes);
+  return listToBinaryShaped(ctx, iolistShape(iolist), () => binary(bytes), BIF_CALL_STACK_WORDS, only);
 }
 
 /** The bytes of an iolist (bytes 0..255, binaries, nested lists). */
@@ -87,9 +89,15 @@ function iolistBytes(t: Term, out: number[]): void {
   if (rest instanceof Binary) iolistBytes(rest, out);
 }
 
-/** `iolist_to_binary(IoList)`: as {@link listToBinary}. */
+/** `iolist_to_binary(IoList)`: as {@link listToBinary}; a binary is returned as it is. */
 export function iolistToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
-  return listToBinary(ctx, iolist);
+  return iolist instanceof Binary ? sameBinary(ctx, iolist) : listToBinary(ctx, iolist);
+}
+
+/** `iolist_to_binary(Bin)`: Bin itself, for the call's reduction. */
+function* sameBinary(ctx: ProcessContext, b: Binary): Generator<Op, Binary, unknown> {
+  yield* ctx.call();
+  return b;
 }
 
 /** `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary. */

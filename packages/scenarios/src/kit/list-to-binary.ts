@@ -87,7 +87,8 @@ export function iolistShape(t: Term): IolistShape {
 
 /**
  * list_to_binary of an iolist of `shape`, its result made by `result()` (a refc binary above 64
- * bytes: its ProcBin is what the heap gets). Charges the call and the passes' reductions, traps
+ * bytes: its ProcBin is what the heap gets); `only`: the iolist is `[only]`, answered with
+ * `only` itself once the reductions check passed. Charges the call and the passes' reductions, traps
  * as the BEAM does, and places the ProcBin and the magic ref as HAlloc does (`reserve`: stack
  * words below the frame while the BIF runs).
  */
@@ -96,6 +97,7 @@ export function* listToBinaryShaped(
   shape: IolistShape,
   result: () => Binary,
   reserve: number,
+  only?: Binary,
 ): Generator<Op, Binary, unknown> {
   yield* ctx.call(); // call_ext erlang:list_to_binary/1
   const { items, bytes } = shape;
@@ -108,6 +110,7 @@ export function* listToBinaryShaped(
       r = ctx.reductionsLeft;
     } else r = L2B_MIN_EXEC_REDS;
   }
+  if (only !== undefined) return only; // the `[binary()]` case: no passes, no allocation
   let b: Binary | undefined;
   const pass = { sizing: true }; // the size pass, then the copy pass
   let done = 0; // items of the current pass done
