@@ -23,7 +23,9 @@ const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(g
  * servers (1, 7 and 30 of 30 × 10, 1 of 300 × 60) are the BEAM's and the 300 × 60 leak servers
  * land on the BEAM's heaps (they kept 0.69 of its total heap with the after-BIF collection).
  * list_to_binary's passes and traps (kit/list-to-binary.ts) make the 300 × 60 leak servers the
- * BEAM's in every figure, the binaries they hold included.
+ * BEAM's in every figure, the binaries they hold included; where it traps follows work(N)'s
+ * reductions, measured (the comprehensions' returns cost one each, seq_loop's calls, length's
+ * N / 16: work.ts's header).
  *
  * Fix mode at 30 × 10: the servers' young heap ends one size step above the BEAM's (376 vs 233
  * words): the pinned gap. Traced (server 1, gc events only): the model's server reaches call 4
