@@ -144,6 +144,15 @@ export class ProcessContext {
   }
 
   /**
+   * `BUMP_REDS(n)` inside a BIF: `n` more reductions, never taking the slice below 0 (see
+   * {@link bif}). For kit BIFs that count their own work (kit/list-to-binary.ts).
+   */
+  bumpReductions(n: number): void {
+    const p = this.p;
+    if (n > 0) p.fcalls = Math.max(0, p.fcalls - n);
+  }
+
+  /**
    * `binary:copy(Bin)` / `binary:copy(Bin, N)`: a new binary of N copies, placed on this heap
    * (a ProcBin and an off-heap binary above 64 bytes; no GC is triggered by the BIF itself).
    * Costs, from erl_bif_binary.c (OTP 25) do_binary_copy: the call plus
@@ -217,6 +226,40 @@ export class ProcessContext {
       return heap.allocBif(updated, { check: false });
     }
     return heap.alloc(updated, { charge: words, need: words });
+  }
+
+  /**
+   * A BIF that traps or yields (`ERTS_BIF_PREP_TRAP` / `ERTS_BIF_PREP_YIELD` after
+   * BUMP_ALL_REDS): the slice's reductions are all used and the process is scheduled out; its
+   * continuation runs when it is scheduled in again, with a fresh slice. For kit BIFs that model
+   * their own yielding (kit/list-to-binary.ts). `virtual`: ERTS_VBUMP_ALL_REDS (a BIF that
+   * yields before doing anything, ERTS_BIF_PREP_YIELD): the reductions the slice had left are
+   * not counted in the process's `reductions`.
+   */
+  *trap(opts: { readonly virtual?: boolean } = {}): Generator<Op, void, unknown> {
+    const p = this.p;
+    if (opts.virtual === true && p.fcalls > 0) p.reductions -= p.fcalls;
+    p.fcalls = 0;
+    yield YIELD_OP;
+  }
+
+  /**
+   * `erts_set_gc_state(c_p, Enable)`: while disabled (F_DISABLE_GC) the process does not collect
+   * when it is scheduled in or out, nor after a BIF; a trapping BIF disables it at its first
+   * trap and enables it again when it is done.
+   */
+  setGcEnabled(on: boolean): void {
+    this.p.gcDisabled = !on;
+  }
+
+  /**
+   * The check `beam_jit_call_bif` (OTP 25) runs when a BIF called through its export returns —
+   * a trap's continuation, a BIF re-called after yielding: `ERTS_IS_GC_DESIRED` in words (the
+   * fragments do not fit the free words, the binary virtual heap is over its block, or a forced
+   * GC), collecting with `result` (x0) live. Compare {@link afterBif} (call_light_bif's check).
+   */
+  afterCallBif(result: Term): void {
+    this.s.safePoint(this.p, [result]);
   }
 
   /** `erlang:yield()`. */

@@ -73,6 +73,9 @@ export class Proc implements Schedulable {
   pendingDown: Ref[] | undefined = undefined;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
+  /** F_DISABLE_GC: a BIF that trapped with its state on the heap (list_to_binary) keeps the
+   * process from collecting — at schedule-in, at schedule-out — until it is done. */
+  gcDisabled = false;
   /** Messages queued to this process / taken out of its queue since spawn (telemetry's messages_in/out). */
   messagesIn = 0;
   messagesOut = 0;

@@ -600,7 +600,7 @@ export class Scheduler {
   /** Collects now if a GC is desired (a safe point: after a send or a BIF, when switched out);
    * `live`: terms in registers at that point (a BIF's result). */
   safePoint(p: Proc, live: readonly Term[] = NO_TERMS): void {
-    if (p.heap === undefined || p.status === "exited") return;
+    if (p.heap === undefined || p.status === "exited" || p.gcDisabled) return;
     if (p.gcDesired || this.gcDesired(p)) {
       p.gcDesired = false;
       if (this.gcDesired(p)) p.heap.safePoint(live);
@@ -617,7 +617,7 @@ export class Scheduler {
    */
   afterLightBif(p: Proc, live: readonly Term[] = NO_TERMS): void {
     const h = p.heap;
-    if (h === undefined || p.status === "exited") return;
+    if (h === undefined || p.status === "exited" || p.gcDisabled) return;
     const st = h.state;
     const mbuf = st.mbufSz - (p.mailbox?.fragmentWords ?? 0);
     const free = st.heapSz - h.stackSize - st.htop;
@@ -886,7 +886,7 @@ export class Scheduler {
    */
   private collectOnScheduleIn(p: Proc): void {
     const h = p.heap;
-    if (h?.safePointDueBesidesFragments !== true) return;
+    if (h?.safePointDueBesidesFragments !== true || p.gcDisabled) return;
     p.gcDesired = false;
     h.safePoint();
   }

@@ -518,6 +518,21 @@ export class ProcessHeap {
     return term;
   }
 
+  /**
+   * An off-heap thing a BIF builds with `HAlloc` and drops before the next collection can run —
+   * the magic ref of a trapping BIF's state (`erts_mk_magic_ref`: 3 words, and the magic
+   * binary's `orig_size / 8` words added to the binary virtual heap by OH_OVERHEAD): on the heap
+   * when `stop − htop − reserve` holds it, else in a heap fragment; no GC. The next collection
+   * finds it dead (and recomputes the virtual heap from the live binaries).
+   */
+  allocBifGarbage(words: number, opts: { readonly reserve?: number; readonly vheap?: number } = {}): void {
+    this.ensureAlive();
+    const st = this.state;
+    if (st.heapSz - this.stackSize - (opts.reserve ?? 0) - st.htop >= words) st.htop += words;
+    else st.mbufSz += words;
+    st.vheap += opts.vheap ?? 0;
+  }
+
   /** Garbage words in a heap fragment (e.g. a BIF's temporary result dropped at once). */
   allocFragmentGarbage(words: number, opts: { readonly check?: boolean } = {}): void {
     this.ensureAlive();

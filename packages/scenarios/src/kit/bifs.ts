@@ -10,13 +10,16 @@
  * of more than 64 bytes is a refc binary: its 6-word ProcBin is what the heap gets, its bytes
  * count in the binary virtual heap. Each is checked against a recorded GC trace of a loop
  * calling it (tooling/beam-oracle/recorders/kit_blocks.escript).
- * FREE CHOICE: the BIFs' own BUMP_REDS (input length / a per-BIF factor, and the trapping of
- * list_to_binary and term_to_binary on large inputs) are not charged — a gap in preemption
- * points, not in heap words; the traces are single-process.
+ * list_to_binary/iolist_to_binary count their passes' reductions and trap on large iolists
+ * (kit/list-to-binary.ts, checked against l2b_traps.json).
+ * FREE CHOICE: the other BIFs' own BUMP_REDS (input length / a per-BIF factor, and the trapping
+ * of term_to_binary on large inputs) are not charged — a gap in preemption points, not in heap
+ * words; the traces are single-process.
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { Binary, binary, charlist, encodeEtf, type Atom, type Term } from "@beamlab/heap";
+import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { iolistShape, listToBinaryShaped } from "./list-to-binary.js";
 
 /**
  * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
@@ -58,6 +61,18 @@ export function binaryToList(ctx: ProcessContext, b: Binary): Generator<Op, Term
   return bifResult(ctx, charlist(String.fromCharCode(...b.slice(0, b.bitSize / 8))));
 }
 
+/**
+ * `list_to_binary(IoList)`: a heap binary up to 64 bytes, else a refc binary (a 6-word ProcBin);
+ * its passes' reductions and its traps on large iolists as kit/list-to-binary.ts models them.
+ */
+export function listToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
+  // `[Bin]` is answered with Bin itself (after the reductions check)
+  const only = iolist instanceof Cons && iolist.head instanceof Binary && iolist.tail === nil ? iolist.head : undefined;
+  const bytes: number[] = [];
+  if (only === undefined) iolistBytes(iolist, bytes);
+  return listToBinaryShaped(ctx, iolistShape(iolist), () => binary(bytes), BIF_CALL_STACK_WORDS, only);
+}
+
 /** The bytes of an iolist (bytes 0..255, binaries, nested lists). */
 function iolistBytes(t: Term, out: number[]): void {
   if (t instanceof Binary) {
@@ -74,16 +89,15 @@ function iolistBytes(t: Term, out: number[]): void {
   if (rest instanceof Binary) iolistBytes(rest, out);
 }
 
-/** `list_to_binary(IoList)`: a heap binary up to 64 bytes, else a refc binary (a 6-word ProcBin). */
-export function listToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
-  const bytes: number[] = [];
-  iolistBytes(iolist, bytes);
-  return bifResult(ctx, binary(bytes));
+/** `iolist_to_binary(IoList)`: as {@link listToBinary}; a binary is returned as it is. */
+export function iolistToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
+  return iolist instanceof Binary ? sameBinary(ctx, iolist) : listToBinary(ctx, iolist);
 }
 
-/** `iolist_to_binary(IoList)`: as {@link listToBinary}. */
-export function iolistToBinary(ctx: ProcessContext, iolist: Term): Generator<Op, Binary, unknown> {
-  return listToBinary(ctx, iolist);
+/** `iolist_to_binary(Bin)`: Bin itself, for the call's reduction. */
+function* sameBinary(ctx: ProcessContext, b: Binary): Generator<Op, Binary, unknown> {
+  yield* ctx.call();
+  return b;
 }
 
 /** `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary. */

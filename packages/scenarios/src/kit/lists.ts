@@ -287,6 +287,24 @@ function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, d
   return out;
 }
 
+/**
+ * {@link length} of a proper list known to have `cells` cells, without walking it (for a twin
+ * that keeps its list as blobs): the same reductions and preemptions.
+ */
+export function* lengthOfCells(ctx: ProcessContext, cells: number): Generator<Op, number, unknown> {
+  let left = cells;
+  for (;;) {
+    const max = Math.max(1, ctx.reductionsLeft) * LENGTH_CELLS_PER_RED;
+    if (left <= max) {
+      bump(ctx, Math.floor(left / LENGTH_CELLS_PER_RED));
+      return cells;
+    }
+    left -= max;
+    bump(ctx, Number.MAX_SAFE_INTEGER);
+    yield* ctx.call(0);
+  }
+}
+
 /** ERTS_BIF_REDS_LEFT × 16 elements per call of erts_trapping_length_1 (erl_bif_lists.c). */
 const LENGTH_CELLS_PER_RED = 16;
 
