@@ -4,23 +4,15 @@
  * of the recorder's functions), every GC event compared with the real BEAM's.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, Binary, binary, Cons, emptyMap, LocalFun, mapFromEntries, markLiteral, nil, Tuple, type ErlMap, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
-import { Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { atom, Binary, binary, Cons, emptyMap, LocalFun, mapFromEntries, markLiteral, nil, Tuple, type ErlMap, type Atom, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { allocateTest } from "../src/kit/allocate.js";
+import { differing, GO, simulateKit, type Ev, type KitWorkload } from "./support/kit-trace.js";
 import { atomToList, binaryCopy, binaryPart, binaryToList, binaryToTerm, comprehension, comprehension2, duplicate, mapLiteral, mapsFromList, mapsGet, mapsPut, flatten, foldl, integerToBinary, integerToList, iolistToBinary, length, listToBinary, map, reverse, seq, termToBinary, tuple } from "@beamlab/scenarios/kit";
 
-const ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size"] as const;
-type Ev = { tag: string } & Record<(typeof ITEMS)[number], number>;
-interface Workload {
-  workload: string;
-  k: number;
-  n: number;
-  final: { reductions: number; heap_size: number; total_heap_size: number };
-  events: Ev[];
-}
+type Workload = KitWorkload;
 const fixture = loadFixture("kit_blocks") as { workloads: Workload[] };
-const GO = atom("go");
 const X = atom("x");
 const MOD = atom("beamlab_kit_blocks_recorder");
 
@@ -293,26 +285,7 @@ function* nestedPairs(ctx: ProcessContext, l: Term): Generator<Op, Term, unknown
   return out;
 }
 
-function simulate(w: Workload) {
-  const events: Ev[] = [];
-  const s = new Scheduler({
-    onGcTrace: (_pid, e: GcTraceEntry) => {
-      const i = e.info as unknown as Record<string, number>;
-      events.push({ tag: e.tag, ...Object.fromEntries(ITEMS.map((k) => [k, i[k] as number])) } as Ev);
-    },
-  });
-  const p = s.spawn(function* runner(ctx) {
-    yield* run(ctx, w.workload, w.k, w.n);
-  }, [atom(w.workload), w.k, w.n]);
-  s.traceGc(p);
-  s.spawn(function* driver(ctx) {
-    ctx.send(p, GO);
-    yield* ctx.sleep(1);
-  });
-  s.run({ untilOnlyReceiveTimeouts: true });
-  const info = s.lookup(p) === undefined ? undefined : s.heapOf(s.lookup(p)!).processInfo();
-  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions: s.lookup(p)?.reductions };
-}
+const simulate = (w: Workload) => simulateKit(w, (ctx, x) => run(ctx, x.workload, x.k, x.n));
 
 const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len", "lc_double", "lc_pairs"];
 const EXACT = fixture.workloads.filter((w) => LISTS.includes(w.workload));
@@ -341,8 +314,7 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     expect(sim.events.length).toBe(w.events.length);
     const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size];
     expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    const differing = sim.events.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(w.events[i]) ? [] : [i]));
-    expect(differing.length).toBeLessThanOrEqual(3);
+    expect(differing(sim.events, w.events).length).toBeLessThanOrEqual(3);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
@@ -364,10 +336,9 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     const sim = simulate(w);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
     expect(sim.events.length).toBe(w.events.length);
-    const differing = sim.events.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(w.events[i]) ? [] : [i]));
     // events 22/23 (a minor start and end): the same heap, old heap and mbuf; stack_size 583 vs 584
-    expect(differing).toEqual([22, 23]);
-    for (const i of differing) {
+    expect(differing(sim.events, w.events)).toEqual([22, 23]);
+    for (const i of [22, 23]) {
       expect({ ...sim.events[i], stack_size: 0 }).toEqual({ ...w.events[i], stack_size: 0 });
       expect(w.events[i]!.stack_size - sim.events[i]!.stack_size).toBe(1);
     }
@@ -376,7 +347,6 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
 
 const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "maps_get", "maps_from_list_flat", "binary_to_term"];
 const byName = (name: string) => fixture.workloads.find((x) => x.workload === name)!;
-const differing = (sim: readonly Ev[], real: readonly Ev[]) => sim.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(real[i]) ? [] : [i]));
 const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size, e.stack_size];
 
 describe("kit_blocks.json: the blocks added for issue 12's second list", () => {

@@ -19,7 +19,7 @@
  * Invariant: a block returns a term placed on `ctx.heap` (or a literal); what it dropped is
  * garbage there, as on the BEAM.
  */
-import { Cons, nil, type Frame, type Term } from "@beamlab/heap";
+import { Cons, nil, type Frame, type RootSource, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame, allocateTest } from "./allocate.js";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
@@ -255,29 +255,48 @@ export function* flatten(ctx: ProcessContext, list: Term): Generator<Op, Term, u
   yield* ctx.call(); // call_ext lists:flatten/1
   yield* ctx.call(); // call_only do_flatten/2
   const frame = ctx.heap.pushFrame(0);
-  const out = yield* doFlatten(ctx, list, nil, frame, 0);
+  const x0 = new XRegister(list);
+  ctx.heap.addRootSource(x0);
+  const out = yield* doFlatten(ctx, list, nil, frame, 0, x0);
+  ctx.heap.removeRootSource(x0);
   ctx.heap.popFrame(frame);
   return out;
 }
 
-/** One do_flatten/2 call at recursion `depth`: its y0 and the tail it was given live in the frame's slots 2·depth, 2·depth + 1. */
-function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, depth: number): Generator<Op, Term, unknown> {
+/** x0 of a walk: the list the current call was given (live at its `allocate`), then the tail it passes on. */
+class XRegister implements RootSource {
+  constructor(public term: Term) {}
+  forEachRoot(visit: (t: Term) => void): void {
+    visit(this.term);
+  }
+}
+
+/**
+ * One do_flatten/2 call at recursion `depth`: its y0 and the tail it was given live in the
+ * frame's slots 2·depth, 2·depth + 1; the tail it walks on is live in `x0` (`get_list` has
+ * split the cell before `allocate`; measured: kit_elixir_blocks.json's pipeline, whose duplicated list is referenced by
+ * nothing else — its unwalked cells survive a collection in the descent on the BEAM).
+ */
+function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, depth: number, x0: XRegister): Generator<Op, Term, unknown> {
   const heap = ctx.heap;
   if (!(list instanceof Cons)) return tail;
   const h = list.head;
   const y0 = 2 * depth;
-  allocateFrame(heap, frame, 1); // allocate 1
+  // get_list splits the cell first: at `allocate 1` x0 = T, x1 = Tail, x2 = H are live
+  x0.term = list.tail;
   frame.set(y0, h);
   frame.set(y0 + 1, tail); // x1 while the tail is flattened (the callee's argument)
+  allocateFrame(heap, frame, 1); // allocate 1
   yield* ctx.call(); // call do_flatten(T, Tail)
-  const flatTail = yield* doFlatten(ctx, list.tail, tail, frame, depth + 1);
+  const flatTail = yield* doFlatten(ctx, list.tail, tail, frame, depth + 1, x0);
   frame.set(y0 + 1, flatTail);
   let out: Term;
   if (h instanceof Cons || h === nil) {
     frame.stackWords -= 2; // call_last deallocates the frame
     frame.set(y0, undefined);
     yield* ctx.call(); // call_last do_flatten(H, Flat)
-    out = yield* doFlatten(ctx, h, flatTail, frame, depth);
+    x0.term = h;
+    out = yield* doFlatten(ctx, h, flatTail, frame, depth, x0);
   } else {
     out = heap.allocCons(h, flatTail, 2);
     frame.stackWords -= 2; // deallocate 1
