@@ -41,12 +41,12 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     // process(i) is the workload kit's (kit/elixir.ts, kit/binaries.ts): every GC event of
     // kit_elixir_blocks.json's pipeline (process/2 called 4 times in a plain process) is the
     // BEAM's — the hand model it replaced missed all 50 (46 events, none equal), though its
-    // Agents ended on the BEAM's 17,730 words. A gc trace of one Agent child on the BEAM (i = 1,
-    // twin_report's role) shows why: at the child's first collection (in List.duplicate) the
-    // model's Agent keeps 159 live words to the BEAM's 141 — with either process(i) — so the
-    // 18 words are in the Agent's start path (otp's Agent / role), not in process(i); the old
-    // model's end figure was two errors cancelling. With the kit the old heap stays at 6,772
-    // words where the BEAM's grows to 10,958.
+    // Agents ended on the BEAM's 17,730 words. A gc trace of one Agent child on the BEAM
+    // (tooling/beam-oracle/twins/agent_child_gctrace.exs, i = 1) shows why: at the child's first
+    // collection (in List.duplicate) the BEAM keeps 141 live words, the model's Agent 159 — with
+    // either process(i) — so the 18 words are in the Agent's start path (otp's Agent.Server
+    // init / the fun's frames), not in process(i); the old model's end figure was two errors
+    // cancelling. With the kit the old heap stays at 6,772 words where the BEAM's grows to 10,958.
     const real = recordOf("agent-vs-task", "leak").roles;
     const s = sim("leak");
     expect(s.child?.count).toBe(real.child?.count);
