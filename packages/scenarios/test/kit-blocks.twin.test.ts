@@ -289,8 +289,7 @@ const simulate = (w: Workload) => simulateKit(w, (ctx, x) => run(ctx, x.workload
 
 const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len", "lc_double", "lc_pairs"];
 const EXACT = fixture.workloads.filter((w) => LISTS.includes(w.workload));
-const BIFS = fixture.workloads.filter((w) => w.workload === "integer_to_binary" || w.workload === "binary_to_list");
-const NEAR_BIFS = fixture.workloads.filter((w) => ["integer_to_list", "atom_to_list", "list_to_binary", "iolist_to_binary", "term_to_binary"].includes(w.workload));
+const BIFS = fixture.workloads.filter((w) => ["integer_to_binary", "integer_to_list", "binary_to_list", "list_to_binary", "iolist_to_binary", "term_to_binary"].includes(w.workload));
 
 describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () => {
   it.each(EXACT.map((w) => [w.workload, w] as const))("%s: every GC event (all fields) and the final heap are the BEAM's", (_name, w) => {
@@ -305,16 +304,17 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it.each(NEAR_BIFS.map((w) => [w.workload, w] as const))("%s: every collection of the BEAM's, the same block sizes throughout; at most one collection triggered one result apart (pinned)", (_name, w) => {
-    // The after-BIF rule (afterLightBif: fragments ≥ 8 × free words) places every collection of
-    // integer_to_binary and binary_to_list; here one collection per workload comes one result
-    // earlier or later on the BEAM (integer_to_list: 54 words of 18-word results where
-    // 8 × 7 free words predicts 72), so the mbuf_size/heap_size of that start/end pair differ.
+  it("atom_to_list: every GC event but one start/end pair (pinned): the BEAM switches the loop out at its call_last, the kit inside the BIF call", () => {
+    // bifs.ts's BIF call charges its reduction before the preemption check, so the slice ends in
+    // the call (stack 8, one more result in fragments); the BEAM checks FCALLS before the BIF
+    // and is switched out at the loop's call_last (stack 5), collecting there (kit/bif-call.ts
+    // has the BEAM's order; bifs.ts is left as it is while another change is under way there)
+    const w = fixture.workloads.find((x) => x.workload === "atom_to_list")!;
     const sim = simulate(w);
-    expect(sim.events.length).toBe(w.events.length);
-    const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size];
-    expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    expect(differing(sim.events, w.events).length).toBeLessThanOrEqual(3);
+    expect(differing(sim.events, w.events)).toEqual([114, 115, 116]);
+    expect(sim.events[114]!.stack_size).toBe(8);
+    expect(w.events[114]!.stack_size).toBe(5);
+    expect(sim.events[114]!.mbuf_size - w.events[114]!.mbuf_size).toBe(40); // one 40-word result
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
@@ -345,7 +345,7 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
   });
 });
 
-const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "maps_get", "maps_from_list_flat", "binary_to_term"];
+const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "maps_get", "maps_from_list_flat", "binary_to_term", "binary_copy", "binary_copy_small"];
 const byName = (name: string) => fixture.workloads.find((x) => x.workload === name)!;
 const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size, e.stack_size];
 
@@ -396,27 +396,8 @@ describe("kit_blocks.json: the blocks added for issue 12's second list", () => {
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it.each([
-    ["binary_copy", [0, 1, 2], 6],
-    ["binary_copy_small", [4, 12, 14, 16, 24, 26, 28, 36, 38, 40], 7],
-  ] as const)("GAP (pinned) %s: every collection of the BEAM's with its sizes, but the after-BIF check fires one result later at some (events %j, one %i-word result more in fragments)", (name, at, result) => {
-    // The after-BIF rule (fragments ≥ 8 × free words, Scheduler.afterLightBif) misses some of the
-    // BEAM's points: it collected at 63 fragment words with 8 free (the rule waits for 64), at 70
-    // with 9, at 54 with 7, but not at 42 with 6 — no constant margin fits them all (measured here
-    // and in integer_to_list's loop); the rest of each trace is the BEAM's.
-    const w = byName(name);
-    const sim = simulate(w);
-    expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    expect(differing(sim.events, w.events)).toEqual([...at]);
-    for (const i of at) {
-      expect({ ...sim.events[i], mbuf_size: 0 }).toEqual({ ...w.events[i], mbuf_size: 0 });
-      expect(sim.events[i]!.mbuf_size - w.events[i]!.mbuf_size).toBe(result);
-    }
-    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
-  });
-
   it("GAP (pinned) binary_part: parts go to heap fragments only, collected exactly as the BEAM's until the process is switched out 15 calls later than the BEAM's", () => {
-    // the first 6 events are the BEAM's (fragments up to 8 × free words, the heap top still);
+    // the first 6 events are the BEAM's (fragments up to the after-BIF limit, the heap top still);
     // then the slice ends 15 iterations (30 of the kit's reductions) later than on the BEAM:
     // the kit charges 2 reductions per iteration, the BEAM a little more (its total 6,144)
     const w = byName("binary_part");
