@@ -91,14 +91,22 @@ const BIF_LOOPS: Record<string, (ctx: ProcessContext, k: number, x: Term) => Gen
 
 function* bifLoop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op, void, unknown> {
   const bif = BIF_LOOPS[w]!;
+  // the loops that pass the result on as their next call's third argument keep it in x2 until
+  // that call's entry (where the process may be switched out)
+  const passed = !["integer_to_binary", "integer_to_list", "binary_to_list", "list_to_binary", "iolist_to_binary"].includes(w);
+  const x2 = { term: undefined as Term | undefined, forEachRoot(visit: (t: Term) => void) { if (this.term !== undefined) visit(this.term); } };
+  ctx.heap.addRootSource(x2);
   for (let i = k; i > 0; i--) {
     allocateTest(ctx.heap, 3); // allocate 2
     const frame = ctx.heap.pushFrame(3);
     frame.set(0, x);
-    yield* bif(ctx, i, x);
+    const r = yield* bif(ctx, i, x);
     ctx.heap.popFrame(frame);
+    if (passed) x2.term = r;
     yield* ctx.call(); // call_last
+    x2.term = undefined;
   }
+  ctx.heap.removeRootSource(x2);
 }
 
 /** block/3's clauses that build the BIF workloads' input: `allocate 1`, the input, `call_last`. */
@@ -304,17 +312,16 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it("atom_to_list: every GC event but one start/end pair (pinned): the BEAM switches the loop out at its call_last, the kit inside the BIF call", () => {
-    // bifs.ts's BIF call charges its reduction before the preemption check, so the slice ends in
-    // the call (stack 8, one more result in fragments); the BEAM checks FCALLS before the BIF
-    // and is switched out at the loop's call_last (stack 5), collecting there (kit/bif-call.ts
-    // has the BEAM's order; bifs.ts is left as it is while another change is under way there)
+  it("atom_to_list: every GC event but one (pinned): the loop is switched out one call later than the BEAM's", () => {
+    // event 114 is the collection when the slice ends, at the loop's call_last (stack 5) on both
+    // nodes; the kit gets there one atom_to_list later (one 40-word result more in fragments):
+    // its reductions in that slice are 2 short of the BEAM's (BIF bumps and collection costs are
+    // not all charged, see the README)
     const w = fixture.workloads.find((x) => x.workload === "atom_to_list")!;
     const sim = simulate(w);
-    expect(differing(sim.events, w.events)).toEqual([114, 115, 116]);
-    expect(sim.events[114]!.stack_size).toBe(8);
-    expect(w.events[114]!.stack_size).toBe(5);
-    expect(sim.events[114]!.mbuf_size - w.events[114]!.mbuf_size).toBe(40); // one 40-word result
+    expect(differing(sim.events, w.events)).toEqual([114]);
+    expect({ ...sim.events[114], mbuf_size: 0 }).toEqual({ ...w.events[114], mbuf_size: 0 });
+    expect(sim.events[114]!.mbuf_size - w.events[114]!.mbuf_size).toBe(40);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
@@ -396,16 +403,17 @@ describe("kit_blocks.json: the blocks added for issue 12's second list", () => {
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it("GAP (pinned) binary_part: parts go to heap fragments only, collected exactly as the BEAM's until the process is switched out 15 calls later than the BEAM's", () => {
+  it("GAP (pinned) binary_part: parts go to heap fragments only, collected exactly as the BEAM's until the process is switched out 14 calls later than the BEAM's", () => {
     // the first 6 events are the BEAM's (fragments up to the after-BIF limit, the heap top still);
-    // then the slice ends 15 iterations (30 of the kit's reductions) later than on the BEAM:
-    // the kit charges 2 reductions per iteration, the BEAM a little more (its total 6,144)
+    // then the slice ends 14 iterations (28 of the kit's reductions) later than on the BEAM: the
+    // kit charges 2 reductions per iteration and its collections' costs, 36 short of the BEAM's
+    // 6,144 in all
     const w = byName("binary_part");
     const sim = simulate(w);
     expect(sim.events.slice(0, 6)).toEqual(w.events.slice(0, 6));
     expect(sim.events.length).toBe(w.events.length);
     expect(sim.events[6]!.stack_size).toBe(w.events[6]!.stack_size);
-    expect(sim.events[6]!.mbuf_size - w.events[6]!.mbuf_size).toBe(15 * 4);
+    expect(sim.events[6]!.mbuf_size - w.events[6]!.mbuf_size).toBe(14 * 4);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 });

@@ -26,6 +26,7 @@
 import { Cons, nil, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame } from "./allocate.js";
+import { ret } from "./return.js";
 
 export interface Comprehension<K> {
   /** y-registers of the level's frame (`allocate Y`): what it keeps across the recursive call. */
@@ -64,12 +65,14 @@ export function* comprehension<K>(ctx: ProcessContext, list: Term, c: Comprehens
     yield* ctx.call(); // the recursive call
   }
   down.set(0, undefined);
+  yield* ret(ctx); // the [] clause's return
   let out: Term = nil;
   const need = c.elementWords + 2;
   for (let i = kept.length - 1; i >= 0; i--) {
     out = heap.alloc(new Cons(c.build(kept[i] as K), out), { need });
     down.set(0, out);
     down.stackWords -= c.yRegs + 1; // deallocate, return
+    yield* ret(ctx);
   }
   heap.popFrame(down);
   return out;
@@ -120,12 +123,14 @@ export function* comprehension2<K>(ctx: ProcessContext, outer: Term, inner: Term
   down.set(0, undefined);
   down.set(1, undefined);
   down.set(2, undefined);
+  yield* ret(ctx); // the outer function's [] clause returns
   let out: Term = nil;
   const need = c.elementWords + 2;
   for (let i = kept.length - 1; i >= 0; i--) {
     out = heap.alloc(new Cons(c.build(kept[i] as K), out), { need });
     down.set(0, out);
     down.stackWords -= c.yRegs + 1; // deallocate, return
+    yield* ret(ctx);
   }
   heap.popFrame(down);
   return out;

@@ -21,6 +21,7 @@ import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame } from "./allocate.js";
 import { binaryToList } from "./bifs.js";
 import { duplicate, flatten } from "./lists.js";
+import { ret } from "./return.js";
 
 /** `:binary.bin_to_list(B)`: the bytes of B as a list (2 words per byte). */
 export function* binToList(ctx: ProcessContext, b: Binary): Generator<Op, Term, unknown> {
@@ -31,6 +32,7 @@ export function* binToList(ctx: ProcessContext, b: Binary): Generator<Op, Term, 
   frame.set(0, b); // y0 = B (for the error clause)
   const l = yield* binaryToList(ctx, b);
   heap.popFrame(frame); // deallocate 2, return
+  yield* ret(ctx);
   return l;
 }
 
@@ -52,7 +54,10 @@ export function* enumTake(ctx: ProcessContext, list: Term, n: number): Generator
   if (!(list instanceof Cons) && list !== nil) throw new RangeError("enumTake: the kit's Enum.take takes a list (Enum.take on other enumerables goes through Enumerable.reduce: not modelled)");
   const heap = ctx.heap;
   yield* ctx.call(); // call_ext 'Elixir.Enum':take/2
-  if (n === 0) return nil;
+  if (n === 0) {
+    yield* ret(ctx);
+    return nil;
+  }
   yield* ctx.call(); // call_only take_list/2
   const down = heap.pushFrame(0);
   down.set(0, list); // x0: the rest of the list (`hold` appends the kept elements after it)
@@ -68,11 +73,13 @@ export function* enumTake(ctx: ProcessContext, list: Term, n: number): Generator
     yield* ctx.call(); // call take_list/2
   }
   down.set(0, undefined);
+  yield* ret(ctx); // take_list(_, 0) -> [] (or the end of the list)
   let out: Term = nil;
   for (let i = kept.length - 1; i >= 0; i--) {
     out = heap.allocCons(kept[i] as Term, out, 2); // test_heap 2
     down.set(0, out);
     down.stackWords -= 2; // deallocate 1, return
+    yield* ret(ctx);
   }
   heap.popFrame(down);
   return out;
