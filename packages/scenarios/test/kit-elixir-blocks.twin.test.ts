@@ -114,3 +114,10 @@ describe("kit_elixir_blocks.json: Elixir 1.14's functions as kit blocks, GC even
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 });
+
+describe("kit_elixir_blocks.json: reductions", () => {
+  it.each(["list_duplicate", "enum_take"])("%s: the BEAM's reductions within 16", (name) => {
+    const w = byName(name);
+    expect(Math.abs((simulateKit(w, run).reductions ?? 0) - w.final.reductions)).toBeLessThanOrEqual(16);
+  });
+});
