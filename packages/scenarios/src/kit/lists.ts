@@ -282,8 +282,9 @@ class XRegister implements RootSource {
 /**
  * One do_flatten/2 call at recursion `depth`: its y0 and the tail it was given live in the
  * frame's slots 2·depth, 2·depth + 1; the tail it walks on is live in `x0` (`get_list` has
- * split the cell before `allocate`; measured: kit_elixir_blocks.json's pipeline, whose duplicated list is referenced by
- * nothing else — its unwalked cells survive a collection in the descent on the BEAM).
+ * split the cell before `allocate`; measured: kit_elixir_blocks.json's pipeline, whose
+ * duplicated list is referenced by nothing else — its unwalked cells survive a collection in
+ * the descent on the BEAM).
  */
 function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, depth: number, x0: XRegister): Generator<Op, Term, unknown> {
   const heap = ctx.heap;
@@ -305,8 +306,8 @@ function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, d
   if (h instanceof Cons || h === nil) {
     frame.stackWords -= 2; // call_last deallocates the frame
     frame.set(y0, undefined);
+    x0.term = h; // x0 = H, x1 = Flat at the call
     yield* ctx.call(); // call_last do_flatten(H, Flat)
-    x0.term = h;
     out = yield* doFlatten(ctx, h, flatTail, frame, depth, x0);
   } else {
     out = heap.allocCons(h, flatTail, 2);
