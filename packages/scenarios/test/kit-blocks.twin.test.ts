@@ -4,23 +4,15 @@
  * of the recorder's functions), every GC event compared with the real BEAM's.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
-import { atom, Binary, binary, Cons, emptyMap, LocalFun, markLiteral, nil, Tuple, type ErlMap, type Atom, type GcTraceEntry, type Term } from "@beamlab/heap";
-import { Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { atom, Binary, binary, Cons, emptyMap, LocalFun, mapFromEntries, markLiteral, nil, Tuple, type ErlMap, type Atom, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { allocateTest } from "../src/kit/allocate.js";
-import { atomToList, binaryToList, comprehension, duplicate, putMapAssoc, flatten, foldl, integerToBinary, integerToList, iolistToBinary, length, listToBinary, map, reverse, seq, termToBinary } from "@beamlab/scenarios/kit";
+import { differing, GO, simulateKit, type Ev, type KitWorkload } from "./support/kit-trace.js";
+import { atomToList, binaryCopy, binaryPart, binaryToList, binaryToTerm, comprehension, comprehension2, duplicate, mapLiteral, mapsFromList, mapsGet, putMapAssoc, flatten, foldl, integerToBinary, integerToList, iolistToBinary, length, listToBinary, map, reverse, seq, termToBinary, tuple } from "@beamlab/scenarios/kit";
 
-const ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size"] as const;
-type Ev = { tag: string } & Record<(typeof ITEMS)[number], number>;
-interface Workload {
-  workload: string;
-  k: number;
-  n: number;
-  final: { reductions: number; heap_size: number; total_heap_size: number };
-  events: Ev[];
-}
+type Workload = KitWorkload;
 const fixture = loadFixture("kit_blocks") as { workloads: Workload[] };
-const GO = atom("go");
 const X = atom("x");
 const MOD = atom("beamlab_kit_blocks_recorder");
 
@@ -44,6 +36,11 @@ const consOnto = (ctx: ProcessContext, x: Term, a: Term): Term => ctx.heap.alloc
 const DOUBLE = { yRegs: 1, before: (_c: ProcessContext, x: Term) => (x as number) * 2, elementWords: 0, build: (k: number): Term => k };
 /** `[{X, X} || X <- L]`: `allocate 1` keeps X, `test_heap 5` (the pair and its cell). */
 const PAIRS = { yRegs: 1, before: (_c: ProcessContext, x: Term) => x, elementWords: 3, build: (k: Term): Term => new Tuple([k, k]) };
+
+/** `[X * 2 || X <- L, X rem 3 =:= 0]`: the filter first; a kept X as in DOUBLE. */
+const FILTERED = { ...DOUBLE, filter: (_c: ProcessContext, x: Term) => (x as number) % 3 === 0 };
+/** `[{X, Y} || X <- L1, Y <- L2]`: the inner function's `allocate 2` keeps X and Y, `test_heap 5`. */
+const PRODUCT = { yRegs: 2, before: (_c: ProcessContext, x: Term, y: Term): [Term, Term] => [x, y], elementWords: 3, build: ([x, y]: [Term, Term]): Term => new Tuple([x, y]) };
 
 /** The recorder's W/2 loop: `W(K, X) -> _ = Block(...), W(K - 1, X)` (allocate 2, call_ext, call_last). */
 function* loop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op, void, unknown> {
@@ -69,6 +66,7 @@ function* loop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op
     else if (w === "flatten") yield* flatten(ctx, x);
     else if (w === "lc_double") yield* comprehension(ctx, x, DOUBLE); // `call` into the lc
     else if (w === "lc_pairs") yield* comprehension(ctx, x, PAIRS);
+    else if (w === "lc_filter") yield* comprehension(ctx, x, FILTERED);
     ctx.heap.popFrame(frame);
     yield* ctx.call(); // call_last W/2
   }
@@ -83,18 +81,32 @@ const BIF_LOOPS: Record<string, (ctx: ProcessContext, k: number, x: Term) => Gen
   list_to_binary: (ctx, _k, x) => listToBinary(ctx, x),
   iolist_to_binary: (ctx, _k, x) => iolistToBinary(ctx, x),
   term_to_binary: (ctx, _k, x) => termToBinary(ctx, x),
+  binary_to_term: (ctx, _k, x) => binaryToTerm(ctx, x as Binary),
+  binary_copy: (ctx, _k, x) => binaryCopy(ctx, x as Binary, 3),
+  binary_copy_small: (ctx, _k, x) => binaryCopy(ctx, x as Binary),
+  binary_part: (ctx, _k, x) => binaryPart(ctx, x as Binary, 1, 10),
+  maps_from_list_flat: (ctx, _k, x) => mapsFromList(ctx, x),
+  maps_from_list_hamt: (ctx, _k, x) => mapsFromList(ctx, x),
 };
 
 function* bifLoop(ctx: ProcessContext, w: string, k: number, x: Term): Generator<Op, void, unknown> {
   const bif = BIF_LOOPS[w]!;
+  // the loops that pass the result on as their next call's third argument keep it in x2 until
+  // that call's entry (where the process may be switched out)
+  const passed = !["integer_to_binary", "integer_to_list", "binary_to_list", "list_to_binary", "iolist_to_binary"].includes(w);
+  const x2 = { term: undefined as Term | undefined, forEachRoot(visit: (t: Term) => void) { if (this.term !== undefined) visit(this.term); } };
+  ctx.heap.addRootSource(x2);
   for (let i = k; i > 0; i--) {
     allocateTest(ctx.heap, 3); // allocate 2
     const frame = ctx.heap.pushFrame(3);
     frame.set(0, x);
-    yield* bif(ctx, i, x);
+    const r = yield* bif(ctx, i, x);
     ctx.heap.popFrame(frame);
+    if (passed) x2.term = r;
     yield* ctx.call(); // call_last
+    x2.term = undefined;
   }
+  ctx.heap.removeRootSource(x2);
 }
 
 /** block/3's clauses that build the BIF workloads' input: `allocate 1`, the input, `call_last`. */
@@ -106,9 +118,15 @@ function* bifInput(ctx: ProcessContext, w: string, n: number): Generator<Op, Ter
     yield* duplicate(ctx, 20, 97 + n); // the name's characters, dropped by list_to_atom
     yield* ctx.call(); // call_ext erlang:list_to_atom/1 (no heap)
     x = atom(String.fromCharCode(97 + n).repeat(20));
-  } else if (w === "binary_to_list") {
+  } else if (w === "binary_to_list" || w === "binary_copy" || w === "binary_copy_small" || w === "binary_part") {
     const chars = yield* duplicate(ctx, n, 97);
     x = yield* listToBinary(ctx, chars);
+  } else if (w === "binary_to_term") {
+    const l = yield* seq(ctx, 1, n);
+    x = yield* termToBinary(ctx, l);
+  } else if (w === "maps_from_list_flat" || w === "maps_from_list_hamt") {
+    const l = yield* seq(ctx, 1, n);
+    x = yield* comprehension(ctx, l, PAIRS); // `call '-block/3-lc$^1/1-1-'/1`: [{I, I} || I <- L]
   } else if (w === "list_to_binary") {
     x = yield* duplicate(ctx, n, 97);
   } else if (w === "iolist_to_binary") {
@@ -143,6 +161,63 @@ function* mapsLoop(ctx: ProcessContext, k: number, n: number): Generator<Op, voi
   }
 }
 
+/**
+ * lcx(K, L1, L2, _): `allocate 3` (K, L1, L2), `call` the comprehension, `call_last`; block/3
+ * builds L1 = seq(1, N) and L2 = seq(1, 10) under `allocate 2` first.
+ */
+function* productLoop(ctx: ProcessContext, k: number, n: number): Generator<Op, void, unknown> {
+  allocateTest(ctx.heap, 3); // allocate 2
+  const f = ctx.heap.pushFrame(3);
+  const l1 = yield* seq(ctx, 1, n);
+  f.set(0, l1);
+  const l2 = yield* seq(ctx, 1, 10);
+  ctx.heap.popFrame(f);
+  yield* ctx.call(); // call_last lcx/4
+  for (let i = k; i > 0; i--) {
+    allocateTest(ctx.heap, 4); // allocate 3
+    const frame = ctx.heap.pushFrame(4);
+    frame.set(0, l1);
+    frame.set(1, l2);
+    yield* comprehension2(ctx, l1, l2, PRODUCT);
+    ctx.heap.popFrame(frame);
+    yield* ctx.call(); // call_last lcx/4
+  }
+}
+
+/**
+ * tup/mlit/mget(K, N, _): `allocate 2`, `call` the builder with `[]`, `call_last`; the builder
+ * W_n(I, Acc) builds one element per call (`call_only`), its Acc live in x1 (kept in the
+ * callee's return-address frame here).
+ */
+function* buildLoop(ctx: ProcessContext, w: string, k: number, n: number): Generator<Op, void, unknown> {
+  const m20 = markLiteral(mapFromEntries(Array.from({ length: 20 }, (_, i) => [i + 1, atom(String.fromCharCode(97 + i))] as const)));
+  for (let i = k; i > 0; i--) {
+    allocateTest(ctx.heap, 3); // allocate 2
+    const frame = ctx.heap.pushFrame(3);
+    yield* ctx.call(); // call W_n
+    const callee = ctx.heap.pushFrame(1);
+    let acc: Term = nil;
+    for (let j = n; j > 0; j--) {
+      callee.set(0, acc);
+      if (w === "tuple_build") {
+        const t = tuple(ctx, [j, j, X], { need: 6 }); // test_heap 6, put_tuple2
+        acc = ctx.heap.allocCons(t, acc, 2); // put_list
+      } else if (w === "map_literal") {
+        const m = mapLiteral(ctx, [A, B, C], [j, j, X]); // i_new_small_map_lit
+        acc = ctx.heap.allocCons(m, acc, 2); // test_heap 2, put_list
+      } else {
+        const v = mapsGet(ctx, (j % 20) + 1, m20); // bif map_get
+        acc = ctx.heap.allocCons(v, acc, 2); // test_heap 2, put_list
+      }
+      yield* ctx.call(); // call_only W_n
+    }
+    ctx.heap.popFrame(callee);
+    ctx.heap.popFrame(frame);
+    yield* ctx.call(); // call_last W/3
+  }
+}
+const [A, B, C] = [atom("a"), atom("b"), atom("c")];
+
 /** The recorder's run/3 and block/3 for workload `w`. */
 function* run(ctx: ProcessContext, w: string, k: number, n: number): Generator<Op, void, unknown> {
   // the return address the JIT pushes when it calls the collector (in every stack_size a heap
@@ -155,6 +230,11 @@ function* run(ctx: ProcessContext, w: string, k: number, n: number): Generator<O
   if (w === "maps_put") {
     yield* ctx.call(); // call_only mput/3
     yield* mapsLoop(ctx, k, n);
+  } else if (w === "lc_product") {
+    yield* productLoop(ctx, k, n);
+  } else if (w === "tuple_build" || w === "map_literal" || w === "maps_get") {
+    yield* ctx.call(); // call_only W/3
+    yield* buildLoop(ctx, w, k, n);
   } else if (w === "integer_to_binary" || w === "integer_to_list") {
     yield* ctx.call(); // call_only i2b/2 | i2l/2
     yield* bifLoop(ctx, w, k, n);
@@ -216,31 +296,11 @@ function* nestedPairs(ctx: ProcessContext, l: Term): Generator<Op, Term, unknown
   return out;
 }
 
-function simulate(w: Workload) {
-  const events: Ev[] = [];
-  const s = new Scheduler({
-    onGcTrace: (_pid, e: GcTraceEntry) => {
-      const i = e.info as unknown as Record<string, number>;
-      events.push({ tag: e.tag, ...Object.fromEntries(ITEMS.map((k) => [k, i[k] as number])) } as Ev);
-    },
-  });
-  const p = s.spawn(function* runner(ctx) {
-    yield* run(ctx, w.workload, w.k, w.n);
-  }, [atom(w.workload), w.k, w.n]);
-  s.traceGc(p);
-  s.spawn(function* driver(ctx) {
-    ctx.send(p, GO);
-    yield* ctx.sleep(1);
-  });
-  s.run({ untilOnlyReceiveTimeouts: true });
-  const info = s.lookup(p) === undefined ? undefined : s.heapOf(s.lookup(p)!).processInfo();
-  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size } };
-}
+const simulate = (w: Workload) => simulateKit(w, (ctx, x) => run(ctx, x.workload, x.k, x.n));
 
 const LISTS = ["seq", "map", "foldl", "reverse", "duplicate", "len", "lc_double", "lc_pairs"];
 const EXACT = fixture.workloads.filter((w) => LISTS.includes(w.workload));
-const BIFS = fixture.workloads.filter((w) => w.workload === "integer_to_binary" || w.workload === "binary_to_list");
-const NEAR_BIFS = fixture.workloads.filter((w) => w.workload in BIF_LOOPS && !BIFS.includes(w));
+const BIFS = fixture.workloads.filter((w) => ["integer_to_binary", "integer_to_list", "binary_to_list", "list_to_binary", "iolist_to_binary", "term_to_binary"].includes(w.workload));
 
 describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () => {
   it.each(EXACT.map((w) => [w.workload, w] as const))("%s: every GC event (all fields) and the final heap are the BEAM's", (_name, w) => {
@@ -255,17 +315,16 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
-  it.each(NEAR_BIFS.map((w) => [w.workload, w] as const))("%s: every collection of the BEAM's, the same block sizes throughout; at most one collection triggered one result apart (pinned)", (_name, w) => {
-    // The after-BIF rule (afterLightBif: fragments ≥ 8 × free words) places every collection of
-    // integer_to_binary and binary_to_list; here one collection per workload comes one result
-    // earlier or later on the BEAM (integer_to_list: 54 words of 18-word results where
-    // 8 × 7 free words predicts 72), so the mbuf_size/heap_size of that start/end pair differ.
+  it("atom_to_list: every GC event but one (pinned): the loop is switched out one call later than the BEAM's", () => {
+    // event 114 is the collection when the slice ends, at the loop's call_last (stack 5) on both
+    // nodes; the kit gets there one atom_to_list later (one 40-word result more in fragments):
+    // its reductions in that slice are 2 short of the BEAM's (BIF bumps and collection costs are
+    // not all charged, see the README)
+    const w = fixture.workloads.find((x) => x.workload === "atom_to_list")!;
     const sim = simulate(w);
-    expect(sim.events.length).toBe(w.events.length);
-    const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size];
-    expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    const differing = sim.events.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(w.events[i]) ? [] : [i]));
-    expect(differing.length).toBeLessThanOrEqual(3);
+    expect(differing(sim.events, w.events)).toEqual([114]);
+    expect({ ...sim.events[114], mbuf_size: 0 }).toEqual({ ...w.events[114], mbuf_size: 0 });
+    expect(sim.events[114]!.mbuf_size - w.events[114]!.mbuf_size).toBe(40);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
@@ -293,12 +352,88 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     const sim = simulate(w);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
     expect(sim.events.length).toBe(w.events.length);
-    const differing = sim.events.flatMap((e, i) => (JSON.stringify(e) === JSON.stringify(w.events[i]) ? [] : [i]));
     // events 22/23 (a minor start and end): the same heap, old heap and mbuf; stack_size 583 vs 584
-    expect(differing).toEqual([22, 23]);
-    for (const i of differing) {
+    expect(differing(sim.events, w.events)).toEqual([22, 23]);
+    for (const i of [22, 23]) {
       expect({ ...sim.events[i], stack_size: 0 }).toEqual({ ...w.events[i], stack_size: 0 });
       expect(w.events[i]!.stack_size - sim.events[i]!.stack_size).toBe(1);
     }
+  });
+});
+
+const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "maps_get", "maps_from_list_flat", "binary_to_term", "binary_copy", "binary_copy_small"];
+const byName = (name: string) => fixture.workloads.find((x) => x.workload === name)!;
+const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size, e.stack_size];
+
+describe("kit_blocks.json: the blocks added for issue 12's second list", () => {
+  it.each(NEW_EXACT)("%s: every GC event (all fields) and the final heap are the BEAM's", (name) => {
+    const w = byName(name);
+    const sim = simulate(w);
+    expect(sim.events).toEqual(w.events);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
+  });
+
+  it("maps_get: map_get is free — no reduction of its own (the loop's reductions are the BEAM's within 0.5%)", () => {
+    // the rest of the kit's reduction counts are not yet the BEAM's (e.g. body recursion: the
+    // BEAM's lc_double costs 34,001, the kit 17,984), so only this loop without body calls is compared
+    const w = byName("maps_get");
+    const sim = simulate(w);
+    expect(Math.abs((sim.reductions ?? 0) / w.final.reductions - 1)).toBeLessThan(0.005);
+  });
+
+  it("GAP (pinned) map_literal: collects where the BEAM does until the first major; the live maps are then copied with their keys tuple (n + 1 words more each)", () => {
+    // i_new_small_map_lit writes 3 + n words (the keys tuple is a literal), the kit charges that;
+    // but the heap package sizes every flatmap with its own keys tuple (node-words.ts), so its
+    // collector copies 2n + 4 for each live #{a => I, b => I, c => x}: 10 words where the BEAM's
+    // copies 6 (measured: a gc trace of a process holding one such map has 6 live words).
+    const w = byName("map_literal");
+    const sim = simulate(w);
+    expect(sim.events.slice(0, 3)).toEqual(w.events.slice(0, 3));
+    // event 3 (gc_major_end): m list cells + m maps + the map in x0: 8m + 6 words on the BEAM, 12m + 10 here
+    const real = w.events[3]!.heap_size;
+    const m = (real - 6) / 8;
+    expect(Number.isInteger(m)).toBe(true);
+    expect(sim.events[3]!.heap_size).toBe(12 * m + 10);
+  });
+
+  it("GAP (pinned) maps_from_list_hamt: every collection at the BEAM's point with its block sizes; the words a HAMT puts on the heap vs in a fragment differ by a node at 4 collections, its live size by 3 words once", () => {
+    // hashmap_from_list HAllocs node by node: the kit places the map's words as one run, the
+    // heap taking what fits (free words less the call's 3); the BEAM's nodes stop 1 or 31 words
+    // earlier on the heap (the node that did not fit), and at one collection its map is 3 words larger
+    const w = byName("maps_from_list_hamt");
+    const sim = simulate(w);
+    expect(sim.events.map(shape)).toEqual(w.events.map(shape));
+    expect(differing(sim.events, w.events)).toEqual([14, 15, 16, 22, 24, 26, 27]);
+    for (const i of [14, 15, 16, 22, 24]) {
+      const [a, b] = [sim.events[i]!, w.events[i]!];
+      expect(a.heap_size + a.mbuf_size).toBe(b.heap_size + b.mbuf_size);
+    }
+    expect(w.events[27]!.heap_size - sim.events[27]!.heap_size).toBe(3);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
+  });
+
+  it("GAP (pinned) binary_part: parts go to heap fragments only, collected exactly as the BEAM's until the process is switched out one call later than the BEAM's", () => {
+    // the first 6 events are the BEAM's (fragments up to the after-BIF limit, the heap top still);
+    // then the slice ends one iteration later than on the BEAM (14 before lists:seq's input was
+    // charged its N/4 + 3 reductions, l2b_traps.json): the kit charges 2 reductions per
+    // iteration and its collections' costs, a few short of the BEAM's
+    const w = byName("binary_part");
+    const sim = simulate(w);
+    expect(sim.events.slice(0, 6)).toEqual(w.events.slice(0, 6));
+    expect(sim.events.length).toBe(w.events.length);
+    expect(sim.events[6]!.stack_size).toBe(w.events[6]!.stack_size);
+    expect(sim.events[6]!.mbuf_size - w.events[6]!.mbuf_size).toBe(1 * 4);
+    expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
+  });
+});
+
+describe("kit_blocks.json: reductions", () => {
+  // one per call and one per return (kit/return.ts); the loops below have no BIF that bumps
+  // reductions and few collections: each lands within 16 of the BEAM's (8 short for most: the
+  // harness's own constant part)
+  it.each(["seq", "map", "duplicate", "reverse", "len", "lc_double", "lc_filter", "maps_from_list_flat", "integer_to_binary", "integer_to_list", "binary_to_term"])("%s: the BEAM's reductions within 16", (name) => {
+    const w = fixture.workloads.find((x) => x.workload === name)!;
+    const sim = simulate(w);
+    expect(Math.abs((sim.reductions ?? 0) - w.final.reductions)).toBeLessThanOrEqual(16);
   });
 });

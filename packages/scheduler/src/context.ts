@@ -186,7 +186,8 @@ export class ProcessContext {
 
   /**
    * The check the BEAM runs when a BIF returns (call_light_bif, {@link Scheduler.afterLightBif}):
-   * a collection with need 0 when the heap fragments reach 8 × the free words (measured) or the
+   * a collection with need 0 when 8 × the free words < the heap fragments' words + 3 (the JIT's
+   * bytes-against-words comparison, {@link Scheduler.afterLightBif}) or the
    * binary virtual heap is over its block, with `result` (the BIF's value, in x0) live. For
    * workload-kit BIFs that place their result themselves.
    */

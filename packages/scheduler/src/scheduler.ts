@@ -127,6 +127,8 @@ function jitterWords(seed: number, pid: number, words: number): number {
 
 /** Bytes per word in the after-BIF comparison of {@link Scheduler.afterLightBif}. */
 const LIGHT_BIF_BYTES_PER_WORD = 8;
+/** The constant the JIT adds to the fragment words in that comparison (see {@link Scheduler.afterLightBif}). */
+const LIGHT_BIF_OFFSET = 3;
 
 const NO_TERMS: readonly Term[] = [];
 
@@ -609,11 +611,15 @@ export class Scheduler {
 
   /**
    * The check OTP 25's `call_light_bif` runs when a BIF returns (send included: the JIT's `send`
-   * goes through the same code), as measured on erts 13.1.5: a collection when the binary
-   * virtual heap is over its block or a GC was forced, or when the heap fragments' words reach
-   * the free heap counted in bytes (8 × words) — fragments are let pile up to eight times the
-   * free words. Found in kit_blocks.json (every collection of the integer_to_binary and
-   * binary_to_list loops); a words comparison collects after the first fragment.
+   * goes through the same code): a collection when the binary virtual heap is over its block or
+   * a GC was forced, or when `E < HTOP + mbuf_sz + 3` — the x86-64 JIT's
+   * `lea ARG1, [HTOP + mbuf_sz*1 + 3]; cmp E, ARG1; jl gc_after_bif_call`
+   * (beam_jit_common / instr_bif.cpp, emit_call_light_bif_shared): the free heap in BYTES against
+   * the fragments' WORDS plus 3, so fragments pile up to about eight times the free words.
+   * Measured on erts 13.1.5 (kit_blocks.json): with 6, 7, 8, 9, 13 and 215 free words the BEAM
+   * collects at 49, 54, 63, 70, 104 and 1,720 fragment words and not one result earlier —
+   * every collection of the integer_to_list, integer_to_binary, binary_to_list, list_to_binary,
+   * term_to_binary, binary:copy/1,2 and binary:part loops; `mbuf ≥ 8 × free` missed the +3.
    */
   afterLightBif(p: Proc, live: readonly Term[] = NO_TERMS): void {
     const h = p.heap;
@@ -621,7 +627,7 @@ export class Scheduler {
     const st = h.state;
     const mbuf = st.mbufSz - (p.mailbox?.fragmentWords ?? 0);
     const free = st.heapSz - h.stackSize - st.htop;
-    if (h.safePointDueBesidesFragments || p.gcDesired || (mbuf > 0 && mbuf >= LIGHT_BIF_BYTES_PER_WORD * free)) {
+    if (h.safePointDueBesidesFragments || p.gcDesired || (mbuf > 0 && LIGHT_BIF_BYTES_PER_WORD * free < mbuf + LIGHT_BIF_OFFSET)) {
       p.gcDesired = false;
       if (this.gcDesired(p)) h.safePoint(live);
     }

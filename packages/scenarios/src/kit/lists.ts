@@ -5,7 +5,8 @@
  * the real code runs them on the calling process's heap and stack — each followed from
  * `beam_disasm` of OTP 25's lists.beam (the code a node loads), or for BIFs from the C source:
  *  - every call (`call`, `call_only`, `call_last`, `call_ext`, `call_fun2`) costs one reduction
- *    and is where the process can be preempted (`ctx.call()`);
+ *    and is where the process can be preempted (`ctx.call()`), and so does every `return`
+ *    (kit/return.ts: a body recursion costs two per level);
  *  - `test_heap N` / `allocate K` run their heap tests with the JIT's need (allocate: the
  *    y-registers, ../kit/allocate.ts), so a collection falls where the BEAM's does;
  *  - body recursion (map, flatten) grows the stack by its frame per level, kept as one frame
@@ -19,10 +20,11 @@
  * Invariant: a block returns a term placed on `ctx.heap` (or a literal); what it dropped is
  * garbage there, as on the BEAM.
  */
-import { Cons, nil, type Frame, type Term } from "@beamlab/heap";
+import { Cons, nil, type Frame, type RootSource, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame, allocateTest } from "./allocate.js";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
+import { ret } from "./return.js";
 
 /**
  * The return address a `call` pushes on the Erlang stack (OTP 25's x86-64 JIT keeps the Erlang
@@ -44,8 +46,9 @@ const isGenerator = (x: unknown): x is Generator<Op, Term, unknown> =>
 /** Runs a {@link KitFun} body. */
 function* apply<A extends unknown[]>(ctx: ProcessContext, f: KitFun<A>, ...args: A): Generator<Op, Term, unknown> {
   const r: unknown = f(ctx, ...args);
-  if (isGenerator(r)) return yield* r;
-  return r as Term;
+  const v = isGenerator(r) ? yield* r : (r as Term);
+  yield* ret(ctx); // the fun's return
+  return v;
 }
 
 /**
@@ -79,6 +82,7 @@ export function* seq(ctx: ProcessContext, from: number, to: number): Generator<O
   }
   if (left === 1) l = heap.allocCons(x, l, 2);
   heap.popFrame(ra);
+  yield* ret(ctx); // seq_loop's return
   return l;
 }
 
@@ -97,6 +101,7 @@ export function* duplicate(ctx: ProcessContext, n: number, x: Term): Generator<O
     yield* ctx.call();
   }
   heap.popFrame(ra);
+  yield* ret(ctx); // duplicate/3's return
   return l;
 }
 
@@ -125,11 +130,13 @@ export function* map(ctx: ProcessContext, f: KitFun<[Term]>, list: Term): Genera
     yield* ctx.call(); // call map_1/2
   }
   down.set(0, undefined);
+  yield* ret(ctx); // map_1(_, []) -> []
   let l: Term = nil;
   for (let k = results.length - 1; k >= 0; k--) {
     l = heap.allocCons(results[k] as Term, l, 2);
     down.set(0, l);
     down.stackWords -= 2; // deallocate 1, return
+    yield* ret(ctx);
   }
   heap.popFrame(down);
   return l;
@@ -157,6 +164,7 @@ export function* foldl(ctx: ProcessContext, f: KitFun<[Term, Term]>, acc0: Term,
     rest = rest.tail;
     yield* ctx.call(); // call_last foldl_1/3
   }
+  yield* ret(ctx); // foldl_1(_, Acc, []) -> Acc
   return acc;
 }
 
@@ -255,33 +263,58 @@ export function* flatten(ctx: ProcessContext, list: Term): Generator<Op, Term, u
   yield* ctx.call(); // call_ext lists:flatten/1
   yield* ctx.call(); // call_only do_flatten/2
   const frame = ctx.heap.pushFrame(0);
-  const out = yield* doFlatten(ctx, list, nil, frame, 0);
+  const x0 = new XRegister(list);
+  ctx.heap.addRootSource(x0);
+  const out = yield* doFlatten(ctx, list, nil, frame, 0, x0);
+  ctx.heap.removeRootSource(x0);
   ctx.heap.popFrame(frame);
   return out;
 }
 
-/** One do_flatten/2 call at recursion `depth`: its y0 and the tail it was given live in the frame's slots 2·depth, 2·depth + 1. */
-function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, depth: number): Generator<Op, Term, unknown> {
+/** x0 of a walk: the list the current call was given (live at its `allocate`), then the tail it passes on. */
+class XRegister implements RootSource {
+  constructor(public term: Term) {}
+  forEachRoot(visit: (t: Term) => void): void {
+    visit(this.term);
+  }
+}
+
+/**
+ * One do_flatten/2 call at recursion `depth`: its y0 and the tail it was given live in the
+ * frame's slots 2·depth, 2·depth + 1; the tail it walks on is live in `x0` (`get_list` has
+ * split the cell before `allocate`; measured: kit_elixir_blocks.json's pipeline, whose
+ * duplicated list is referenced by nothing else — its unwalked cells survive a collection in
+ * the descent on the BEAM).
+ */
+function* doFlatten(ctx: ProcessContext, list: Term, tail: Term, frame: Frame, depth: number, x0: XRegister): Generator<Op, Term, unknown> {
   const heap = ctx.heap;
-  if (!(list instanceof Cons)) return tail;
+  if (!(list instanceof Cons)) {
+    yield* ret(ctx); // do_flatten([], Tail) -> Tail
+    return tail;
+  }
   const h = list.head;
   const y0 = 2 * depth;
-  allocateFrame(heap, frame, 1); // allocate 1
+  // get_list splits the cell first: at `allocate 1` x0 = T, x1 = Tail, x2 = H are live
+  x0.term = list.tail;
   frame.set(y0, h);
   frame.set(y0 + 1, tail); // x1 while the tail is flattened (the callee's argument)
+  allocateFrame(heap, frame, 1); // allocate 1
   yield* ctx.call(); // call do_flatten(T, Tail)
-  const flatTail = yield* doFlatten(ctx, list.tail, tail, frame, depth + 1);
+  const flatTail = yield* doFlatten(ctx, list.tail, tail, frame, depth + 1, x0);
   frame.set(y0 + 1, flatTail);
   let out: Term;
   if (h instanceof Cons || h === nil) {
     frame.stackWords -= 2; // call_last deallocates the frame
     frame.set(y0, undefined);
+    x0.term = h; // x0 = H, x1 = Flat at the call
     yield* ctx.call(); // call_last do_flatten(H, Flat)
-    out = yield* doFlatten(ctx, h, flatTail, frame, depth);
+    out = yield* doFlatten(ctx, h, flatTail, frame, depth, x0);
   } else {
     out = heap.allocCons(h, flatTail, 2);
     frame.stackWords -= 2; // deallocate 1
     frame.set(y0, undefined);
+    frame.set(y0 + 1, out); // x0 = the cell while the return may switch the process out
+    yield* ret(ctx);
   }
   frame.set(y0 + 1, undefined);
   return out;

@@ -1,0 +1,104 @@
+/**
+ * Workload kit: binary BIFs with the BEAM's allocation (issue 12) — `binary_to_term/1`,
+ * `binary:copy/1,2` and `binary:part/3` as OTP 25 runs them when called from compiled code
+ * (`call_ext`: one reduction, the result placed with `HAlloc` — on the heap when `stop − htop`
+ * less the call's stack words holds it, else in a heap fragment; then the after-BIF check,
+ * `ctx.afterBif`).
+ *
+ * Owns, from the C source of OTP 25:
+ *  - `binary_to_term(B)` (external.c binary_to_term_int): sizes the term first (decoded_size),
+ *    then preallocates that many words with one HAlloc (erts_factory_proc_prealloc_init) and
+ *    decodes into them; what the sizing over-estimated is released (erts_factory_close). It
+ *    yields only when the term's words exceed the slice's reductions × 128 (B2T_BYTES_PER_REDUCTION)
+ *    — half a million words at a full slice: not modelled (a `RangeError` names the limit).
+ *    FREE CHOICE: its BUMP_REDS ((bytes sized + terms decoded) / 128) is not charged.
+ *  - `binary:copy(B, N)` (erl_bif_binary.c do_binary_copy): a heap binary up to 64 bytes, else a
+ *    new refc binary (its 6-word ProcBin on the heap, the bytes in the binary virtual heap);
+ *    BUMP_REDS(bytes / 100) (`ctx.bif`). (`ctx.binaryCopy` places the result through a heap test
+ *    instead — a collection the BIF never triggers; kit_blocks.json's binary_copy workloads
+ *    follow HAlloc.)
+ *  - `binary:part(B, Pos, Len)` (erl_bif_binary.c erts_binary_part): always in a heap fragment
+ *    (HeapFragOnlyAlloc), never on the heap — a heap binary copy up to 64 bytes, else a 5-word
+ *    sub-binary into B (the heap package's measured rule, binary-bifs.ts); kit_blocks.json's
+ *    binary_part loop keeps the heap top still while the fragments grow to the after-BIF limit.
+ * Each is checked against a recorded GC trace of a loop calling it (kit_blocks.json).
+ * Invariant: the argument is not modified; the result is placed on `ctx.heap` (or a fragment).
+ */
+import { atom, Binary, binary, decodeEtf, flatSize, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, type BitString, type Term } from "@beamlab/heap";
+import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { BIF_CALL_STACK_WORDS } from "./bifs.js";
+import { bifCall } from "./bif-call.js";
+
+/** `BINARY_COPY_LOOP_FACTOR` of erl_bif_binary.c: bytes copied per reduction. */
+const BINARY_COPY_LOOP_FACTOR = 100;
+/** `B2T_BYTES_PER_REDUCTION` of external.c. */
+const B2T_BYTES_PER_REDUCTION = 128;
+
+const badarg = (): never => {
+  throw new ErlangError(atom("badarg"));
+};
+
+/** The byte window of a byte-aligned binary: its original and offset. */
+function bytesOf(b: BitString): { orig: Binary; offset: number; size: number } {
+  if (b.bitSize % 8 !== 0) return badarg();
+  if (b instanceof Binary) return { orig: b, offset: 0, size: b.byteSize };
+  if (b.bitOffset % 8 !== 0) return badarg();
+  return { orig: b.orig, offset: b.bitOffset / 8, size: b.bitSize / 8 };
+}
+
+/** The result placed as HAlloc does, then the after-BIF check. */
+function place<T extends Term>(ctx: ProcessContext, result: T): T {
+  ctx.heap.allocBif(result, { check: false, reserve: BIF_CALL_STACK_WORDS });
+  ctx.afterBif(result);
+  return result;
+}
+
+/** `binary_to_term(B)`: the decoded term, placed with one HAlloc of its words. */
+export function* binaryToTerm(ctx: ProcessContext, b: BitString): Generator<Op, Term, unknown> {
+  yield* bifCall(ctx); // call_ext erlang:binary_to_term/1
+  const w = bytesOf(b);
+  let t: Term;
+  try {
+    t = decodeEtf(w.orig.slice(w.offset, w.offset + w.size));
+  } catch {
+    return badarg();
+  }
+  const words = flatSize(t);
+  const budget = Math.max(0, ctx.reductionsLeft) * B2T_BYTES_PER_REDUCTION;
+  if (words > budget) throw new RangeError(`binaryToTerm: a term of ${words} words would make binary_to_term/1 yield (more than ${budget}); not modelled`);
+  return place(ctx, t);
+}
+
+/** `binary:copy(B)` / `binary:copy(B, N)`: N copies of B's bytes in a new binary. */
+export function* binaryCopy(ctx: ProcessContext, b: BitString, times = 1): Generator<Op, Binary, unknown> {
+  if (!Number.isInteger(times) || times < 0) return badarg();
+  yield* bifCall(ctx); // call_ext binary:copy/1,2 (a BIF)
+  const w = bytesOf(b);
+  const outSize = w.size * times;
+  const src = w.orig.slice(w.offset, w.offset + w.size);
+  // above 64 bytes a refc binary: its bytes are made only where read
+  const data = outSize > ON_HEAP_BINARY_LIMIT ? new LazyBytes(outSize, src) : repeat(src, times);
+  const traps = times > 1 && outSize - w.size >= Math.max(0, ctx.reductionsLeft) * BINARY_COPY_LOOP_FACTOR;
+  // BUMP_REDS: never below 0 reductions left (erl_vm.h); BUMP_ALL_REDS when it traps (see ctx.binaryCopy's gap)
+  const bumped = traps ? Number.MAX_SAFE_INTEGER : Math.floor(outSize / BINARY_COPY_LOOP_FACTOR);
+  ctx.chargeCalls(Math.min(bumped, Math.max(0, ctx.reductionsLeft)));
+  return place(ctx, data instanceof LazyBytes ? new Binary(data) : binary(data));
+}
+
+function repeat(src: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(src.length * n);
+  for (let i = 0; i < n; i++) out.set(src, i * src.length);
+  return out;
+}
+
+/** `binary:part(B, Pos, Len)`: a sub-binary of B (Len < 0 counts back from Pos). */
+export function* binaryPart(ctx: ProcessContext, b: BitString, pos: number, len: number): Generator<Op, BitString, unknown> {
+  yield* bifCall(ctx); // call_ext binary:part/3 (a BIF)
+  const w = bytesOf(b);
+  const [start, size] = len < 0 ? [pos + len, -len] : [pos, len];
+  if (!Number.isInteger(start) || !Number.isInteger(size) || start < 0 || start + size > w.size) return badarg();
+  const part = size <= ON_HEAP_BINARY_LIMIT ? new Binary(w.orig.slice(w.offset + start, w.offset + start + size)) : new SubBinary(w.orig, (w.offset + start) * 8, size * 8);
+  ctx.heap.allocFragment(part, { check: false });
+  ctx.afterBif(part);
+  return part;
+}
