@@ -25,7 +25,7 @@
  * 2n + 4 words where the BEAM copies 3 + n; the new map is charged 3 + n here.
  * Invariant: the input terms are not modified; results are placed on `ctx.heap` (or a fragment).
  */
-import { atom, isFlatmap, mapFromEntries, mapGet, mapWords, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
+import { atom, isFlatmap, mapFromEntries, mapGet, mapWords, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
@@ -43,11 +43,12 @@ export function mapLiteralWords(n: number): number {
 export function mapLiteral(ctx: ProcessContext, keys: readonly Term[], values: readonly Term[]): ErlMap {
   if (keys.length !== values.length) throw new RangeError(`mapLiteral: ${keys.length} keys but ${values.length} values`);
   if (keys.length === 0 || keys.length > MAP_SMALL_MAP_LIMIT) throw new RangeError(`mapLiteral: 1..${MAP_SMALL_MAP_LIMIT} literal keys (a flatmap), got ${keys.length}`);
-  const m = mapFromEntries(keys.map((k, i) => [k, values[i] as Term] as const));
+  // the keys tuple is in the literal area: 0 heap words, shared by every copy (heap's markKeysLiteral)
+  const m = markKeysLiteral(mapFromEntries(keys.map((k, i) => [k, values[i] as Term] as const)));
   if (m.size !== keys.length) throw new RangeError("mapLiteral: the literal keys must be distinct");
   const words = mapLiteralWords(m.size);
   // HeapWordsLeft(p) < need: the test_heap's S_RESERVED margin is not part of this test
-  return ctx.heap.alloc(m, { charge: words, need: words });
+  return ctx.heap.alloc(m, { need: words });
 }
 
 /** `maps:get(K, M)` (`bif map_get`): the value, or the error `{badkey, K}`. Free: no heap, no reduction. */
