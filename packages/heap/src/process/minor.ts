@@ -83,7 +83,8 @@ export function minorCollection(st: HeapState, stack: number, need: number, ygen
 
   // do_minor: trace from the roots; mature → old heap, new → new young block.
   const youngTo = freshStamp(st.heapId);
-  const promote: TraceRule = { from: st.matureStamp, to: st.oldStamp, words: 0, vheap: 0, ...(ctx.debug ? { collect: [] as HeapObject[] } : {}) };
+  // (two literals rather than a spread: one object shape for every collection without debug checks)
+  const promote: TraceRule = ctx.debug ? { from: st.matureStamp, to: st.oldStamp, words: 0, vheap: 0, collect: [] as HeapObject[] } : { from: st.matureStamp, to: st.oldStamp, words: 0, vheap: 0 };
   const keep: TraceRule = { from: st.newStamp, to: youngTo, words: 0, vheap: 0 };
   traceLive(roots, [keep, promote], { heapId: st.heapId, keep: [st.oldStamp], debug: ctx.debug });
   if (ctx.debug && promote.collect !== undefined) checkOldPointsOnlyToOld(promote.collect, youngTo, st.newStamp);

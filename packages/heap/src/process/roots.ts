@@ -79,6 +79,11 @@ export class Frame implements RootSource {
   forEachRoot(visit: (t: Term) => void): void {
     for (const t of this.slots) if (t !== undefined) visit(t);
   }
+
+  /** @internal Pushes the boxed terms it holds onto `out` (what `forEachRoot` visits, without a callback). */
+  pushRoots(out: Term[]): void {
+    for (const t of this.slots) if (typeof t === "object") out.push(t);
+  }
 }
 
 /** The frames and root sources of one process. */
@@ -146,12 +151,26 @@ export class RootSet {
     return this.frameWords;
   }
 
+  /** Where {@link visit} pushes (set by {@link collect} while it runs). */
+  private out: Term[] | undefined = undefined;
+  /** The one visitor handed to the sources (no closure per collection). */
+  private readonly visit = (t: Term): void => {
+    if (typeof t === "object") this.out?.push(t);
+  };
+
   /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
   collect(out: Term[], withFrames = true): void {
-    const push = (t: Term): void => {
-      if (typeof t === "object") out.push(t);
-    };
-    for (const s of this.sources) s.forEachRoot(push);
-    if (withFrames) for (const f of this.stack) f.forEachRoot(push);
+    if (this.sources.size > 0) {
+      const saved = this.out;
+      this.out = out;
+      try {
+        for (const s of this.sources) s.forEachRoot(this.visit);
+      } finally {
+        this.out = saved;
+      }
+    }
+    if (withFrames) {
+      for (const f of this.stack) f.pushRoots(out);
+    }
   }
 }
