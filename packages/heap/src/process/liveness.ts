@@ -86,9 +86,7 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
       if (!subBinaryBecomesHeapBinary(s)) viaSub.push(s.orig);
       return;
     }
-    const kids: Term[] = [];
-    pushChildren(o, kids, true);
-    for (const k of kids) work.push(k);
+    pushChildren(o, work, true);
   };
   while (work.length > 0) visit(work.pop() as Term, false);
   // Originals reached only through sub-binaries: live for the GC (counted once), pinned for refc.
