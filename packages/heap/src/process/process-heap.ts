@@ -876,7 +876,8 @@ export class ProcessHeap {
   /** The roots of one collection, in a buffer reused by every collection (the trace consumes it). */
   private rootTerms(extra: readonly Term[]): Term[] {
     const roots = this.rootBuffer;
-    roots.length = 0;
+    // the trace leaves it empty; setting length 0 on an empty array would drop its backing store
+    if (roots.length !== 0) roots.length = 0;
     this.roots.collect(roots, true);
     for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
