@@ -879,7 +879,7 @@ export class ProcessHeap {
     // the trace leaves it empty; setting length 0 on an empty array would drop its backing store
     if (roots.length !== 0) roots.length = 0;
     this.roots.collect(roots, true);
-    for (const t of extra) if (typeof t === "object") roots.push(t);
+    if (extra.length > 0) for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
   }
 

@@ -91,7 +91,8 @@ export class RootSet {
   private readonly stack: Frame[] = [];
   /** Sum of the frames' stack words (kept up to date: the heap test reads it on every allocation). */
   private frameWords = 0;
-  private readonly sources = new Set<RootSource>();
+  /** The root sources in registration order, each once (an array: walked at every collection). */
+  private readonly sources: RootSource[] = [];
 
   /** The frames, bottom first (change them only through pushFrame / popFrame / dropFrames). */
   get frames(): readonly Frame[] {
@@ -139,11 +140,12 @@ export class RootSet {
   }
 
   addSource(s: RootSource): void {
-    this.sources.add(s);
+    if (!this.sources.includes(s)) this.sources.push(s);
   }
 
   removeSource(s: RootSource): void {
-    this.sources.delete(s);
+    const i = this.sources.indexOf(s);
+    if (i >= 0) this.sources.splice(i, 1);
   }
 
   /** Stack words declared by the frames. */
@@ -160,7 +162,7 @@ export class RootSet {
 
   /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
   collect(out: Term[], withFrames = true): void {
-    if (this.sources.size > 0) {
+    if (this.sources.length > 0) {
       const saved = this.out;
       this.out = out;
       try {
