@@ -2,13 +2,14 @@
  * The send path's copy of a small message: `copyTerm` and {@link freshWords} in one pass.
  *
  * Owns: a fast path for the messages most sends carry (tuples and lists of atoms, small numbers,
- * pids and refs, at most {@link MAX_OBJECTS} heap objects — a gen_server call or reply). It makes
- * exactly the copy `copyTerm` makes (literal-marked parts and empty tuples shared, every other
- * heap object a fresh unstamped object, shared subterms copied once per occurrence) and counts
- * exactly the words `freshWords` would count on that copy. Any other term (maps, binaries, funs,
- * floats, more objects) returns undefined: the caller uses copyTerm and freshWords.
+ * pids, refs, binaries and sub-binaries, at most {@link MAX_OBJECTS} heap objects — a gen_server
+ * call or reply, a worker's result). It makes exactly the copy `copyTerm` makes (literal-marked
+ * parts and empty tuples shared, every other heap object a fresh unstamped object, shared
+ * subterms copied once per occurrence) and counts exactly the words `freshWords` would count on
+ * that copy. Any other term (maps, funs, floats, more objects) returns undefined: the caller
+ * uses copyTerm and freshWords.
  */
-import { Cons, isHeapObject, LITERAL_STAMP, nodeWords, Ref, Tag, Tuple, type HeapObject, type Term } from "@beamlab/heap";
+import { Binary, Cons, isHeapObject, LITERAL_STAMP, nodeWords, Ref, SubBinary, Tag, Tuple, type HeapObject, type Term } from "@beamlab/heap";
 
 const MAX_OBJECTS = 32;
 const FAIL: unique symbol = Symbol("fail");
@@ -68,9 +69,20 @@ function copy(t: Term): Term | typeof FAIL {
       copiedWords += nodeWords(c, false);
       return c;
     }
+    case Tag.Binary: {
+      // copyTerm's copy: a new Binary over the same data (a refc binary's ProcBin, or a heap binary)
+      const c = new Binary(t.data);
+      copiedWords += nodeWords(c, false);
+      return c;
+    }
+    case Tag.SubBinary: {
+      const orig = copy(t.orig);
+      if (orig === FAIL) return FAIL;
+      const c = new SubBinary(orig as Binary, t.bitOffset, t.bitSize);
+      copiedWords += nodeWords(c, false);
+      return c;
+    }
     case Tag.Float:
-    case Tag.Binary:
-    case Tag.SubBinary:
     case Tag.Map:
     case Tag.Fun:
       return FAIL;

@@ -152,10 +152,12 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
 function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live: Liveness | undefined, opts: NodeSourceOptions, isSup: (r: string) => boolean): ProcessSnapshot {
   // The items of `processInfo(s, p)` (info.ts), read the same way, without what a snapshot does
   // not report (message_queue_data; the dictionary unless asked) and with pids printed once.
+  // Built as one object, fields in the report's order (`children` and `liveness` last, when
+  // present): a snapshot is taken of every process at every sample.
   const hh = s.heapOf(p);
-  const pi = hh.processInfo(0);
+  const st = hh.state;
   const role = roleOf(p);
-  const base: ProcessSnapshot = {
+  const snap: { -readonly [K in keyof ProcessSnapshot]: ProcessSnapshot[K] } = {
     pid: pidText(p.pid),
     registered_name: p.registeredName,
     initial_call: p.initialCall,
@@ -163,11 +165,11 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
     status: p.status,
     message_queue_len: p.mailbox?.length ?? 0,
     memory: processMemory(p),
-    heap_size: pi.heap_size,
-    total_heap_size: pi.total_heap_size,
-    stack_size: pi.stack_size,
+    heap_size: st.heapSz,
+    total_heap_size: hh.totalHeapSize,
+    stack_size: hh.stackSize,
     reductions: p.reductions,
-    garbage_collection: { minor_gcs: pi.garbage_collection.minor_gcs, fullsweep_after: pi.garbage_collection.fullsweep_after },
+    garbage_collection: { minor_gcs: st.genGcs, fullsweep_after: st.maxGenGcs },
     garbage_collection_info: hh.gcInfo(),
     binary: h?.binaries() ?? [],
     links: p.links === undefined ? [] : [...p.links].map((l) => pidText(l.pid)),
@@ -175,15 +177,16 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
     monitored_by: (p.monitoredBy?.values() ?? []).map((o) => pidText(o.pid)),
     trap_exit: p.trapExit,
     priority: p.priority,
-    ...(opts.dictionary === true ? { dictionary: processInfo(s, p).dictionary } : {}),
-    role,
-    parent: parentOf(p),
-    gc_count: { minor: h?.state.minorCount ?? 0, major: h?.state.majorCount ?? 0 },
-    messages_in: p.messagesIn,
-    messages_out: p.messagesOut,
   };
-  const withChildren = role !== undefined && isSup(role) ? { ...base, children: childrenOf(p) } : base;
-  return live === undefined ? withChildren : { ...withChildren, liveness: livenessOf(p, live) };
+  if (opts.dictionary === true) snap.dictionary = processInfo(s, p).dictionary;
+  snap.role = role;
+  snap.parent = parentOf(p);
+  snap.gc_count = { minor: h?.state.minorCount ?? 0, major: h?.state.majorCount ?? 0 };
+  snap.messages_in = p.messagesIn;
+  snap.messages_out = p.messagesOut;
+  if (role !== undefined && isSup(role)) snap.children = childrenOf(p);
+  if (live !== undefined) snap.liveness = livenessOf(p, live);
+  return snap;
 }
 
 function childrenOf(p: Proc): string[] {

@@ -44,6 +44,7 @@ import {
   printTerm,
   ProcessHeap,
   ProcessKilled,
+  type ProcessHeapOptions,
   Tuple,
   type GcEvent,
   type GcTraceEntry,
@@ -419,27 +420,28 @@ export class Scheduler {
   heapOf(p: Proc): ProcessHeap {
     if (p.heap !== undefined) return p.heap;
     const o = p.opts;
-    const h = new ProcessHeap({
+    const so = this.opts;
+    // the options built field by field (no object spreads: a heap is made for every process)
+    const ho: { -readonly [K in keyof ProcessHeapOptions]: ProcessHeapOptions[K] } = {
       owner: printTerm(p.pid),
-      ...(o.minHeapSize !== undefined ? { minHeapSize: o.minHeapSize } : {}),
-      ...(o.minBinVheapSize !== undefined ? { minBinVheapSize: o.minBinVheapSize } : {}),
-      ...(o.fullsweepAfter !== undefined ? { fullsweepAfter: o.fullsweepAfter } : {}),
-      ...(o.maxHeapSize !== undefined ? { maxHeapSize: o.maxHeapSize } : {}),
-      ...(this.opts.telemetry !== undefined ? { telemetry: this.opts.telemetry } : {}),
-      ...(this.opts.debugChecks === true ? { debugChecks: true } : {}),
-      ...(this.opts.refc !== undefined ? { refc: this.opts.refc } : {}),
       spawnArgs: p.args,
-      ...(this.opts.onGcTrace !== undefined
-        ? {
-            onTrace: (t: GcTraceEntry) => {
-              if (this.gcTraced.has(p)) this.opts.onGcTrace?.(p.pid, t);
-            },
-          }
-        : {}),
       onGc: (e) => {
         this.afterGc(p, e);
       },
-    });
+    };
+    if (o.minHeapSize !== undefined) ho.minHeapSize = o.minHeapSize;
+    if (o.minBinVheapSize !== undefined) ho.minBinVheapSize = o.minBinVheapSize;
+    if (o.fullsweepAfter !== undefined) ho.fullsweepAfter = o.fullsweepAfter;
+    if (o.maxHeapSize !== undefined) ho.maxHeapSize = o.maxHeapSize;
+    if (so.telemetry !== undefined) ho.telemetry = so.telemetry;
+    if (so.debugChecks === true) ho.debugChecks = true;
+    if (so.refc !== undefined) ho.refc = so.refc;
+    if (so.onGcTrace !== undefined) {
+      ho.onTrace = (t: GcTraceEntry) => {
+        if (this.gcTraced.has(p)) this.opts.onGcTrace?.(p.pid, t);
+      };
+    }
+    const h = new ProcessHeap(ho);
     p.heap = h;
     const jitter = this.opts.stackJitter;
     if (jitter !== undefined && jitter.words > 0) {

@@ -1,7 +1,7 @@
 /**
  * The send/monitor/timer fast paths give exactly what the general code gives.
  */
-import { atom, binary, Cons, copyTerm, equals, isHeapObject, list, localCreationNumber, localNode, markLiteral, nil, Pid, Ref, Tuple, type Term } from "@beamlab/heap";
+import { atom, binary, Cons, copyTerm, equals, ErlFloat, isHeapObject, list, localCreationNumber, localNode, markLiteral, nil, Pid, Ref, SubBinary, Tuple, type Term } from "@beamlab/heap";
 import { describe, expect, it } from "vitest";
 import { copiedWords, copyMessage } from "../src/copy-message.js";
 import { RefTable } from "../src/ref-table.js";
@@ -25,6 +25,10 @@ describe("copyMessage", () => {
     ["shared subterm", new Tuple([shared, shared])],
     ["literal part", new Tuple([lit, nil])],
     ["remote pid", new Tuple([remotePid])],
+    ["heap binary", new Tuple([binary("abc")])],
+    ["refc binary", new Tuple([atom("data"), binary("x".repeat(100))])],
+    ["sub-binary of a refc binary", new Tuple([atom("result"), 7, new SubBinary(binary("y".repeat(200)), 8, 80)])],
+    ["literal binary", new Tuple([markLiteral(binary("z".repeat(100)))])],
   ];
   for (const [name, t] of cases) {
     it(`${name}: same copy and words as copyTerm + freshWords`, () => {
@@ -38,8 +42,8 @@ describe("copyMessage", () => {
     });
   }
 
-  it("falls back (undefined) for binaries, maps, floats, funs and large terms", () => {
-    expect(copyMessage(new Tuple([binary("abc")]))).toBeUndefined();
+  it("falls back (undefined) for maps, floats, funs and large terms", () => {
+    expect(copyMessage(new Tuple([new ErlFloat(1.5)]))).toBeUndefined();
     expect(copyMessage(list(Array.from({ length: 100 }, (_, i) => i)))).toBeUndefined();
   });
 

@@ -36,6 +36,9 @@ function buildTable(): readonly number[] {
 /** The heap sizes (words) a process heap can have, ascending: `erlang:system_info(heap_sizes)`. */
 export const HEAP_SIZES: readonly number[] = buildTable();
 
+/** `[b]` = index of the first table size ≥ 2^b (b = 0 … 31): where {@link ertsNextHeapSize} starts its scan. */
+const FIRST_AT_OR_ABOVE_POW2: readonly number[] = Array.from({ length: 32 }, (_, b) => HEAP_SIZES.findIndex((v) => v >= 2 ** b));
+
 /** `H_MIN_SIZE`: the system default minimum heap size (words). */
 export const H_MIN_SIZE = 233;
 /** `BIN_VH_MIN_SIZE`: the default minimum binary virtual heap size (words). */
@@ -49,6 +52,12 @@ export const BIN_VH_MIN_SIZE = 46422;
 export function ertsNextHeapSize(size: number, offset: 0 | 1 = 0): number {
   const t = HEAP_SIZES;
   if (size < (t[0] as number)) return t[0] as number;
+  // below 2^31 words: start at the first entry ≥ 2^⌊log2 size⌋ (a few steps from the answer)
+  if (size < 2 ** 31) {
+    let i = FIRST_AT_OR_ABOVE_POW2[31 - Math.clz32(size)] as number;
+    while ((t[i] as number) < size) i++;
+    return at(i + offset, size, offset);
+  }
   let lo = 0;
   let hi = t.length;
   while (lo < hi) {

@@ -86,13 +86,24 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
       if (!subBinaryBecomesHeapBinary(s)) viaSub.push(s.orig);
       return;
     }
-    const kids: Term[] = [];
-    pushChildren(o, kids, true);
-    for (const k of kids) work.push(k);
+    pushChildren(o, work, true);
   };
   while (work.length > 0) visit(work.pop() as Term, false);
   // Originals reached only through sub-binaries: live for the GC (counted once), pinned for refc.
   for (const b of viaSub) visit(b, true);
+  if (st.youngMso.length === 0 && st.oldMso.length === 0) {
+    // no ProcBin on this heap: nothing to rank (most processes)
+    const youngUsed0 = st.htop + st.mbufSz;
+    return {
+      heapLiveWords: youngLive,
+      heapGarbageWords: Math.max(0, youngUsed0 - youngLive),
+      oldHeapLiveWords: oldLive,
+      oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
+      binaryGarbageBytes: 0,
+      binaries: NO_BINARIES,
+      unplacedWords: unplaced,
+    };
+  }
   const binaries = new Map<object, BinaryReach>();
   const sizes = new Map<object, number>();
   let garbageBytes = 0;
@@ -117,6 +128,9 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     unplacedWords: unplaced,
   };
 }
+
+/** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */
+const NO_BINARIES: ReadonlyMap<object, BinaryReach> = new Map();
 
 function rank(r: BinaryReach): number {
   return r === "procbin" ? 2 : r === "sub_binary" ? 1 : 0;

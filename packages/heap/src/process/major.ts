@@ -17,7 +17,13 @@ import { F_HEAP_GROW, F_NEED_FULLSWEEP, S_RESERVED, type HeapState } from "./hea
 import { H_MIN_SIZE, nextHeapSize, nextVheapSize } from "./heap-sizes.js";
 import { freshStamp } from "./stamps.js";
 import { traceLive, type TraceRule } from "./trace-live.js";
-import { gcCost, type CollectContext, type CollectResult } from "./minor.js";
+import { gcCost, setRule, type CollectContext, type CollectResult, type ScratchRule } from "./minor.js";
+
+const FROM_NEW: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
+const FROM_MATURE: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
+const FROM_OLD: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
+const SWEEP_RULES: TraceRule[] = [FROM_NEW, FROM_MATURE, FROM_OLD];
+const SWEEP_OPTS: { heapId: number; keep: readonly number[]; debug: boolean } = { heapId: 0, keep: [], debug: false };
 
 /**
  * erl_gc.c `full_sweep_heaps` + `sweep_off_heap(p, 1)`: traces everything live from `roots`
@@ -28,14 +34,14 @@ import { gcCost, type CollectContext, type CollectResult } from "./minor.js";
  */
 export function fullSweepHeaps(st: HeapState, roots: Term[], ctx: CollectContext): number {
   const to = freshStamp(st.heapId);
-  const rules: TraceRule[] = [
-    { from: st.newStamp, to, words: 0, vheap: 0 },
-    { from: st.matureStamp, to, words: 0, vheap: 0 },
-    { from: st.oldStamp, to, words: 0, vheap: 0 },
-  ];
-  traceLive(roots, rules, { heapId: st.heapId, keep: [], debug: ctx.debug });
-  let live = 0;
-  for (const r of rules) live += r.words;
+  // the module's scratch rules and options (collections never nest)
+  setRule(FROM_NEW, st.newStamp, to);
+  setRule(FROM_MATURE, st.matureStamp, to);
+  setRule(FROM_OLD, st.oldStamp, to);
+  SWEEP_OPTS.heapId = st.heapId;
+  SWEEP_OPTS.debug = ctx.debug;
+  traceLive(roots, SWEEP_RULES, SWEEP_OPTS);
+  const live = FROM_NEW.words + FROM_MATURE.words + FROM_OLD.words;
 
   const overheadBefore = st.vheap;
   const kept: typeof st.youngMso = [];

@@ -57,6 +57,29 @@ export function gcCost(moved: number, resizeMoved: number): number {
   return r < 1 ? 1 : r;
 }
 
+/** A trace rule the collectors reuse (see {@link setRule}). */
+export interface ScratchRule {
+  from: number;
+  to: number;
+  words: number;
+  vheap: number;
+}
+
+/** Readies a scratch rule for one trace: `from` → `to`, its counts at 0. */
+export function setRule(r: ScratchRule, from: number, to: number): ScratchRule {
+  r.from = from;
+  r.to = to;
+  r.words = 0;
+  r.vheap = 0;
+  return r;
+}
+
+const KEEP: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
+const PROMOTE: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
+const MINOR_RULES: TraceRule[] = [KEEP, PROMOTE];
+const MINOR_KEEP: number[] = [0];
+const MINOR_OPTS: { heapId: number; keep: readonly number[]; debug: boolean } = { heapId: 0, keep: MINOR_KEEP, debug: false };
+
 export function minorCollection(st: HeapState, stack: number, need: number, ygen: number, roots: Term[], ctx: CollectContext): MinorOutcome {
   const matureSize = st.highWater;
   const sizeBefore = ygen;
@@ -83,9 +106,20 @@ export function minorCollection(st: HeapState, stack: number, need: number, ygen
 
   // do_minor: trace from the roots; mature → old heap, new → new young block.
   const youngTo = freshStamp(st.heapId);
-  const promote: TraceRule = { from: st.matureStamp, to: st.oldStamp, words: 0, vheap: 0, ...(ctx.debug ? { collect: [] as HeapObject[] } : {}) };
-  const keep: TraceRule = { from: st.newStamp, to: youngTo, words: 0, vheap: 0 };
-  traceLive(roots, [keep, promote], { heapId: st.heapId, keep: [st.oldStamp], debug: ctx.debug });
+  let promote: TraceRule;
+  let keep: TraceRule;
+  if (ctx.debug) {
+    promote = { from: st.matureStamp, to: st.oldStamp, words: 0, vheap: 0, collect: [] as HeapObject[] };
+    keep = { from: st.newStamp, to: youngTo, words: 0, vheap: 0 };
+    traceLive(roots, [keep, promote], { heapId: st.heapId, keep: [st.oldStamp], debug: true });
+  } else {
+    // the module's scratch rules and options (collections never nest): nothing allocated per GC
+    promote = setRule(PROMOTE, st.matureStamp, st.oldStamp);
+    keep = setRule(KEEP, st.newStamp, youngTo);
+    MINOR_OPTS.heapId = st.heapId;
+    MINOR_KEEP[0] = st.oldStamp;
+    traceLive(roots, MINOR_RULES, MINOR_OPTS);
+  }
   if (ctx.debug && promote.collect !== undefined) checkOldPointsOnlyToOld(promote.collect, youngTo, st.newStamp);
 
   // sweep_off_heap(p, 0): young ProcBins are kept, promoted or released; old ones are not looked at.

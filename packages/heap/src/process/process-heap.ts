@@ -25,8 +25,7 @@
 import { Blob } from "./blob.js";
 import type { RefcStore } from "@beamlab/refc";
 import type { EventHandle, TelemetryBus } from "@beamlab/telemetry";
-import { list } from "../term/build.js";
-import { Cons, type Binary, type SubBinary, type Term } from "../term/types.js";
+import { Cons, nil, type Binary, type SubBinary, type Term } from "../term/types.js";
 import { copyTerm } from "./copy-term.js";
 import type { GcEvent, GcKind, GcReason, GcTraceEntry, GcTraceTag, MaxHeapSizeReport } from "./gc-event.js";
 import { processMemoryBytes, type GcInfo, type MaxHeapSize, type ProcessInfoItems } from "./gc-info.js";
@@ -50,6 +49,9 @@ import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
 import { RefcHolders } from "./refc-holders.js";
 import { traceLiveness, type Liveness } from "./liveness.js";
+
+/** Extra roots of a collection that has none (never written: `collect` only reads its extra roots). */
+const NO_EXTRA_ROOTS: readonly Term[] = Object.freeze([]);
 
 /** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
 const T_CONS = Tag.Cons;
@@ -242,18 +244,20 @@ export class ProcessHeap {
     };
     // erl_create_process: the argument list is copied onto the new heap.
     if (opts.spawnArgs !== undefined && opts.spawnArgs.length > 0) {
-      const copied = copyTerm(list(opts.spawnArgs));
+      // copyTerm(list(args)), built directly: a fresh cell per argument over its flat copy
+      const spawnArgs = opts.spawnArgs;
+      const args: Term[] = new Array<Term>(spawnArgs.length);
+      let copied: Term = nil;
+      for (let i = spawnArgs.length - 1; i >= 0; i--) {
+        const a = copyTerm(spawnArgs[i] as Term);
+        args[i] = a;
+        copied = new Cons(a, copied);
+      }
       const fresh: HeapObject[] = [];
       const { words, vheap } = claimFresh(copied, fresh);
       const need = words + S_RESERVED;
       this.state.heapSz = need < minHeap ? minHeap : ertsNextHeapSize(need);
       this.place(fresh, words, vheap);
-      const args: Term[] = [];
-      let c = copied;
-      while (typeof c === "object" && c.tag === Tag.Cons) {
-        args.push(c.head);
-        c = c.tail;
-      }
       this.args = args;
     } else this.args = [];
   }
@@ -310,7 +314,7 @@ export class ProcessHeap {
     const vheapFull = opts?.vheapTest === true && vheap > 0 && st.vheap + vheap >= st.vheapSz;
     if (this.heapTestFails(need) || vheapFull) {
       this.reason = "alloc";
-      const placed = this.collect(need, [term], () => { this.place(fresh, words, vheap); });
+      const placed = this.collect(need, [term], this.mayDelay(need) ? () => { this.place(fresh, words, vheap); } : undefined);
       if (!placed) this.place(fresh, words, vheap);
       this.afterAllocGc();
     } else this.place(fresh, words, vheap);
@@ -383,9 +387,11 @@ export class ProcessHeap {
     const need = opts.need ?? words;
     if (this.heapTestFails(need)) {
       this.reason = "alloc";
-      const placed = this.collect(need, [], () => {
-        this.state.htop += words;
-      });
+      const placed = this.mayDelay(need)
+        ? this.collect(need, [], () => {
+            this.state.htop += words;
+          })
+        : this.collect(need, NO_EXTRA_ROOTS, undefined);
       if (!placed) this.state.htop += words;
       this.afterAllocGc();
     } else this.state.htop += words;
@@ -421,6 +427,12 @@ export class ProcessHeap {
     this.ensureAlive();
     if (!this.heapTestFails(need)) return this.growBlob(blob, words);
     this.reason = "alloc";
+    if (!this.mayDelay(need)) {
+      this.collect(need, NO_EXTRA_ROOTS, undefined);
+      const out = this.growBlob(blob, words);
+      this.afterAllocGc();
+      return out;
+    }
     const pendingRoots: Term[] = [];
     let out: Blob | undefined;
     const placed = this.collect(need, pendingRoots, () => {
@@ -585,7 +597,7 @@ export class ProcessHeap {
     else if ((st.flags & F_FORCE_GC) !== 0) reason = "explicit";
     if (reason === undefined) return false;
     this.reason = reason;
-    this.collect(0, [...extraRoots], undefined);
+    this.collect(0, extraRoots, undefined);
     this.afterAllocGc();
     return true;
   }
@@ -807,7 +819,7 @@ export class ProcessHeap {
    * the GC has to be delayed to a dirty scheduler (then the GC runs after it, with need 0 and one
    * stack word less): returns true when it did so.
    */
-  private collect(need: number, extraRoots: Term[], pending: (() => void) | undefined): boolean {
+  private collect(need: number, extraRoots: readonly Term[], pending: (() => void) | undefined): boolean {
     const st = this.state;
     const S = this.stackSize;
     const ygen = st.htop + st.mbufSz;
@@ -825,7 +837,7 @@ export class ProcessHeap {
    * generation's usage, but the gc info of the dirty GC's start message still describes the
    * abandoned block (heap_size without it).
    */
-  private delayed(pending: () => void, extraRoots: Term[], afterFailedMinor = false): void {
+  private delayed(pending: () => void, extraRoots: readonly Term[], afterFailedMinor = false): void {
     const st = this.state;
     const htop0 = st.htop;
     pending();
@@ -842,32 +854,47 @@ export class ProcessHeap {
   /** Words in the delayed GC's temporary heap, not shown as heap_size until that GC has run. */
   private hiddenWords = 0;
 
+  /**
+   * Whether a collection with this `need` could be delayed to a dirty scheduler ({@link collect},
+   * and {@link run} after a failed minor): only then does an allocation hand `collect` its
+   * pending placement (a closure); otherwise it places after the collection, the same result.
+   */
+  private mayDelay(need: number): boolean {
+    const st = this.state;
+    return need > 0 && st.htop + st.mbufSz + this.stackSize + st.oldHtop >= LONG_GC_HSIZE;
+  }
+
+  /** The roots of one collection, in a buffer reused by every collection (the trace consumes it). */
   private rootTerms(extra: readonly Term[]): Term[] {
-    const roots: Term[] = [];
+    const roots = this.rootBuffer;
+    // the trace leaves it empty; setting length 0 on an empty array would drop its backing store
+    if (roots.length !== 0) roots.length = 0;
     this.roots.collect(roots, true);
-    for (const t of extra) if (typeof t === "object") roots.push(t);
+    if (extra.length > 0) for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
   }
 
+  private readonly rootBuffer: Term[] = [];
+
   /** Runs one GC; returns true when the pending allocation was placed (delayed after a failed minor). */
-  private run(need: number, extraRoots: Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean, afterFailedMinor = false): boolean {
+  private run(need: number, extraRoots: readonly Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean, afterFailedMinor = false): boolean {
     const st = this.state;
     const reason = this.reason;
     let failedMinor = afterFailedMinor;
     if (!((st.flags & F_NEED_FULLSWEEP) !== 0 || st.genGcs >= st.maxGenGcs)) {
       const before = this.gcInfo();
-      this.trace("gc_minor_start", need, before, dirty);
+      if (this.opts.onTrace !== undefined) this.trace("gc_minor_start", need, before, dirty);
       this.emitStart("minor", need, before, reason);
       const r = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
       if (r !== "failed") this.hiddenWords = 0;
       if (r === "killed") return this.killed();
       if (r !== "failed") {
-        this.trace("gc_minor_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
+        if (this.opts.onTrace !== undefined) this.trace("gc_minor_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
         this.finish("minor", reason, need, false, dirty, r, before);
         st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
         return false;
       }
-      this.trace("gc_minor_end", 0, this.gcInfo(), dirty);
+      if (this.opts.onTrace !== undefined) this.trace("gc_minor_end", 0, this.gcInfo(), dirty);
       this.tel?.minorStop.emit({ failed: 1, need }, { owner: this.owner, reason });
       st.flags |= F_NEED_FULLSWEEP;
       st.failedMinorCount++;
@@ -878,12 +905,12 @@ export class ProcessHeap {
       }
     }
     const before = this.gcInfo();
-    this.trace("gc_major_start", need, before, dirty);
+    if (this.opts.onTrace !== undefined) this.trace("gc_major_start", need, before, dirty);
     this.emitStart("major", need, before, reason);
     const r = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
     this.hiddenWords = 0;
     if (r === "killed") return this.killed();
-    this.trace("gc_major_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
+    if (this.opts.onTrace !== undefined) this.trace("gc_major_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
     this.finish("major", reason, need, failedMinor, dirty, r, before);
     st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
     return false;

@@ -79,6 +79,11 @@ export class Frame implements RootSource {
   forEachRoot(visit: (t: Term) => void): void {
     for (const t of this.slots) if (t !== undefined) visit(t);
   }
+
+  /** @internal Pushes the boxed terms it holds onto `out` (what `forEachRoot` visits, without a callback). */
+  pushRoots(out: Term[]): void {
+    for (const t of this.slots) if (typeof t === "object") out.push(t);
+  }
 }
 
 /** The frames and root sources of one process. */
@@ -86,7 +91,8 @@ export class RootSet {
   private readonly stack: Frame[] = [];
   /** Sum of the frames' stack words (kept up to date: the heap test reads it on every allocation). */
   private frameWords = 0;
-  private readonly sources = new Set<RootSource>();
+  /** The root sources in registration order, each once (an array: walked at every collection). */
+  private readonly sources: RootSource[] = [];
 
   /** The frames, bottom first (change them only through pushFrame / popFrame / dropFrames). */
   get frames(): readonly Frame[] {
@@ -134,11 +140,12 @@ export class RootSet {
   }
 
   addSource(s: RootSource): void {
-    this.sources.add(s);
+    if (!this.sources.includes(s)) this.sources.push(s);
   }
 
   removeSource(s: RootSource): void {
-    this.sources.delete(s);
+    const i = this.sources.indexOf(s);
+    if (i >= 0) this.sources.splice(i, 1);
   }
 
   /** Stack words declared by the frames. */
@@ -146,12 +153,26 @@ export class RootSet {
     return this.frameWords;
   }
 
+  /** Where {@link visit} pushes (set by {@link collect} while it runs). */
+  private out: Term[] | undefined = undefined;
+  /** The one visitor handed to the sources (no closure per collection). */
+  private readonly visit = (t: Term): void => {
+    if (typeof t === "object") this.out?.push(t);
+  };
+
   /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
   collect(out: Term[], withFrames = true): void {
-    const push = (t: Term): void => {
-      if (typeof t === "object") out.push(t);
-    };
-    for (const s of this.sources) s.forEachRoot(push);
-    if (withFrames) for (const f of this.stack) f.forEachRoot(push);
+    if (this.sources.length > 0) {
+      const saved = this.out;
+      this.out = out;
+      try {
+        for (const s of this.sources) s.forEachRoot(this.visit);
+      } finally {
+        this.out = saved;
+      }
+    }
+    if (withFrames) {
+      for (const f of this.stack) f.pushRoots(out);
+    }
   }
 }

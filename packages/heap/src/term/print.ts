@@ -37,9 +37,11 @@ import { Tag, nil, type Binary, type LocalFun, type Pid, type Port, type Ref, ty
  * list of 10,000,000 integers allocates almost nothing per element).
  */
 class TextOut {
-  private buf = new Uint8Array(1 << 12);
+  // small at first: most printed terms are pids, atoms and short tuples (the buffer doubles as needed)
+  private buf = new Uint8Array(64);
   private n = 0;
   private static readonly encoder = new TextEncoder();
+  private static readonly decoder = new TextDecoder();
 
   private room(k: number): Uint8Array {
     if (this.n + k > this.buf.length) {
@@ -100,7 +102,7 @@ class TextOut {
   }
 
   done(): string {
-    return new TextDecoder().decode(this.buf.subarray(0, this.n));
+    return TextOut.decoder.decode(this.buf.subarray(0, this.n));
   }
 }
 
@@ -130,7 +132,20 @@ const CLOSE_BRACKET = new Lit("]");
  * The canonical text of `term` (see the module header). Cost: linear in the output length;
  * iterative, so any depth and length work.
  */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function printTerm(term: Term): string {
+  // Fast paths (same text): a local pid's or an atom's text is what `leaf` writes, when its
+  // UTF-8 round trip is the identity (no lone surrogates).
+  if (typeof term === "object") {
+    if (term.tag === Tag.Pid) {
+      const s = printPid(term);
+      if (!SURROGATE.test(s)) return s;
+    } else if (term.tag === Tag.Atom) {
+      const s = printAtom(term);
+      if (!SURROGATE.test(s)) return s;
+    }
+  }
   const o = new TextOut();
   const stack: Work[] = [];
   let w: Work | undefined = term;

@@ -44,7 +44,29 @@ export interface TrackPoint {
  * pid → its snapshots over the trailing run of samples in which it is present without a gap
  * (a pid that disappears and reappears only keeps its last run). Sorted by pid.
  */
-export function tracks(series: readonly NodeSnapshot[]): Map<string, TrackPoint[]> {
+export function tracks(series: readonly NodeSnapshot[]): ReadonlyMap<string, readonly TrackPoint[]> {
+  if (shared?.series === series) return (shared.tracks ??= buildTracks(series));
+  return buildTracks(series);
+}
+
+/** The series {@link sharingTracks} is running the detectors on, and its tracks once built. */
+let shared: { readonly series: readonly NodeSnapshot[]; tracks: ReadonlyMap<string, readonly TrackPoint[]> | undefined } | undefined;
+
+/**
+ * Runs `f` (the detectors, synchronously) with {@link tracks} of `series` built once and shared
+ * between them, instead of once per detector; the sharing ends when `f` returns.
+ */
+export function sharingTracks<T>(series: readonly NodeSnapshot[], f: () => T): T {
+  const saved = shared;
+  shared = { series, tracks: undefined };
+  try {
+    return f();
+  } finally {
+    shared = saved;
+  }
+}
+
+function buildTracks(series: readonly NodeSnapshot[]): Map<string, TrackPoint[]> {
   const out = new Map<string, TrackPoint[]>();
   let prev = new Set<string>();
   for (const s of series) {

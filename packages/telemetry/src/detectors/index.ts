@@ -6,7 +6,7 @@
  * Invariant: the result is the concatenation of each detector's findings; `only` restricts it.
  */
 import type { NodeSnapshot } from "../snapshot.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { sharingTracks, type Finding, type FindingKind } from "./finding.js";
 import { detectIdleChildren, type IdleChildrenOptions } from "./idle-children.js";
 import { detectMailboxBacklog, type MailboxBacklogOptions } from "./mailbox-backlog.js";
 import { detectPinnedRefc, type PinnedRefcOptions } from "./pinned-refc.js";
@@ -25,11 +25,11 @@ export interface DetectLeaksOptions {
 
 export function detectLeaks(series: readonly NodeSnapshot[], options: DetectLeaksOptions = {}): Finding[] {
   const run = (k: FindingKind): boolean => options.only === undefined || options.only.includes(k);
-  return [
+  return sharingTracks(series, () => [
     ...(run("tenured_garbage") ? detectTenuredGarbage(series, options.tenuredGarbage) : []),
     ...(run("children_never_terminate") ? detectIdleChildren(series, options.idleChildren) : []),
     ...(run("refc_binaries_pinned") ? detectPinnedRefc(series, options.pinnedRefc) : []),
     ...(run("sub_binary_pinning") ? detectSubBinaryPinning(series, options.subBinaryPinning) : []),
     ...(run("mailbox_backlog") ? detectMailboxBacklog(series, options.mailboxBacklog) : []),
-  ];
+  ]);
 }
