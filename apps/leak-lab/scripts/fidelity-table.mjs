@@ -4,7 +4,8 @@
  * simulated from the leak-lab bundle next to its twin's record on the real BEAM
  * (tooling/beam-oracle/fixtures/scenarios.json): the role averages of total_heap_size, memory and
  * the refc binary bytes referenced, with the ratio and the `--band` range (BAND reruns with every
- * process's stack moved by up to 4 words: how far the figure depends on the model's free
+ * process's stack moved by up to 4 words and the pid counter by up to 99: how far the figure
+ * depends on the model's free
  * choices; ✓ when the real figure is inside it). Prints a markdown table; nothing is
  * hand-written. `node apps/leak-lab/scripts/fidelity-table.mjs > table.md`
  */
@@ -29,7 +30,7 @@ const avg = (ps, f) => (ps.length === 0 ? 0 : ps.reduce((a, p) => a + f(p), 0) /
 const fmt = (n) => (n >= 1e6 ? `${(n / 1048576).toFixed(2)} MiB` : n >= 1e4 ? `${(n / 1024).toFixed(1)} KiB` : `${Math.round(n)} B`);
 const ratio = (s, r) => (r === 0 ? (s === 0 ? "1.00" : "—") : (s / r).toFixed(2));
 
-console.log(`| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio | band (the run and ${BAND} reruns, stacks +0…4 words) |`);
+console.log(`| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio | band (the run and ${BAND} reruns: stacks +0…4 words, pids +0…99) |`);
 console.log("|---|---|---|---|---:|---:|---:|---|");
 for (const [scenario, roles] of Object.entries(ROLES)) {
   for (const mode of ["leak", "fix"]) {
