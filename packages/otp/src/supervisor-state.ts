@@ -15,7 +15,7 @@
  * Invariant: `term` is the newest record; it and everything it references are on the heap of
  * the process whose context built it (the gen_server loop keeps it as its state, the root).
  */
-import { atom, Cons, emptyMap, equals, isFlatmap, list, mapFromEntries, mapGet, mapPut, mapPutWords, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, emptyMap, equals, isFlatmap, list, mapFromEntries, mapGet, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
 import { startModuleName, type CheckedSpec } from "./child-spec.js";
@@ -44,15 +44,6 @@ const shutdownTerm = (spec: CheckedSpec): Term => (typeof spec.shutdown === "num
  * the map syntax (put_map_assoc, beam_disasm of OTP 25's supervisor.beam). */
 function assocOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
   return ctx.putMapAssoc(old, key, value);
-}
-
-/** `maps:put(Key, Value, Old)` on the process's heap (the BIF: Elixir's Map.put, which
- * DynamicSupervisor's put_in reaches through Map.get_and_update): the new map, charged the words
- * the BEAM allocates. */
-function putOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
-  const m = mapPut(old, key, value);
-  if (m === old) return m;
-  return bifResult(ctx, m, mapPutWords(old, m, key));
 }
 
 /** `maps:remove(Key, Old)` on the process's heap (the same map when `key` is absent). */
@@ -194,6 +185,8 @@ export interface DynSupStateFields {
  */
 /** What a caller allocates between DynSupStateTerm.addChild's steps (Elixir's save_child). */
 export interface ChildSteps {
+  /** Before the child tuple is built (its heap test). */
+  beforeChild(): void;
   /** After the child tuple is built. */
   afterChild(): void;
   /** After the children map is updated, before the struct. */
@@ -228,6 +221,7 @@ export class DynSupStateTerm {
    */
   addChild(pid: Pid, spec: CheckedSpec, message?: Tuple, steps?: ChildSteps): void {
     let child: Tuple;
+    steps?.beforeChild();
     if (message !== undefined) {
       const [mfa, restart, shutdown, type, modules] = message.elements as [Tuple, Term, Term, Term, Term];
       const kept = spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa;
@@ -237,7 +231,8 @@ export class DynSupStateTerm {
     const live = this.ctx.heap.pushFrame(0);
     live.hold(child);
     steps?.afterChild();
-    this.children = putOnHeap(this.ctx, this.children, pid, child);
+    // Map.get_and_update/3's inlined Map.put: put_map_assoc (beam_disasm of Elixir 1.14's Map)
+    this.children = assocOnHeap(this.ctx, this.children, pid, child);
     live.hold(this.children);
     steps?.afterChildren();
     this.ctx.heap.popFrame(live);

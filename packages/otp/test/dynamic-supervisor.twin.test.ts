@@ -35,7 +35,7 @@ function simulate(n: number, supPid: number) {
     let first: Pid | undefined;
     for (let i = 1; i <= n; i++) {
       const k = i;
-      const r = (yield* DynamicSupervisor.startChild(ctx, sup, { id: atom("Elixir.Agent"), start: { fn: agentStartLink, module: "Elixir.Agent", args: [fun(() => k)] } })) as Tuple;
+      const r = (yield* DynamicSupervisor.startChild(ctx, sup, { id: atom("Elixir.Agent"), start: { fn: agentStartLink, module: "Elixir.Agent", args: [fun(() => k, [k])] } })) as Tuple;
       first ??= r.elements[1] as Pid;
       if (i % 10 === 0) {
         yield* ctx.sleep(1);
