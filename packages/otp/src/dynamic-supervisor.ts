@@ -229,6 +229,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         // (allocate 3, its try): apply(M, F, Args) is entered at stack 28 (frames.ts)
         const heap = ctx.heap;
         const hsc = heap.pushFrame(0);
+        yield* GS.callAt(ctx, hsc); // handle_start_child/2 (call_only from handle_call/3)
         allocateIn(heap, hsc, 4);
         const sc = callAllocate(heap, 3);
         const r = yield* startSpec(ctx, spec, extra);

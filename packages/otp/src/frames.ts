@@ -8,27 +8,28 @@
  * Rules, measured on `erl +S 1` (dynsup_memory's supervisor; stack words at each function's
  * entry taken from `{message, {process_dump}}` trace match specs, collections from gc traces):
  *  - a `call` pushes the return address: a function's entry stack counts it (1 word);
- *  - `allocate Y` tests the heap for Y words (plus S_RESERVED, as every heap test) before the
- *    y registers are pushed, and a collection there reports the entry stack plus one word
- *    (e.g. Keyword.fetch/2's `allocate 1` entered at 38 collects at stack_size 39,
- *    gen_server:try_handle_call/4's `allocate 3` entered at 16 at 17);
- *  - a `test_heap` inside the function reports the frame as it is (entry + Y).
+ *  - `allocate Y` tests the heap for Y words before the y registers are pushed; `test_heap`
+ *    tests with the frame as it is;
+ *  - a collection a heap test triggers reports one word more than the stack the code had: the
+ *    JIT enters it through a native call (fragment_call(garbage_collect), x86-64 with the
+ *    native Erlang stack) whose return address is on the stack. The heap package's heap test
+ *    counts that word (S_RESERVED − 1 against the stack it is given), so while compiled code
+ *    runs, a model's stack is the BEAM's stack + 1 (e.g. Keyword.fetch/2 entered at 38 collects
+ *    in its `allocate 1` at stack_size 39, try_handle_call/4 entered at 16 at 17, gen_server's
+ *    handle_msg/6 entered at 5 at 6). A process waiting in `receive` has no such word (its
+ *    process_info stack_size is the stack itself: gen_server's loop waits at 11).
  * Invariant: each helper leaves `frame.stackWords` at the words the frame holds after the
  * instruction (return address included where the helper pushed it).
  */
 import type { Frame, ProcessHeap } from "@beamlab/heap";
-
-/** The word a collection at `allocate` reports beyond the entry stack (see the header). */
-const ALLOCATE_TEST_EXTRA = 1;
 
 /**
  * `allocate Y` in `frame` (whose words so far are the function's entry stack above the frame's
  * base): the heap test, then the y registers.
  */
 export function allocateIn(heap: ProcessHeap, frame: Frame, yRegs: number): void {
-  frame.stackWords += ALLOCATE_TEST_EXTRA;
   heap.heapTest(yRegs);
-  frame.stackWords += yRegs - ALLOCATE_TEST_EXTRA;
+  frame.stackWords += yRegs;
 }
 
 /** A `call` to a function that starts with `allocate Y`: its frame (return address + Y). */
@@ -38,10 +39,8 @@ export function callAllocate(heap: ProcessHeap, yRegs: number): Frame {
   return f;
 }
 
-/** `allocate_heap 0, H` (e.g. gen:reply/2's `{Tag, Reply}`): the heap test for H words, reported
- * like `allocate`'s; the words are then placed by the caller's alloc (its own test passes). */
-export function allocateHeapTest(heap: ProcessHeap, frame: Frame, words: number): void {
-  frame.stackWords += ALLOCATE_TEST_EXTRA;
+/** `allocate_heap 0, H` (e.g. gen:reply/2's `{Tag, Reply}`): the heap test for H words; the
+ * words are then placed by the caller's alloc (its own test passes). */
+export function allocateHeapTest(heap: ProcessHeap, words: number): void {
   heap.heapTest(words);
-  frame.stackWords -= ALLOCATE_TEST_EXTRA;
 }

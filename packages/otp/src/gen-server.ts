@@ -179,12 +179,14 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     const argList = frame.hold(ctx.alloc(list(spawnArgs)));
     frame.stackWords = 1;
     allocateIn(heap, frame, START_LINK_FRAME - 1);
-    heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
+    // proc_lib:start_link's [link | SpawnOpts]: spawn_opt/4 keeps it (y1) until the spawn
+    const linkOpts = frame.hold(ctx.alloc(new Cons(LINK, nil)));
     frame.stackWords = 2 + 1;
     allocateIn(heap, frame, SPAWN_OPT_Y);
     callAllocateZero(heap, frame); // proc_lib:get_my_name/0
     const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true, argList });
     frame.release(argList);
+    frame.release(linkOpts);
     frame.stackWords = 1;
     allocateIn(heap, frame, SYNC_START_FRAME - 1);
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
@@ -215,6 +217,7 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   return tuple(A.error, t.elements[4] as Term);
 }
 
+const LINK = atom("link");
 const DO_SPAWN_FRAME = 7;
 const START_LINK_FRAME = 6;
 const SYNC_START_FRAME = 3;
@@ -588,7 +591,7 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   // handle_info, 11 in the loop, the callback's own frame (allocate 1 + CP) being 2.
   const compiled = which === Cb.Call && s.compiledCall === true;
   const path = ctx.heap.pushFrame(compiled || !s.pathStack ? 0 : which === Cb.Call ? CALL_PATH_STACK : DISPATCH_PATH_STACK);
-  if (compiled) enterCompiledCallPath(ctx, path);
+  if (compiled) yield* enterCompiledCallPath(ctx, path, msg);
   try {
     const r0 = invoke(ctx, s, which, a, b);
     const r = isGen(r0) ? yield* r0 : r0;
@@ -611,19 +614,42 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   }
 }
 
-/** handle_msg/6's entry stack: loop/7 tail-calls decode_msg/9, which tail-calls handle_msg/6,
- * so only what is below loop's frame remains (11 − loop's 6 y registers). */
-const HANDLE_MSG_ENTRY_STACK = 5;
+/** handle_msg/6's entry stack in the model (frames.ts: the BEAM's + 1 while code runs): loop/7
+ * tail-calls decode_msg/9, which tail-calls handle_msg/6, so only what is below loop's frame
+ * remains (11 − loop's 6 y registers = 5). */
+const HANDLE_MSG_ENTRY_STACK = 5 + 1;
 
 /** gen_server's compiled path from the loop's receive to Mod:handle_call/3 (frames.ts):
- * handle_msg/6 (`allocate 10`), `call` try_handle_call/4 (`allocate 3`, its `try`), then
- * `apply`'s return address: the callback is entered at stack 20 (process_dump measured). */
-function enterCompiledCallPath(ctx: ProcessContext, path: Frame): void {
+ * decode_msg/9 and handle_msg/6 (tail calls), handle_msg's `allocate 10` with the message
+ * live (x0; it takes From and Request apart after), `call` try_handle_call/4 (`allocate 3`, its
+ * `try`), then `apply`'s return address: the callback is entered at stack 20 (process_dump
+ * measured; 21 in the model). Each call is a reduction checked at the callee's entry
+ * ({@link callAt}). */
+function* enterCompiledCallPath(ctx: ProcessContext, path: Frame, msg: Term): Gen<void> {
   ctx.setStack(HANDLE_MSG_ENTRY_STACK);
+  yield* callAt(ctx, path); // decode_msg/9
+  yield* callAt(ctx, path); // handle_msg/6
+  path.hold(msg);
   allocateIn(ctx.heap, path, 10);
+  path.release(msg);
   path.stackWords += 1;
+  yield* callAt(ctx, path); // try_handle_call/4
   allocateIn(ctx.heap, path, 3);
   path.stackWords += 1;
+  yield* callAt(ctx, path); // Mod:handle_call/3 (apply)
+}
+
+/**
+ * A function's entry in compiled code: one reduction, and the process is scheduled out there
+ * when none is left (e.g. the 5 that remove_message leaves when a received message's fragment
+ * makes a collection desirable: the collection then runs as it is switched out, at the entry's
+ * stack — without the word a heap test's collection adds, frames.ts). `frame` is the frame the
+ * entry stack is counted in.
+ */
+export function* callAt(ctx: ProcessContext, frame: Frame): Gen<void> {
+  frame.stackWords -= 1;
+  yield* ctx.call();
+  frame.stackWords += 1;
 }
 
 /** handle_msg/6's `{reply, Reply, NState}` clause in the compiled path: `trim 5, 5` (5 y
@@ -633,7 +659,7 @@ function enterCompiledCallPath(ctx: ProcessContext, path: Frame): void {
 function compiledReply(ctx: ProcessContext, from: Term, value: Term): void {
   const heap = ctx.heap;
   const f = heap.pushFrame(5 + 1);
-  allocateHeapTest(heap, f, 3);
+  allocateHeapTest(heap, 3);
   sendReply(ctx, from, value);
   heap.popFrame(f);
   const loopFrame = heap.pushFrame(0);
