@@ -105,7 +105,8 @@ function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term
  * at 27, then Access.get_and_update → Map.get_and_update/3 (tail calls, `allocate 4`), whose
  * `call_fun` runs fun-0: one `test_heap 9` for the child tuple and `{nil, Child}` at 32; back
  * in Map.get_and_update the inlined Map.put (`put_map_assoc`) and `{Get, Children}` at 31;
- * back in get_and_update! the struct update (`put_map_exact`) and `{get, State}` at 26.
+ * back in get_and_update! the struct update (`put_map_exact`) and `{get, State}` at 26, with
+ * `{Get, Children}` live across both.
  * `r` (the start result, replied later) stays live throughout (a y register of the caller).
  */
 function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: ChildSteps) => Term): Term {
@@ -118,12 +119,15 @@ function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: Chi
   const gu = callAllocate(heap, 3); // Map.get_and_update!/3
   gu.stackWords += 1; // call_fun fun-1: its return address
   // fun-0 closes over the child's five parts (the message's terms): Map.get_and_update keeps it
-  // in a y register until it returns (a gc trace there finds its 10 words live)
+  // in a y register until its call_fun (a gc trace at its `allocate 4` finds its 10 words live)
   const fun0 = gu.hold(ctx.alloc(new LocalFun(DYNSUP_MODULE, SAVE_CHILD_FUN0, 0, 1, child.elements)));
   allocateIn(heap, gu, 4); // Access.get_and_update → Map.get_and_update/3 (tail calls): allocate 4
   let inFun0 = false;
+  let getChildren: Tuple | undefined;
   const state = save({
     beforeChild: () => {
+      // Map.get_and_update kills its y register holding fun-0 (init_yregs) before call_fun
+      gu.release(fun0);
       gu.stackWords += 1; // call_fun fun-0
       inFun0 = true;
       heap.heapTest(9); // fun-0's test_heap 9: the child tuple and {nil, Child}
@@ -132,14 +136,16 @@ function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: Chi
       heap.allocGarbage(3); // fun-0's {nil, Child}
       if (inFun0) gu.stackWords -= 1;
     },
-    afterChildren: () => {
-      heap.allocGarbage(3); // Map.get_and_update's {Get, Children}
-      gu.release(fun0);
+    afterChildren: (children) => {
+      // Map.get_and_update's {Get, Children}: get_and_update! reads it (x0) across its struct
+      // update and the {get, State} test (Live 2)
+      getChildren = gu.hold(ctx.alloc(tuple(nil, children)));
       gu.stackWords = 1 + 3; // back in Map.get_and_update!/3
     },
   });
   keep.hold(state);
   heap.allocGarbage(3); // Map.get_and_update!'s {get, State}
+  if (getChildren !== undefined) gu.release(getChildren);
   heap.popFrame(gu);
   heap.popFrame(sc);
   heap.popFrame(keep);

@@ -192,8 +192,8 @@ export interface ChildSteps {
   beforeChild(): void;
   /** After the child tuple is built. */
   afterChild(): void;
-  /** After the children map is updated, before the struct. */
-  afterChildren(): void;
+  /** After the children map is updated (`children`: the new map), before the struct. */
+  afterChildren(children: Term): void;
 }
 
 export class DynSupStateTerm {
@@ -248,7 +248,7 @@ export class DynSupStateTerm {
     // Map.get_and_update/3's inlined Map.put: put_map_assoc (beam_disasm of Elixir 1.14's Map)
     this.children = assocOnHeap(this.ctx, this.children, pid, child);
     live.hold(this.children);
-    steps?.afterChildren();
+    steps?.afterChildren(this.children);
     this.ctx.heap.popFrame(live);
     this.commit();
   }
