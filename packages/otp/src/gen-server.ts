@@ -189,6 +189,9 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     frame.release(linkOpts);
     frame.stackWords = 1;
     allocateIn(heap, frame, SYNC_START_FRAME - 1);
+    // waiting, the stack is the BEAM's own (frames.ts: the word a collection adds is not there),
+    // which decides whether the ack fits on the heap when it arrives
+    frame.stackWords -= 1;
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
     ctx.heap.popFrame(frame);
     if (m === undefined) {
