@@ -894,7 +894,7 @@ export class Scheduler {
   collectOnScheduleIn(p: Proc): void {
     const h = p.heap;
     if (h === undefined) return;
-    if (h.safePointDueBesidesFragments !== true && !this.gcDesired(p)) return;
+    if (!h.safePointDueBesidesFragments && !this.gcDesired(p)) return;
     p.gcDesired = false;
     h.safePoint();
   }
