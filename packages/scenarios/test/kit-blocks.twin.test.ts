@@ -233,7 +233,13 @@ function simulate(w: Workload) {
     yield* ctx.sleep(1);
   });
   s.run({ untilOnlyReceiveTimeouts: true });
-  const info = s.lookup(p) === undefined ? undefined : s.heapOf(s.lookup(p)!).processInfo();
+  // "final" as the recorder reads it: process_info(P, …) from another process once P waits (a
+  // signal P is scheduled in to answer: a collection it deferred as it went to wait runs first)
+  let info: { heap_size: number; total_heap_size: number } | undefined;
+  s.spawn(function* reader(ctx) {
+    info = ctx.processInfo(p, ["heap_size", "total_heap_size"]);
+  });
+  s.run({ untilOnlyReceiveTimeouts: true });
   return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size } };
 }
 
