@@ -237,6 +237,7 @@ function simulate(w: Workload) {
   // signal P is scheduled in to answer: a collection it deferred as it went to wait runs first)
   let info: { heap_size: number; total_heap_size: number } | undefined;
   s.spawn(function* reader(ctx) {
+    yield* ctx.call(0);
     info = ctx.processInfo(p, ["heap_size", "total_heap_size"]);
   });
   s.run({ untilOnlyReceiveTimeouts: true });
