@@ -25,7 +25,7 @@ import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
 import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec, type StartMFA } from "./child-spec.js";
 import * as GS from "./gen-server.js";
-import { allocateIn, callAllocate } from "./frames.js";
+import { allocateIn, callAllocate, callAt } from "./frames.js";
 import { resolveServer, type ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
 import { DynSupStateTerm, type ChildSteps } from "./supervisor-state.js";
@@ -235,7 +235,7 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         // (allocate 3, its try): apply(M, F, Args) is entered at stack 28 (frames.ts)
         const heap = ctx.heap;
         const hsc = heap.pushFrame(0);
-        yield* GS.callAt(ctx, hsc); // handle_start_child/2 (call_only from handle_call/3)
+        yield* callAt(ctx, hsc); // handle_start_child/2 (call_only from handle_call/3)
         allocateIn(heap, hsc, 4);
         const sc = callAllocate(heap, 3);
         const r = yield* startSpec(ctx, spec, extra);

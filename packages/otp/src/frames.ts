@@ -4,7 +4,7 @@
  *
  * Owns: the stack words and the heap test of a `call` + `allocate Y` (`callAllocate`), of an
  * `allocate Y` in a function reached by a tail call (`allocateIn`), and of `allocate_heap 0, H`
- * (`allocateHeapTest`).
+ * (`allocateHeapTest`), and a function entry's reduction (`callAt`).
  * Rules, measured on `erl +S 1` (dynsup_memory's supervisor; stack words at each function's
  * entry taken from `{message, {process_dump}}` trace match specs, collections from gc traces):
  *  - a `call` pushes the return address: a function's entry stack counts it (1 word);
@@ -22,6 +22,8 @@
  * instruction (return address included where the helper pushed it).
  */
 import type { Frame, ProcessHeap } from "@beamlab/heap";
+import type { ProcessContext } from "@beamlab/scheduler";
+import type { Gen } from "./common.js";
 
 /**
  * `allocate Y` in `frame` (whose words so far are the function's entry stack above the frame's
@@ -43,4 +45,17 @@ export function callAllocate(heap: ProcessHeap, yRegs: number): Frame {
  * words are then placed by the caller's alloc (its own test passes). */
 export function allocateHeapTest(heap: ProcessHeap, words: number): void {
   heap.heapTest(words);
+}
+
+/**
+ * A function's entry in compiled code: one reduction, and the process is scheduled out there
+ * when none is left (e.g. the 5 that remove_message leaves when a received message's fragment
+ * makes a collection desirable: the collection then runs as it is switched out, at the entry's
+ * stack — without the word a heap test's collection adds, see the header). `frame` is the frame the
+ * entry stack is counted in.
+ */
+export function* callAt(ctx: ProcessContext, frame: Frame): Gen<void> {
+  frame.stackWords -= 1;
+  yield* ctx.call();
+  frame.stackWords += 1;
 }

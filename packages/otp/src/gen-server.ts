@@ -64,7 +64,7 @@ import { A, caught, demonitorFlush, isGen, isNormalish, log, tuple, type CbResul
 import { genCallAs, reply as genReply, resolveServer, type ServerRef, type Timeout } from "./gen.js";
 import * as global from "./global.js";
 import { initAck, spawnMonitorProcLib, spawnProcLib } from "./proc-lib.js";
-import { allocateHeapTest, allocateIn, callAllocate } from "./frames.js";
+import { allocateHeapTest, allocateIn, callAllocate, callAt } from "./frames.js";
 import * as Sys from "./sys.js";
 import { isSystemOrParentExit, replaceFunction, SysDebug, type DebugOption } from "./sys.js";
 import { genName, getProcName, registerServerName, serverRefTerm, unregisterServerName, whereName, type ServerName } from "./via.js";
@@ -642,18 +642,6 @@ function* enterCompiledCallPath(ctx: ProcessContext, path: Frame, msg: Term): Ge
   yield* callAt(ctx, path); // Mod:handle_call/3 (apply)
 }
 
-/**
- * A function's entry in compiled code: one reduction, and the process is scheduled out there
- * when none is left (e.g. the 5 that remove_message leaves when a received message's fragment
- * makes a collection desirable: the collection then runs as it is switched out, at the entry's
- * stack — without the word a heap test's collection adds, frames.ts). `frame` is the frame the
- * entry stack is counted in.
- */
-export function* callAt(ctx: ProcessContext, frame: Frame): Gen<void> {
-  frame.stackWords -= 1;
-  yield* ctx.call();
-  frame.stackWords += 1;
-}
 
 /** handle_msg/6's `{reply, Reply, NState}` clause in the compiled path: `trim 5, 5` (5 y
  * registers and the return address stay), `call` gen_server:reply/2 → gen:reply/2's
