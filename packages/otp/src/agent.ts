@@ -18,6 +18,7 @@
 import { atom, LocalFun, Tuple, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, applyFun, run, tuple, type Gen } from "./common.js";
+import { elixirDoStart } from "./elixir-start.js";
 import * as GS from "./gen-server.js";
 import type { ServerRef, Timeout } from "./gen.js";
 
@@ -73,9 +74,11 @@ function opts(o: AgentOptions): GS.StartOptions {
 }
 /** Agent.start_link(fun): `{ok, Pid}` | `{error, R}`. */
 export function startLink(ctx: ProcessContext, f: Term, o: AgentOptions = {}): Gen<Term> {
+  elixirDoStart(ctx.heap, o.name !== undefined); // GenServer.start_link/3 in the caller
   return GS.startLink(ctx, AgentServer, f, opts(o));
 }
 export function start(ctx: ProcessContext, f: Term, o: AgentOptions = {}): Gen<Term> {
+  elixirDoStart(ctx.heap, o.name !== undefined);
   return GS.start(ctx, AgentServer, f, opts(o));
 }
 export function get(ctx: ProcessContext, agent: ServerRef, f: Term, timeout: Timeout = 5000): Gen<Term> {

@@ -19,12 +19,13 @@
  * a gen_server takes calls in arrival order, so the n-th start_child handled is the n-th sent.
  * Invariants: every child in the table is linked; `children.size <= maxChildren`.
  */
-import { atom, Cons, list, mapFromEntries, markKeysLiteral, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, list, LocalFun, mapFromEntries, markKeysLiteral, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { Frame } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type Gen } from "./common.js";
 import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec, type StartMFA } from "./child-spec.js";
 import * as GS from "./gen-server.js";
+import { allocateIn, callAllocate, callAt } from "./frames.js";
 import { resolveServer, type ServerRef } from "./gen.js";
 import { shutdownChild } from "./supervisor.js";
 import { DynSupStateTerm, type ChildSteps } from "./supervisor-state.js";
@@ -43,6 +44,9 @@ export interface DynamicSupervisorOptions {
 }
 
 const INITIAL_CALL = atom("$initial_call");
+const DYNSUP_MODULE = atom("Elixir.DynamicSupervisor");
+/** save_child/7's inner fun ('-save_child/7-fun-0-'): its index in the module (beam_disasm). */
+const SAVE_CHILD_FUN0 = 12;
 
 interface DChild {
   pid: Pid | "restarting";
@@ -92,32 +96,60 @@ function* startSpec(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term
 }
 
 /**
- * Elixir 1.14's save_child/7 around the state change `save` (the child tuple, maps:put on
- * `children`, the struct update): as compiled (`beam_disasm` of Elixir.DynamicSupervisor.beam),
- * `put_in(state.children[pid], child)` makes two closures — save_child's fun-1 (6 free
- * variables: 11 words) and its fun-0 (5 free: 10 words) — and three 3-word tuples: fun-0's
- * `{nil, Child}`, Map.get_and_update's `{Get, Children}` and Map.get_and_update!'s
- * `{Get, State}`. All garbage once the call returns. `r` (the start result, replied later) and
- * the new state stay live across them.
+ * Elixir 1.14's save_child/7 around the state change `save` (the child tuple, the children map's
+ * put, the struct update), instruction by instruction as compiled (`beam_disasm` of
+ * Elixir.DynamicSupervisor, Map and Access; frames.ts for the stack rules): save_child is
+ * called from handle_start_child's trimmed frame (`allocate 6`), builds its fun-1 (6 free
+ * variables: 11 words) at stack 28, trims to its return address and calls
+ * Map.get_and_update!/3 (`allocate 3`), whose `call_fun` runs fun-1: fun-0 (5 free: 10 words)
+ * at 27, then Access.get_and_update → Map.get_and_update/3 (tail calls, `allocate 4`), whose
+ * `call_fun` runs fun-0: one `test_heap 9` for the child tuple and `{nil, Child}` at 32; back
+ * in Map.get_and_update the inlined Map.put (`put_map_assoc`) and `{Get, Children}` at 31;
+ * back in get_and_update! the struct update (`put_map_exact`) and `{get, State}` at 26, with
+ * `{Get, Children}` live across both.
+ * `r` (the start result, replied later) stays live throughout (a y register of the caller).
  */
-function saveChild(ctx: ProcessContext, r: Term, save: (steps: ChildSteps) => Term): void {
+function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: ChildSteps) => Term): Term {
   const heap = ctx.heap;
-  const keep = heap.pushFrame(SAVE_CHILD_FRAME);
+  const keep = heap.pushFrame(0);
   keep.hold(r);
+  const sc = callAllocate(heap, 6); // save_child/7
   heap.allocGarbage(11); // fun-1
-  heap.allocGarbage(10); // fun-0
-  keep.hold(
-    save({
-      afterChild: () => {
-        heap.allocGarbage(3); // fun-0's {nil, Child}
-      },
-      afterChildren: () => {
-        heap.allocGarbage(3); // Map.get_and_update's {Get, Children}
-      },
-    }),
-  );
-  heap.allocGarbage(3); // Map.get_and_update!'s {Get, State}
+  sc.stackWords = 1; // trim 6, 0: only the return address stays
+  const gu = callAllocate(heap, 3); // Map.get_and_update!/3
+  gu.stackWords += 1; // call_fun fun-1: its return address
+  // fun-0 closes over the child's five parts (the message's terms): Map.get_and_update keeps it
+  // in a y register until its call_fun (a gc trace at its `allocate 4` finds its 10 words live)
+  const fun0 = gu.hold(ctx.alloc(new LocalFun(DYNSUP_MODULE, SAVE_CHILD_FUN0, 0, 1, child.elements)));
+  allocateIn(heap, gu, 4); // Access.get_and_update → Map.get_and_update/3 (tail calls): allocate 4
+  let inFun0 = false;
+  let getChildren: Tuple | undefined;
+  const state = save({
+    beforeChild: () => {
+      // Map.get_and_update kills its y register holding fun-0 (init_yregs) before call_fun
+      gu.release(fun0);
+      gu.stackWords += 1; // call_fun fun-0
+      inFun0 = true;
+      heap.heapTest(9); // fun-0's test_heap 9: the child tuple and {nil, Child}
+    },
+    afterChild: () => {
+      heap.allocGarbage(3); // fun-0's {nil, Child}
+      if (inFun0) gu.stackWords -= 1;
+    },
+    afterChildren: (children) => {
+      // Map.get_and_update's {Get, Children}: get_and_update! reads it (x0) across its struct
+      // update and the {get, State} test (Live 2)
+      getChildren = gu.hold(ctx.alloc(tuple(nil, children)));
+      gu.stackWords = 1 + 3; // back in Map.get_and_update!/3
+    },
+  });
+  keep.hold(state);
+  heap.allocGarbage(3); // Map.get_and_update!'s {get, State}
+  if (getChildren !== undefined) gu.release(getChildren);
+  heap.popFrame(gu);
+  heap.popFrame(sc);
   heap.popFrame(keep);
+  return state;
 }
 
 function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["restart"]): GS.GenServerModule {
@@ -199,16 +231,28 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
         for (let l = mfa.elements[2]; l instanceof Cons; l = l.tail) args.push(l.head);
         const spec: CheckedSpec = { ...queued, start: { ...queued.start, args } };
         if (children.size >= maxC) return done(tuple(A.error, atom("max_children")));
-        // handle_start_child/2's frame (allocate 4) and start_child/3's (allocate 3, its try)
-        const hsc = ctx.heap.pushFrame(HANDLE_START_CHILD_FRAME + START_CHILD_TRY_FRAME);
+        // handle_call/3 tail-calls handle_start_child/2 (allocate 4), which calls start_child/3
+        // (allocate 3, its try): apply(M, F, Args) is entered at stack 28 (frames.ts)
+        const heap = ctx.heap;
+        const hsc = heap.pushFrame(0);
+        yield* callAt(ctx, hsc); // handle_start_child/2 (call_only from handle_call/3)
+        allocateIn(heap, hsc, 4);
+        const sc = callAllocate(heap, 3);
         const r = yield* startSpec(ctx, spec, extra);
-        hsc.stackWords = HANDLE_START_CHILD_TRIMMED; // trim 3, 1 before save_child
+        heap.popFrame(sc);
+        hsc.stackWords = 1; // trim 3, 1 before save_child: y0 (the result) stays
         const x = r instanceof Tuple ? r.elements : [];
-        if (x[0] === A.ok && x[1] !== A.undefined) saveChild(ctx, r, (steps) => {
+        if (x[0] === A.ok && x[1] !== A.undefined) {
+          const state = saveChild(ctx, r, child, (steps) => {
             put(key(x[1] as Pid), { pid: x[1] as Pid, spec }, child, steps);
             return stateT();
           });
-        ctx.heap.popFrame(hsc);
+          // handle_start_child's test_heap 4: {reply, Result, State}, inside its frame
+          const rep = ctx.alloc(GS.reply(r, state));
+          heap.popFrame(hsc);
+          return rep;
+        }
+        heap.popFrame(hsc);
         return done(r);
       }
       if (tag === atom("terminate_child")) {
@@ -294,7 +338,7 @@ export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {},
     ),
   );
   const initArg = ctx.alloc(tuple(atom("Elixir.Supervisor.Default"), tuple(A.ok, flags), o.name !== undefined ? atom(o.name) : nil));
-  return GS.startLink(ctx, callbacks(o, defaultRestart), initArg, { callbackPathStack: true, ...(o.name !== undefined ? { name: o.name } : {}) });
+  return GS.startLink(ctx, callbacks(o, defaultRestart), initArg, { callbackPathStack: true, compiledCallPath: true, ...(o.name !== undefined ? { name: o.name } : {}) });
 }
 /**
  * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an
@@ -347,14 +391,6 @@ export function* startChildModuleArg(ctx: ProcessContext, sup: ServerRef, c: Mod
   const r = yield* startValidated(ctx, sup, { id: m, start: { fn: c.start, module: c.module, args: [c.arg] }, ...(c.restart !== undefined ? { restart: c.restart } : {}) }, mfa, frame);
   return r;
 }
-
-/** Elixir 1.14's handle_start_child/2 (allocate 4), start_child/3 (allocate 3, its try) and
- * save_child/7 (allocate 6) frames. */
-const HANDLE_START_CHILD_FRAME = 5;
-const START_CHILD_TRY_FRAME = 4;
-/** handle_start_child's frame once trimmed (`trim 3, 1`) for save_child and the reply tuple. */
-const HANDLE_START_CHILD_TRIMMED = 2;
-const SAVE_CHILD_FRAME = 7;
 
 /** start_child/2's and validate_and_start_child/2's frames: allocate 1 (2 words). */
 const START_CHILD_FRAME = 2;

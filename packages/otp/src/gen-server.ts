@@ -58,12 +58,13 @@
  * (sys:suspend_loop_hib); code_change is not modelled; a format_status/2 that throws a value is
  * treated as crashed (OTP uses the thrown value as the result).
  */
-import { Atom, atom, charlist, Cons, equals as equalsTerm, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { Atom, atom, charlist, Cons, equals as equalsTerm, list, nil, Pid, printTerm, Tuple, type Frame, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { Body, ProcessContext, SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, demonitorFlush, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
 import { genCallAs, reply as genReply, resolveServer, type ServerRef, type Timeout } from "./gen.js";
 import * as global from "./global.js";
 import { initAck, spawnMonitorProcLib, spawnProcLib } from "./proc-lib.js";
+import { allocateHeapTest, allocateIn, callAllocate, callAt } from "./frames.js";
 import * as Sys from "./sys.js";
 import { isSystemOrParentExit, replaceFunction, SysDebug, type DebugOption } from "./sys.js";
 import { genName, getProcName, registerServerName, serverRefTerm, unregisterServerName, whereName, type ServerName } from "./via.js";
@@ -117,6 +118,16 @@ export interface StartOptions {
    * workload kit's, gen-server-work) turns it on.
    */
   readonly callbackPathStack?: boolean;
+  /**
+   * Run a `{'$gen_call', From, Request}` through gen_server's compiled path word for word
+   * (beam_disasm of OTP 25's gen_server; frames.ts): handle_msg/6's and try_handle_call/4's
+   * `allocate` tests and frames (the callback entered at stack 20 with apply's return address),
+   * try_handle_call's `{ok, Reply}` inside its frame, handle_msg trimmed to 5 y registers for
+   * gen:reply's `allocate_heap 0, 3`, and loop/7's `allocate 6` before the next receive. The
+   * callback then models its own frames on top (DynamicSupervisor's handle_call does).
+   * Overrides `callbackPathStack` for calls.
+   */
+  readonly compiledCallPath?: boolean;
 }
 
 // ------------------------------------------------------------------ return-value helpers
@@ -156,13 +167,31 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     // the frames of OTP 25's start path (beam_disasm): gen:do_spawn builds the argument list
     // (allocate 6: 7 words), proc_lib:start_link/5 builds [link | SpawnOpts] and spawns
     // (allocate 5: 6 words), sync_start_link waits for the ack (allocate 2: 3 words)
-    const frame = ctx.heap.pushFrame(DO_SPAWN_FRAME);
+    // (frames.ts: each `allocate`'s heap test; a `call` pushes the return address):
+    // do_spawn/5 (allocate 6), gen:timeout/1 and gen:spawn_opts/1 (allocate 0), its test_heap 12
+    // for the list at 7 words above the caller; proc_lib:start_link/5 (tail call, allocate 5),
+    // [link | SpawnOpts] at 6; trim 4, 1 and a call of spawn_opt/4 (allocate 5),
+    // get_my_name/0 (allocate 0), its test_heap 10 at 8; sync_start_link/2 (tail call, allocate 2)
+    const heap = ctx.heap;
+    const frame = callAllocate(heap, DO_SPAWN_FRAME - 1);
+    callAllocateZero(heap, frame); // gen:timeout/1
+    callAllocateZero(heap, frame); // gen:spawn_opts/1
     const argList = frame.hold(ctx.alloc(list(spawnArgs)));
-    frame.stackWords = START_LINK_FRAME;
-    ctx.heap.allocGarbage(2); // proc_lib:start_link's [link | SpawnOpts]
+    frame.stackWords = 1;
+    allocateIn(heap, frame, START_LINK_FRAME - 1);
+    // proc_lib:start_link's [link | SpawnOpts]: spawn_opt/4 keeps it (y1) until the spawn
+    const linkOpts = frame.hold(ctx.alloc(new Cons(LINK, nil)));
+    frame.stackWords = 2 + 1;
+    allocateIn(heap, frame, SPAWN_OPT_Y);
+    callAllocateZero(heap, frame); // proc_lib:get_my_name/0
     const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true, argList });
     frame.release(argList);
-    frame.stackWords = SYNC_START_FRAME;
+    frame.release(linkOpts);
+    frame.stackWords = 1;
+    allocateIn(heap, frame, SYNC_START_FRAME - 1);
+    // waiting, the stack is the BEAM's own (frames.ts: the word a collection adds is not there),
+    // which decides whether the ack fits on the heap when it arrives
+    frame.stackWords -= 1;
     const m = yield* ctx.receive((x) => x instanceof Tuple && x.elements.length === 3 && (x.elements[0] === A.ack || x.elements[0] === A.EXIT) && isPid(x.elements[1], pid), after);
     ctx.heap.popFrame(frame);
     if (m === undefined) {
@@ -191,9 +220,20 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
   return tuple(A.error, t.elements[4] as Term);
 }
 
+const LINK = atom("link");
 const DO_SPAWN_FRAME = 7;
 const START_LINK_FRAME = 6;
 const SYNC_START_FRAME = 3;
+/** proc_lib:spawn_opt/4's y registers (allocate 5). */
+const SPAWN_OPT_Y = 5;
+
+/** A `call` of a function whose `allocate 0` only saves nothing (gen:timeout/1 …): its heap test
+ * for 0 words, then the return. */
+function callAllocateZero(heap: ProcessHeap, frame: Frame): void {
+  frame.stackWords += 1;
+  allocateIn(heap, frame, 0);
+  frame.stackWords -= 1;
+}
 
 function isPid(t: Term | undefined, pid: Pid): boolean {
   return t instanceof Pid && t.id === pid.id && t.serial === pid.serial;
@@ -353,6 +393,8 @@ interface Server {
   debug: SysDebug | undefined;
   readonly loopStack: number;
   readonly pathStack: boolean;
+  /** See StartOptions.compiledCallPath. */
+  readonly compiledCall?: boolean;
 }
 
 const K = {
@@ -406,7 +448,7 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
     initAck(ctx, starter, tuple(A.error, k.cls === A.exit ? k.reason : tuple(k.reason, k.stack)));
     throw err;
   }
-  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11, pathStack: o.callbackPathStack === true };
+  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11, pathStack: o.callbackPathStack === true, compiledCall: o.compiledCallPath === true };
   const t = r instanceof Tuple ? r.elements : undefined;
   if (t?.[0] === A.ok && (t.length === 2 || (t.length === 3 && validTimeout(t[2] as Term)))) {
     ctx.heap.allocGarbage(3); // {ok, self()}
@@ -550,11 +592,14 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   // try_dispatch with its catch): measured in a gc trace of `erlang:garbage_collect()` inside
   // each callback on OTP 25 (`erl +S 1`): 23 words in handle_call, 24 in handle_cast and
   // handle_info, 11 in the loop, the callback's own frame (allocate 1 + CP) being 2.
-  const path = ctx.heap.pushFrame(!s.pathStack ? 0 : which === Cb.Call ? CALL_PATH_STACK : DISPATCH_PATH_STACK);
+  const compiled = which === Cb.Call && s.compiledCall === true;
+  const path = ctx.heap.pushFrame(compiled || !s.pathStack ? 0 : which === Cb.Call ? CALL_PATH_STACK : DISPATCH_PATH_STACK);
+  if (compiled) yield* enterCompiledCallPath(ctx, path, msg);
   try {
     const r0 = invoke(ctx, s, which, a, b);
     const r = isGen(r0) ? yield* r0 : r0;
-    ctx.heap.popFrame(path);
+    if (compiled) path.stackWords -= 1; // back in try_handle_call/4, inside its frame
+    else ctx.heap.popFrame(path);
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
     // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
@@ -563,12 +608,54 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
     hold.hold(r);
     ctx.heap.allocGarbage(3);
     ctx.heap.popFrame(hold);
+    if (compiled) ctx.heap.popFrame(path);
     return r;
   } catch (err) {
     ctx.heap.roots.unwindTo(path);
     const k = caught(err);
     return yield* terminate(ctx, s, k.cls, k.reason, k.stack, msg, from, true);
   }
+}
+
+/** handle_msg/6's entry stack in the model (frames.ts: the BEAM's + 1 while code runs): loop/7
+ * tail-calls decode_msg/9, which tail-calls handle_msg/6, so only what is below loop's frame
+ * remains (11 − loop's 6 y registers = 5). */
+const HANDLE_MSG_ENTRY_STACK = 5 + 1;
+
+/** gen_server's compiled path from the loop's receive to Mod:handle_call/3 (frames.ts):
+ * decode_msg/9 and handle_msg/6 (tail calls), handle_msg's `allocate 10` with the message
+ * live (x0; it takes From and Request apart after), `call` try_handle_call/4 (`allocate 3`, its
+ * `try`), then `apply`'s return address: the callback is entered at stack 20 (process_dump
+ * measured; 21 in the model). Each call is a reduction checked at the callee's entry
+ * ({@link callAt}). */
+function* enterCompiledCallPath(ctx: ProcessContext, path: Frame, msg: Term): Gen<void> {
+  ctx.setStack(HANDLE_MSG_ENTRY_STACK);
+  yield* callAt(ctx, path); // decode_msg/9
+  yield* callAt(ctx, path); // handle_msg/6
+  path.hold(msg);
+  allocateIn(ctx.heap, path, 10);
+  path.release(msg);
+  path.stackWords += 1;
+  yield* callAt(ctx, path); // try_handle_call/4
+  allocateIn(ctx.heap, path, 3);
+  path.stackWords += 1;
+  yield* callAt(ctx, path); // Mod:handle_call/3 (apply)
+}
+
+
+/** handle_msg/6's `{reply, Reply, NState}` clause in the compiled path: `trim 5, 5` (5 y
+ * registers and the return address stay), `call` gen_server:reply/2 → gen:reply/2's
+ * `allocate_heap 0, 3` for `{Tag, Reply}`; then the tail call to loop/7 and its `allocate 6`
+ * (the loop's receive is at stack 11 again). */
+function compiledReply(ctx: ProcessContext, from: Term, value: Term): void {
+  const heap = ctx.heap;
+  const f = heap.pushFrame(5 + 1);
+  allocateHeapTest(heap, 3);
+  sendReply(ctx, from, value);
+  heap.popFrame(f);
+  const loopFrame = heap.pushFrame(0);
+  allocateIn(heap, loopFrame, 6);
+  heap.popFrame(loopFrame);
 }
 
 /** Stack words gen_server keeps between its loop and handle_call (see {@link guarded}). */
@@ -584,7 +671,8 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
       setState(e[2] as Term); // NState stays live (a y register) while gen:reply builds its tuple
-      sendReply(ctx, from, e[1] as Term);
+      if (s.compiledCall === true) compiledReply(ctx, from, e[1] as Term);
+      else sendReply(ctx, from, e[1] as Term);
       const d = s.debug;
       if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[1] as Term, from, e[2] as Term), r);
       return e.length === 4 ? (e[3] as Term) : A.infinity;

@@ -11,7 +11,7 @@
  *  - the state tuple `{Mode, N}` (3 words) each call, the list cells (need 2 each); in
  *    spawn_per_call the fun (6 words) and erlang:spawn/1's argument list [F, []] (4 words).
  */
-import { atom, Cons, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, nil, Tuple, type GcTraceEntry, type Pid, type Term } from "@beamlab/heap";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { loadFixture } from "@beamlab/beam-oracle";
 import { A, fun, GenServer, spawnProcLib, Supervisor, type Gen } from "../src/index.js";
@@ -155,10 +155,15 @@ export interface SupervisedResult {
 /** The twin of one "supervised" case: Agents (gen_servers) or Tasks under a simple_one_for_one
  * supervisor with temporary children (the recorder's design; Elixir's DynamicSupervisor is its
  * Elixir counterpart). */
-export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void, supMinHeap?: number, supPid?: number): SupervisedResult {
+export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?: (i: number, sup: Measured) => void, supMinHeap?: number, supPid?: number, onGc?: (e: GcTraceEntry | number) => void): SupervisedResult {
   // with `supPid` (the recording node's <0.N.0>) the recorder process is N − 1, the supervisor N
   // and its children follow, as there: a map keyed by pids is laid out by their hashes
-  const s = new Scheduler(supPid !== undefined ? { firstPid: supPid - 1 } : {});
+  // `onGc`: the supervisor's gc trace entries from after its start, and each child's number
+  // once its checkpoint is read (a trace twin of the recorder's run)
+  const onGcTrace = (_p: Pid, e: GcTraceEntry): void => {
+    onGc?.(e);
+  };
+  const s = new Scheduler({ ...(supPid !== undefined ? { firstPid: supPid - 1 } : {}), ...(onGc !== undefined ? { onGcTrace } : {}) });
   let res: SupervisedResult | undefined;
   const agent: GenServer.GenServerModule = {
     name: "beamlab_otp_memory_recorder",
@@ -191,6 +196,10 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
     const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec), supMinHeap !== undefined ? { spawnOpt: { minHeapSize: supMinHeap } } : {})) as Tuple).elements[1] as Pid;
     const kids: Pid[] = [];
     const memoryCurve: number[] = [];
+    if (onGc !== undefined) {
+      yield* ctx.sleep(1);
+      s.traceGc(sup);
+    }
     if (onChild !== undefined) {
       yield* ctx.sleep(1);
       onChild(0, measure(ctx, sup));
@@ -203,6 +212,7 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
       kids.push(c);
       yield* ctx.sleep(1); // the recorder waits until the supervisor is idle (wait_idle) and reads its memory
       memoryCurve.push(ctx.processInfo(sup, ["memory"])?.memory ?? 0);
+      onGc?.(i);
       if (onChild !== undefined) onChild(i, measure(ctx, sup));
     }
     yield* ctx.sleep(1);

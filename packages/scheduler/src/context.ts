@@ -536,11 +536,18 @@ export class ProcessContext {
     yield RECEIVE_OP;
   }
 
-  /** `process_info(Pid, Items)` (all items when `items` is omitted). */
+  /**
+   * `process_info(Pid, Items)` (all items when `items` is omitted). Of another process, OTP 25
+   * asks with a signal: a waiting target is scheduled in to answer it, and collects first when a
+   * collection was desired as it went to wait (Scheduler.collectOnScheduleIn; measured: the
+   * dynsup_memory recorder's checkpoints find the supervisor's deferred collection done).
+   */
   processInfo(pid: Pid = this.p.pid, items?: readonly InfoItem[]): ProcessInfo | undefined {
     this.p.fcalls -= 1;
     const t = this.s.lookup(pid);
-    return t === undefined ? undefined : processInfo(this.s, t, items);
+    if (t === undefined) return undefined;
+    if (t !== this.p && t.status === "waiting") this.s.collectOnScheduleIn(t);
+    return processInfo(this.s, t, items);
   }
 
   /** A context may only be used by its own body while it runs. */

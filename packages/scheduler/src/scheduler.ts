@@ -864,7 +864,12 @@ export class Scheduler {
       return true;
     }
     try {
-      this.safePoint(p);
+      // a process that goes to wait in a receive with heap fragments that do not fit (and no
+      // collection flagged by a receive, see received()) is collected when it is next scheduled
+      // in — for a message, or a signal such as another process's process_info; measured:
+      // dynsup_memory's supervisor, a HAMT put left in a heap fragment was collected at its next
+      // schedule-in (with the next call's fragment: mbuf 30 + 33), not as it went to wait
+      if (!(op === RECEIVE_OP && !p.gcDesired)) this.safePoint(p);
     } catch (err) {
       this.scheduleExit(p, this.reasonOf(err)); // a heap kill ends p, not the run loop
     }
@@ -886,15 +891,18 @@ export class Scheduler {
   }
 
   /**
-   * erts_schedule, when it picks a process: a GC forced earlier or a binary virtual heap over its
-   * block (messages delivered onto the heap while it waited add their ProcBins) is collected
-   * before the process runs, with need 0, its reductions taken from the new slice. Measured
+   * erts_schedule, when it picks a process: a GC forced earlier, a binary virtual heap over its
+   * block (messages delivered onto the heap while it waited add their ProcBins) or a collection
+   * desired when it went to wait is collected before the process runs, with need 0, its
+   * reductions taken from the new slice. Also run for a waiting process that handles a signal
+   * (`process_info` from another process: {@link ProcessContext.processInfo}). Measured
    * (router_gc.json, and a running+gc trace of the same router): the router's collections come
    * right after it is scheduled in, with the messages queued since its last slice live.
    */
-  private collectOnScheduleIn(p: Proc): void {
+  collectOnScheduleIn(p: Proc): void {
     const h = p.heap;
-    if (h?.safePointDueBesidesFragments !== true || p.gcDisabled) return;
+    if (h === undefined || p.gcDisabled) return;
+    if (!h.safePointDueBesidesFragments && !this.gcDesired(p)) return;
     p.gcDesired = false;
     h.safePoint();
   }

@@ -37,8 +37,16 @@ export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWor
   });
   s.run({ untilOnlyReceiveTimeouts: true });
   const proc = s.lookup(p);
-  const info = proc === undefined ? undefined : s.heapOf(proc).processInfo();
-  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions: proc?.reductions };
+  const reductions = proc?.reductions;
+  // "final" as the recorder reads it: process_info(P, …) from another process once P waits (a
+  // signal P is scheduled in to answer: a collection it deferred as it went to wait runs first)
+  let info: { heap_size?: number; total_heap_size?: number } | undefined;
+  s.spawn(function* reader(ctx) {
+    yield* ctx.call(0);
+    info = ctx.processInfo(p, ["heap_size", "total_heap_size"]);
+  });
+  s.run({ untilOnlyReceiveTimeouts: true });
+  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions };
 }
 
 /** Indices of the events that differ from the BEAM's. */
