@@ -78,8 +78,26 @@ export class SupStateTerm {
   constructor(
     private readonly ctx: ProcessContext,
     private readonly f: SupStateFields,
+    place = true,
   ) {
-    this.record = ctx.alloc(this.build(A.undefined, nil));
+    this.record = place ? ctx.alloc(this.build(A.undefined, nil)) : this.build(A.undefined, nil);
+  }
+
+  /**
+   * init_dynamic/2's state (simple_one_for_one), from check_startspec's `{Ids, Db}` (on the heap
+   * already, supervisor-init.ts): `State#state{children = Children}` (setelement: a 13-word
+   * copy, garbage) and dyn_init's `State#state{dynamics = {mapsets | maps, #{}}}` (setelement
+   * with a literal: the 13-word record). `f.name` is on the heap (supname's tuple).
+   */
+  static simple(ctx: ProcessContext, f: SupStateFields, ids: Term, db: ErlMap, temporary: boolean): SupStateTerm {
+    const s = new SupStateTerm(ctx, f, false);
+    s.ids = ids;
+    s.db = db;
+    ctx.heap.allocGarbage(13);
+    s.dyn = emptyMap;
+    s.dynKind = temporary ? K.mapsets : K.maps;
+    s.record = ctx.alloc(s.build(s.dynamicsTerm(), s.childrenTerm()), { charge: 13 });
+    return s;
   }
 
   /** The newest `#state{}` record (the gen_server state). */

@@ -34,12 +34,13 @@
  * Invariants: every running child is linked to the supervisor; a child's pid is a live pid,
  * `undefined` (not running) or `restarting`; ids are unique.
  */
-import { atom, Cons, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { Atom, atom, Cons, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
-import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec } from "./child-spec.js";
 import { SupStateTerm } from "./supervisor-state.js";
+import { checkChildspec, checkStartspec, initOwnWords, initStateWords, specKeys } from "./supervisor-init.js";
 import * as GS from "./gen-server.js";
 import type { ServerRef, Timeout } from "./gen.js";
 
@@ -53,8 +54,10 @@ export interface SupFlags {
 }
 export interface SupervisorModule {
   readonly name: string;
-  /** `{ok, {Flags, Specs}}` as `{flags, children}`, or "ignore". */
-  init(ctx: ProcessContext, args: Term): { flags: SupFlags; children: readonly ChildSpec[] } | "ignore";
+  /** `{ok, {Flags, Specs}}` as `{flags, children}`, or "ignore". `returnWords`: the words the
+   * callback's compiled code builds for that return value besides a start MFA with non-constant
+   * arguments (default 6 + 2 per spec: the two tuples and the list; the maps taken as literals). */
+  init(ctx: ProcessContext, args: Term): { flags: SupFlags; children: readonly ChildSpec[]; returnWords?: number } | "ignore";
 }
 
 interface Child {
@@ -324,6 +327,22 @@ function autoShutdown(s: SupState, spec: CheckedSpec): boolean {
   return !s.children.some((c) => c.spec.significant && live(c.pid));
 }
 
+/** A child spec's `{M, F, A}` as the callback's code has it: a literal when its arguments are
+ * constants (atoms, numbers, lists and tuples of them), else built on the heap (4 words and
+ * the argument list) by the callback. */
+function startMfa(ctx: ProcessContext, spec: ChildSpec): Term {
+  const args = spec.start.args ?? [];
+  const t = new Tuple([atom(startModuleName(spec.start)), atom("start_link"), list([...args])]);
+  return args.every(isConstant) ? t : ctx.alloc(t);
+}
+
+function isConstant(t: Term): boolean {
+  if (typeof t === "number" || typeof t === "bigint" || t === nil || t instanceof Atom) return true;
+  if (t instanceof Tuple) return t.elements.every(isConstant);
+  if (t instanceof Cons) return isConstant(t.head) && isConstant(t.tail);
+  return false;
+}
+
 function find(s: SupState, id: Term): Child | undefined {
   return s.children.find((c) => eqTerm(c.spec.id, id));
 }
@@ -346,11 +365,12 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         return tuple(A.stop, tuple(atom("bad_return"), tuple(atom(mod.name), atom("init"), k.reason)));
       }
       if (r === "ignore") return A.ignore;
-      // The garbage OTP's init makes on the supervisor's heap whatever the callback returned:
-      // `{ok, {Flags, Specs}}` (3 + 3 + a cell per spec), check_flags' maps:merge with the default
-      // flags (a 4-key flatmap: 12 words) and each spec's maps:merge with the default child spec
-      // (7 keys: 18 words) plus its default `modules` list [M] (2).
-      ctx.heap.allocGarbage(6 + 2 * r.children.length + 12 + 20 * r.children.length);
+      initOwnWords(ctx);
+      // The callback's return: `{ok, {Flags, Specs}}` (3 + 3 + a cell per spec) unless the
+      // callback says what its compiled code builds (`returnWords`); a start MFA whose
+      // arguments are not constants (a pid) is built by it too and kept in the child record.
+      ctx.heap.allocGarbage(r.returnWords ?? 6 + 2 * r.children.length);
+      const mfas = r.children.map((c) => startMfa(ctx, c));
       const f = r.flags;
       const strategy = f.strategy ?? "one_for_one";
       if (!["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"].includes(strategy)) return badFlag("invalid_strategy", strategy);
@@ -360,11 +380,15 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
       if (!Number.isInteger(period) || period <= 0) return badFlag("invalid_period", period);
       const auto = f.autoShutdown ?? "never";
       if (!["never", "any_significant", "all_significant"].includes(auto)) return badFlag("invalid_auto_shutdown", auto);
-      const name = nameT();
-      const mirror = new SupStateTerm(ctx, { name, strategy, intensity, period, autoShutdown: auto, module: mod.name, args });
-      s = { name, strategy, intensity, period, autoShutdown: auto, restarts: [], children: [], template: undefined, dyn: new Map(), mirror };
+      // init_state/4: supname's `{self(), Mod}` (kept: the state's name), then the record words
+      const name = strategy === "simple_one_for_one" ? ctx.alloc(nameT()) : nameT();
+      if (strategy === "simple_one_for_one") initStateWords(ctx, Object.keys(f).length);
+      const fields = { name, strategy, intensity, period, autoShutdown: auto, module: mod.name, args };
+      const mirror = strategy === "simple_one_for_one" ? undefined : new SupStateTerm(ctx, fields);
+      s = { name, strategy, intensity, period, autoShutdown: auto, restarts: [], children: [], template: undefined, dyn: new Map(), mirror: mirror as SupStateTerm };
       const checked: CheckedSpec[] = [];
-      for (const spec of r.children) {
+      const records: { id: Term; rec: Tuple }[] = [];
+      for (const [i, spec] of r.children.entries()) {
         const c = checkChildSpec(spec, auto);
         if (c instanceof ChildSpecError) {
           log(ctx, "supervisor start_spec", { supervisor: s.name, message: c.message, reason: c.term });
@@ -372,13 +396,15 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         }
         if (checked.some((x) => eqTerm(x.id, c.id))) return tuple(A.stop, tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), c.id)));
         checked.push(c);
+        if (strategy === "simple_one_for_one") records.push({ id: c.id, rec: checkChildspec(ctx, c, specKeys(spec), mfas[i] as Term) });
       }
       if (strategy === "simple_one_for_one") {
         const [tpl] = checked;
         if (tpl === undefined || checked.length !== 1) return tuple(A.stop, tuple(atom("bad_start_spec"), list(checked.map((c) => c.id))));
         s.template = tpl;
-        s.mirror.setChild(tpl, A.undefined);
-        s.mirror.initDynamic(tpl.restart === "temporary");
+        // init_dynamic/2: check_startspec's `{ok, {Ids, Db}}`, then the record (supervisor-state.ts)
+        const { ids, db } = checkStartspec(ctx, records);
+        s.mirror = SupStateTerm.simple(ctx, fields, ids, db, tpl.restart === "temporary");
         return GS.ok(stateTerm(s));
       }
       for (const c of checked) {

@@ -191,6 +191,11 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
       init: () => ({
         flags: { strategy: "simple_one_for_one", intensity: 3, period: 5 },
         children: [{ id: atom("child"), start: kind === "agents" ? { fn: agentStart, args: [], module: "beamlab_otp_memory_recorder" } : { fn: taskStart, args: [rec], module: "beamlab_otp_memory_recorder" }, restart: "temporary", shutdown: 5000 }],
+        // the recorder's init/1 (erlc -S): the spec map is put_map_assoc of 3 keys on the
+        // literal #{id => child} (a 4-key flatmap, 12 words), then test_heap 8 for [Spec] and the
+        // two tuples (the flags map is a literal; tasks' {M, task_start, [Rec]} is the
+        // supervisor's startMfa)
+        returnWords: 12 + 8,
       }),
     };
     const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec), supMinHeap !== undefined ? { spawnOpt: { minHeapSize: supMinHeap } } : {})) as Tuple).elements[1] as Pid;
