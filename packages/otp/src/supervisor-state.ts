@@ -15,7 +15,7 @@
  * Invariant: `term` is the newest record; it and everything it references are on the heap of
  * the process whose context built it (the gen_server loop keeps it as its state, the root).
  */
-import { atom, Cons, emptyMap, markKeysLiteral, equals, isFlatmap, list, mapFromEntries, mapGet, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, emptyMap, markKeysLiteral, markLiteral, equals, isFlatmap, list, mapFromEntries, mapGet, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
 import { startModuleName, type CheckedSpec } from "./child-spec.js";
@@ -96,7 +96,7 @@ export class SupStateTerm {
     ctx.heap.allocGarbage(13);
     s.dyn = emptyMap;
     s.dynKind = temporary ? K.mapsets : K.maps;
-    s.record = ctx.alloc(s.build(s.dynamicsTerm(), s.childrenTerm()), { charge: 13 });
+    s.record = ctx.alloc(s.build(markLiteral(s.dynamicsTerm()), s.childrenTerm()), { charge: 13 });
     return s;
   }
 

@@ -34,7 +34,7 @@
  * Invariants: every running child is linked to the supervisor; a child's pid is a live pid,
  * `undefined` (not running) or `restarting`; ids are unique.
  */
-import { Atom, atom, Cons, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { Atom, atom, Cons, list, markLiteral, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
@@ -333,7 +333,7 @@ function autoShutdown(s: SupState, spec: CheckedSpec): boolean {
 function startMfa(ctx: ProcessContext, spec: ChildSpec): Term {
   const args = spec.start.args ?? [];
   const t = new Tuple([atom(startModuleName(spec.start)), atom("start_link"), list([...args])]);
-  return args.every(isConstant) ? t : ctx.alloc(t);
+  return args.every(isConstant) ? markLiteral(t) : ctx.alloc(t);
 }
 
 function isConstant(t: Term): boolean {
@@ -620,7 +620,7 @@ export function startLink(ctx: ProcessContext, mod: SupervisorModule, args: Term
       return cbs.init(c, a);
     },
   };
-  return GS.startLink(ctx, wrapped, args, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
+  return GS.startLink(ctx, wrapped, args, { compiledCallPath: true, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
 }
 
 export function whichChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {
