@@ -42,6 +42,7 @@ import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type
 import { SupStateTerm } from "./supervisor-state.js";
 import { checkChildspec, checkStartspec, initOwnWords, initStateWords, specKeys } from "./supervisor-init.js";
 import * as GS from "./gen-server.js";
+import { allocateIn, callAt } from "./frames.js";
 import type { ServerRef, Timeout } from "./gen.js";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -403,8 +404,7 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         if (tpl === undefined || checked.length !== 1) return tuple(A.stop, tuple(atom("bad_start_spec"), list(checked.map((c) => c.id))));
         s.template = tpl;
         // init_dynamic/2: check_startspec's `{ok, {Ids, Db}}`, then the record (supervisor-state.ts)
-        const { ids, db } = checkStartspec(ctx, records);
-        s.mirror = SupStateTerm.simple(ctx, fields, ids, db, tpl.restart === "temporary");
+        s.mirror = SupStateTerm.simple(ctx, fields, checkStartspec(ctx, records).children, tpl.restart === "temporary");
         return GS.ok(stateTerm(s));
       }
       for (const c of checked) {
@@ -443,15 +443,41 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         return done(list([tuple(atom("specs"), s.children.length), tuple(atom("active"), active), tuple(atom("supervisors"), sups), tuple(atom("workers"), s.children.length - sups)]));
       }
       if (tag === atom("start_child") && tpl !== undefined) {
+        // handle_call({start_child, EArgs}, _, State) for simple_one_for_one as compiled
+        // (beam_disasm, frames.ts): allocate 3; get_dynamic_child/1; Args = A ++ EArgs (the
+        // '++' BIF copies A); call do_start_child_i/3 (allocate 1, its catch) and apply/3's
+        // return address; after the start, trim 2, 1 (the start's result stays in y0) and call
+        // dyn_store/3; the `{reply, Result, NState}` tuple's test_heap 4 inside the frame.
+        const heap = ctx.heap;
+        const hc = heap.pushFrame(0);
+        allocateIn(heap, hc, 3);
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // get_dynamic_child/1
+        hc.stackWords -= 1;
         const extra: Term[] = [];
         for (let l = r[1]; l instanceof Cons; l = l.tail) extra.push(l.head);
         const tplArgs = tpl.start.args ?? [];
-        if (tplArgs.length > 0) ctx.alloc(list([...tplArgs], r[1] as Term)); // Args = A ++ EArgs copies A
+        if (tplArgs.length > 0) hc.hold(ctx.bifResult(list([...tplArgs], r[1] as Term)));
         const argsAll = [...tplArgs, ...extra];
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // do_start_child_i/3
+        allocateIn(heap, hc, 1);
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // apply/3
         const res = yield* runStart(ctx, { ...tpl, start: { ...tpl.start, args: argsAll } });
+        hc.stackWords -= 3; // back in handle_call/3
+        hc.hold(res);
         const e = res instanceof Tuple ? res.elements : [];
-        if (e[0] === A.ok && e[1] instanceof Pid) dynAdd(s, e[1], argsAll);
-        return done(res === A.ignore ? tuple(A.ok, A.undefined) : res);
+        hc.stackWords -= 2; // trim 2, 1
+        if (e[0] === A.ok && e[1] instanceof Pid) {
+          hc.stackWords += 1;
+          yield* callAt(ctx, hc); // dyn_store/3
+          dynAdd(s, e[1], argsAll);
+          hc.stackWords -= 1;
+        }
+        const reply = ctx.alloc(done(res === A.ignore ? tuple(A.ok, A.undefined) : res));
+        heap.popFrame(hc);
+        return reply;
       }
       if (tag === atom("start_child")) {
         const spec = pendingSpecs.get(r[1] as number);
