@@ -169,7 +169,7 @@ export class SupStateTerm {
   /** `{Ids, Db}`: one object while neither changes (a record copy shares it, as setelement does). */
   private childrenTerm(): Term {
     const c = this.children;
-    if (c !== undefined && c.elements[0] === this.ids && c.elements[1] === this.db) return c;
+    if (c?.elements[0] === this.ids && c.elements[1] === this.db) return c;
     this.children = new Tuple([this.ids, this.db]);
     return this.children;
   }
