@@ -462,10 +462,13 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         hc.stackWords += 1;
         yield* callAt(ctx, hc); // do_start_child_i/3
         allocateIn(heap, hc, 1);
+        // apply/3 (call_ext): its return address is the start function's entry word, which a
+        // start function's own frame counts (gen_server's start path, frames.ts callAllocate)
         hc.stackWords += 1;
         yield* callAt(ctx, hc); // apply/3
+        hc.stackWords -= 1;
         const res = yield* runStart(ctx, { ...tpl, start: { ...tpl.start, args: argsAll } });
-        hc.stackWords -= 3; // back in handle_call/3
+        hc.stackWords -= 2; // back in handle_call/3
         hc.hold(res);
         const e = res instanceof Tuple ? res.elements : [];
         hc.stackWords -= 2; // trim 2, 1

@@ -171,8 +171,11 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
     handleCall: (_c, _r, _f, st) => GenServer.reply(100, st),
   };
   const agentStart = (c: ProcessContext): Gen<Term> => GenServer.startLink(c, agent, atom("agent"), { loopStack: P.LOOP_STACK });
-  const taskStart = (c: ProcessContext, rec: Term): Term =>
-    new Tuple([
+  // task_start/2: `allocate 0` (its frame is the return address apply pushed), the fun, the
+  // call of proc_lib:spawn_link/1, `{ok, Pid}`
+  const taskStart = (c: ProcessContext, rec: Term): Term => {
+    const frame = c.heap.pushFrame(1);
+    const r = new Tuple([
       A.ok,
       spawnProcLib(
         c,
@@ -184,6 +187,9 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
         { initialCall: ["erlang", "apply", 2], link: true, shape: "fun" },
       ),
     ]);
+    c.heap.popFrame(frame);
+    return r;
+  };
   s.spawn(function* recorder(ctx: ProcessContext) {
     const rec = ctx.self;
     const supMod: Supervisor.SupervisorModule = {
