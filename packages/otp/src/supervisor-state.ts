@@ -15,7 +15,7 @@
  * Invariant: `term` is the newest record; it and everything it references are on the heap of
  * the process whose context built it (the gen_server loop keeps it as its state, the root).
  */
-import { atom, Cons, emptyMap, markKeysLiteral, equals, isFlatmap, list, mapFromEntries, mapGet, mapRemove, mapRemoveWords, nil, Tuple, type ErlMap, type Pid, type Term } from "@beamlab/heap";
+import { atom, Cons, emptyMap, ErlMap, markKeysLiteral, markLiteral, equals, isFlatmap, list, mapFromEntries, mapGet, mapRemove, mapRemoveWords, nil, Tuple, type Pid, type Term } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A } from "./common.js";
 import { startModuleName, type CheckedSpec } from "./child-spec.js";
@@ -48,9 +48,12 @@ function assocOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): 
 
 /** `maps:remove(Key, Old)` on the process's heap (the same map when `key` is absent). */
 function removeOnHeap(ctx: ProcessContext, old: ErlMap, key: Term): ErlMap {
-  const m = mapRemove(old, key);
-  if (m === old) return old;
-  return bifResult(ctx, m, mapRemoveWords(old, m, key));
+  const m0 = mapRemove(old, key);
+  if (m0 === old) return old;
+  // the last key removed: maps:remove builds an empty flatmap on the heap (3 words: header,
+  // size, the literal empty keys tuple; measured on OTP 25), not the `#{}` literal
+  const m = m0 === emptyMap ? new ErlMap([], []) : m0;
+  return bifResult(ctx, m, m === m0 ? mapRemoveWords(old, m, key) : 3);
 }
 
 /**
@@ -74,12 +77,32 @@ export class SupStateTerm {
   private dyn: ErlMap | undefined;
   private dynKind: Term = A.undefined;
   private restarts: Term = nil;
+  private children: Tuple | undefined;
 
   constructor(
     private readonly ctx: ProcessContext,
     private readonly f: SupStateFields,
+    place = true,
   ) {
-    this.record = ctx.alloc(this.build(A.undefined, nil));
+    this.record = place ? ctx.alloc(this.build(A.undefined, nil)) : this.build(A.undefined, nil);
+  }
+
+  /**
+   * init_dynamic/2's state (simple_one_for_one), from check_startspec's `{Ids, Db}` (on the heap
+   * already, supervisor-init.ts): `State#state{children = Children}` (setelement: a 13-word
+   * copy, garbage) and dyn_init's `State#state{dynamics = {mapsets | maps, #{}}}` (setelement
+   * with a literal: the 13-word record). `f.name` is on the heap (supname's tuple).
+   */
+  static simple(ctx: ProcessContext, f: SupStateFields, children: Tuple, temporary: boolean): SupStateTerm {
+    const s = new SupStateTerm(ctx, f, false);
+    s.children = children;
+    s.ids = children.elements[0] as Term;
+    s.db = children.elements[1] as ErlMap;
+    ctx.heap.allocGarbage(13);
+    s.dyn = emptyMap;
+    s.dynKind = temporary ? K.mapsets : K.maps;
+    s.record = ctx.alloc(s.build(markLiteral(s.dynamicsTerm()), s.childrenTerm()), { charge: 13 });
+    return s;
   }
 
   /** The newest `#state{}` record (the gen_server state). */
@@ -115,7 +138,14 @@ export class SupStateTerm {
   /** dyn_store: a dynamic child started with `args`. */
   addDynamic(pid: Pid, args: Term): void {
     this.dyn = assocOnHeap(this.ctx, this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args);
-    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+    this.commitDynamics();
+  }
+
+  /** dyn_store/dyn_erase's `State#state{dynamics = {Kind, Db}}` (beam_disasm): test_heap 3 for
+   * the tuple, then erlang:setelement/3 (a BIF: HAlloc of the 13-word copy, no heap test). */
+  private commitDynamics(): void {
+    const dynamics = this.ctx.alloc(new Tuple([this.dynKind, this.dyn ?? emptyMap]));
+    this.record = this.ctx.bifResult(this.build(dynamics, this.childrenTerm()), { charge: 13 });
   }
 
   /** dyn_erase: a dynamic child gone. */
@@ -123,7 +153,7 @@ export class SupStateTerm {
     const old = this.dyn ?? emptyMap;
     this.dyn = removeOnHeap(this.ctx, old, pid);
     if (this.dyn === old) return;
-    this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
+    this.commitDynamics();
   }
 
   /** add_restart: the restart times list (newest first, whole seconds). */
@@ -136,8 +166,12 @@ export class SupStateTerm {
     return this.dyn === undefined ? A.undefined : new Tuple([this.dynKind, this.dyn]);
   }
 
+  /** `{Ids, Db}`: one object while neither changes (a record copy shares it, as setelement does). */
   private childrenTerm(): Term {
-    return new Tuple([this.ids, this.db]);
+    const c = this.children;
+    if (c?.elements[0] === this.ids && c.elements[1] === this.db) return c;
+    this.children = new Tuple([this.ids, this.db]);
+    return this.children;
   }
 
   /** Allocates the new record (and the new dynamics/children tuples: `extra` of their words

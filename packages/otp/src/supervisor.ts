@@ -34,13 +34,15 @@
  * Invariants: every running child is linked to the supervisor; a child's pid is a live pid,
  * `undefined` (not running) or `restarting`; ids are unique.
  */
-import { atom, Cons, list, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
+import { Atom, atom, Cons, list, markLiteral, nil, Pid, printTerm, Tuple, type Term } from "@beamlab/heap";
 import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
-import { checkChildSpec, ChildSpecError, type CheckedSpec, type ChildSpec } from "./child-spec.js";
+import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec } from "./child-spec.js";
 import { SupStateTerm } from "./supervisor-state.js";
+import { checkChildspec, checkStartspec, initOwnWords, initStateWords, specKeys } from "./supervisor-init.js";
 import * as GS from "./gen-server.js";
+import { allocateIn, callAt } from "./frames.js";
 import type { ServerRef, Timeout } from "./gen.js";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -53,8 +55,10 @@ export interface SupFlags {
 }
 export interface SupervisorModule {
   readonly name: string;
-  /** `{ok, {Flags, Specs}}` as `{flags, children}`, or "ignore". */
-  init(ctx: ProcessContext, args: Term): { flags: SupFlags; children: readonly ChildSpec[] } | "ignore";
+  /** `{ok, {Flags, Specs}}` as `{flags, children}`, or "ignore". `returnWords`: the words the
+   * callback's compiled code builds for that return value besides a start MFA with non-constant
+   * arguments (default 6 + 2 per spec: the two tuples and the list; the maps taken as literals). */
+  init(ctx: ProcessContext, args: Term): { flags: SupFlags; children: readonly ChildSpec[]; returnWords?: number } | "ignore";
 }
 
 interface Child {
@@ -324,6 +328,22 @@ function autoShutdown(s: SupState, spec: CheckedSpec): boolean {
   return !s.children.some((c) => c.spec.significant && live(c.pid));
 }
 
+/** A child spec's `{M, F, A}` as the callback's code has it: a literal when its arguments are
+ * constants (atoms, numbers, lists and tuples of them), else built on the heap (4 words and
+ * the argument list) by the callback. */
+function startMfa(ctx: ProcessContext, spec: ChildSpec): Term {
+  const args = spec.start.args ?? [];
+  const t = new Tuple([atom(startModuleName(spec.start)), atom("start_link"), list([...args])]);
+  return args.every(isConstant) ? markLiteral(t) : ctx.alloc(t);
+}
+
+function isConstant(t: Term): boolean {
+  if (typeof t === "number" || typeof t === "bigint" || t === nil || t instanceof Atom) return true;
+  if (t instanceof Tuple) return t.elements.every(isConstant);
+  if (t instanceof Cons) return isConstant(t.head) && isConstant(t.tail);
+  return false;
+}
+
 function find(s: SupState, id: Term): Child | undefined {
   return s.children.find((c) => eqTerm(c.spec.id, id));
 }
@@ -346,11 +366,12 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         return tuple(A.stop, tuple(atom("bad_return"), tuple(atom(mod.name), atom("init"), k.reason)));
       }
       if (r === "ignore") return A.ignore;
-      // The garbage OTP's init makes on the supervisor's heap whatever the callback returned:
-      // `{ok, {Flags, Specs}}` (3 + 3 + a cell per spec), check_flags' maps:merge with the default
-      // flags (a 4-key flatmap: 12 words) and each spec's maps:merge with the default child spec
-      // (7 keys: 18 words) plus its default `modules` list [M] (2).
-      ctx.heap.allocGarbage(6 + 2 * r.children.length + 12 + 20 * r.children.length);
+      initOwnWords(ctx);
+      // The callback's return: `{ok, {Flags, Specs}}` (3 + 3 + a cell per spec) unless the
+      // callback says what its compiled code builds (`returnWords`); a start MFA whose
+      // arguments are not constants (a pid) is built by it too and kept in the child record.
+      ctx.heap.allocGarbage(r.returnWords ?? 6 + 2 * r.children.length);
+      const mfas = r.children.map((c) => startMfa(ctx, c));
       const f = r.flags;
       const strategy = f.strategy ?? "one_for_one";
       if (!["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"].includes(strategy)) return badFlag("invalid_strategy", strategy);
@@ -360,11 +381,15 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
       if (!Number.isInteger(period) || period <= 0) return badFlag("invalid_period", period);
       const auto = f.autoShutdown ?? "never";
       if (!["never", "any_significant", "all_significant"].includes(auto)) return badFlag("invalid_auto_shutdown", auto);
-      const name = nameT();
-      const mirror = new SupStateTerm(ctx, { name, strategy, intensity, period, autoShutdown: auto, module: mod.name, args });
-      s = { name, strategy, intensity, period, autoShutdown: auto, restarts: [], children: [], template: undefined, dyn: new Map(), mirror };
+      // init_state/4: supname's `{self(), Mod}` (kept: the state's name), then the record words
+      const name = strategy === "simple_one_for_one" ? ctx.alloc(nameT()) : nameT();
+      if (strategy === "simple_one_for_one") initStateWords(ctx, Object.keys(f).length);
+      const fields = { name, strategy, intensity, period, autoShutdown: auto, module: mod.name, args };
+      const mirror = strategy === "simple_one_for_one" ? undefined : new SupStateTerm(ctx, fields);
+      s = { name, strategy, intensity, period, autoShutdown: auto, restarts: [], children: [], template: undefined, dyn: new Map(), mirror: mirror as SupStateTerm };
       const checked: CheckedSpec[] = [];
-      for (const spec of r.children) {
+      const records: { id: Term; rec: Tuple }[] = [];
+      for (const [i, spec] of r.children.entries()) {
         const c = checkChildSpec(spec, auto);
         if (c instanceof ChildSpecError) {
           log(ctx, "supervisor start_spec", { supervisor: s.name, message: c.message, reason: c.term });
@@ -372,13 +397,14 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         }
         if (checked.some((x) => eqTerm(x.id, c.id))) return tuple(A.stop, tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), c.id)));
         checked.push(c);
+        if (strategy === "simple_one_for_one") records.push({ id: c.id, rec: checkChildspec(ctx, c, specKeys(spec), mfas[i] as Term) });
       }
       if (strategy === "simple_one_for_one") {
         const [tpl] = checked;
         if (tpl === undefined || checked.length !== 1) return tuple(A.stop, tuple(atom("bad_start_spec"), list(checked.map((c) => c.id))));
         s.template = tpl;
-        s.mirror.setChild(tpl, A.undefined);
-        s.mirror.initDynamic(tpl.restart === "temporary");
+        // init_dynamic/2: check_startspec's `{ok, {Ids, Db}}`, then the record (supervisor-state.ts)
+        s.mirror = SupStateTerm.simple(ctx, fields, checkStartspec(ctx, records).children, tpl.restart === "temporary");
         return GS.ok(stateTerm(s));
       }
       for (const c of checked) {
@@ -417,15 +443,44 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         return done(list([tuple(atom("specs"), s.children.length), tuple(atom("active"), active), tuple(atom("supervisors"), sups), tuple(atom("workers"), s.children.length - sups)]));
       }
       if (tag === atom("start_child") && tpl !== undefined) {
+        // handle_call({start_child, EArgs}, _, State) for simple_one_for_one as compiled
+        // (beam_disasm, frames.ts): allocate 3; get_dynamic_child/1; Args = A ++ EArgs (the
+        // '++' BIF copies A); call do_start_child_i/3 (allocate 1, its catch) and apply/3's
+        // return address; after the start, trim 2, 1 (the start's result stays in y0) and call
+        // dyn_store/3; the `{reply, Result, NState}` tuple's test_heap 4 inside the frame.
+        const heap = ctx.heap;
+        const hc = heap.pushFrame(0);
+        allocateIn(heap, hc, 3);
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // get_dynamic_child/1
+        hc.stackWords -= 1;
         const extra: Term[] = [];
         for (let l = r[1]; l instanceof Cons; l = l.tail) extra.push(l.head);
         const tplArgs = tpl.start.args ?? [];
-        if (tplArgs.length > 0) ctx.alloc(list([...tplArgs], r[1] as Term)); // Args = A ++ EArgs copies A
+        if (tplArgs.length > 0) hc.hold(ctx.bifResult(list([...tplArgs], r[1] as Term)));
         const argsAll = [...tplArgs, ...extra];
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // do_start_child_i/3
+        allocateIn(heap, hc, 1);
+        // apply/3 (call_ext): its return address is the start function's entry word, which a
+        // start function's own frame counts (gen_server's start path, frames.ts callAllocate)
+        hc.stackWords += 1;
+        yield* callAt(ctx, hc); // apply/3
+        hc.stackWords -= 1;
         const res = yield* runStart(ctx, { ...tpl, start: { ...tpl.start, args: argsAll } });
+        hc.stackWords -= 2; // back in handle_call/3
+        hc.hold(res);
         const e = res instanceof Tuple ? res.elements : [];
-        if (e[0] === A.ok && e[1] instanceof Pid) dynAdd(s, e[1], argsAll);
-        return done(res === A.ignore ? tuple(A.ok, A.undefined) : res);
+        hc.stackWords -= 2; // trim 2, 1
+        if (e[0] === A.ok && e[1] instanceof Pid) {
+          hc.stackWords += 1;
+          yield* callAt(ctx, hc); // dyn_store/3
+          dynAdd(s, e[1], argsAll);
+          hc.stackWords -= 1;
+        }
+        const reply = ctx.alloc(done(res === A.ignore ? tuple(A.ok, A.undefined) : res));
+        heap.popFrame(hc);
+        return reply;
       }
       if (tag === atom("start_child")) {
         const spec = pendingSpecs.get(r[1] as number);
@@ -594,7 +649,7 @@ export function startLink(ctx: ProcessContext, mod: SupervisorModule, args: Term
       return cbs.init(c, a);
     },
   };
-  return GS.startLink(ctx, wrapped, args, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
+  return GS.startLink(ctx, wrapped, args, { compiledCallPath: true, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
 }
 
 export function whichChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {

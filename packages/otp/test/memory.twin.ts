@@ -171,8 +171,11 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
     handleCall: (_c, _r, _f, st) => GenServer.reply(100, st),
   };
   const agentStart = (c: ProcessContext): Gen<Term> => GenServer.startLink(c, agent, atom("agent"), { loopStack: P.LOOP_STACK });
-  const taskStart = (c: ProcessContext, rec: Term): Term =>
-    new Tuple([
+  // task_start/2: `allocate 0` (its frame is the return address apply pushed), the fun, the
+  // call of proc_lib:spawn_link/1, `{ok, Pid}`
+  const taskStart = (c: ProcessContext, rec: Term): Term => {
+    const frame = c.heap.pushFrame(1);
+    const r = new Tuple([
       A.ok,
       spawnProcLib(
         c,
@@ -184,6 +187,9 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
         { initialCall: ["erlang", "apply", 2], link: true, shape: "fun" },
       ),
     ]);
+    c.heap.popFrame(frame);
+    return r;
+  };
   s.spawn(function* recorder(ctx: ProcessContext) {
     const rec = ctx.self;
     const supMod: Supervisor.SupervisorModule = {
@@ -191,6 +197,11 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
       init: () => ({
         flags: { strategy: "simple_one_for_one", intensity: 3, period: 5 },
         children: [{ id: atom("child"), start: kind === "agents" ? { fn: agentStart, args: [], module: "beamlab_otp_memory_recorder" } : { fn: taskStart, args: [rec], module: "beamlab_otp_memory_recorder" }, restart: "temporary", shutdown: 5000 }],
+        // the recorder's init/1 (erlc -S): the spec map is put_map_assoc of 3 keys on the
+        // literal #{id => child} (a 4-key flatmap, 12 words), then test_heap 8 for [Spec] and the
+        // two tuples (the flags map is a literal; tasks' {M, task_start, [Rec]} is the
+        // supervisor's startMfa)
+        returnWords: 12 + 8,
       }),
     };
     const sup = ((yield* Supervisor.startLink(ctx, supMod, tuple(atom("sup"), atom(kind), rec), supMinHeap !== undefined ? { spawnOpt: { minHeapSize: supMinHeap } } : {})) as Tuple).elements[1] as Pid;
