@@ -5,8 +5,8 @@
  * `list_to_binary/1`, `iolist_to_binary/1` and `term_to_binary/1` as OTP 25 runs them when called
  * from compiled code (`call_ext erlang:F/1`): one reduction for the call, the result built with
  * one `HAlloc` of its exact size (on the heap when `stop − htop` holds it, else in a heap
- * fragment), then the after-BIF check (`ctx.afterBif`: OTP 25's call_light_bif collects once the
- * fragments reach 8 × the free words, measured — Scheduler.afterLightBif), the result live. A binary result
+ * fragment), then the after-BIF check (`ctx.afterBif`: OTP 25's call_light_bif collects when
+ * 8 × the free words < the fragment words + 3 — Scheduler.afterLightBif), the result live. A binary result
  * of more than 64 bytes is a refc binary: its 6-word ProcBin is what the heap gets, its bytes
  * count in the binary virtual heap. Each is checked against a recorded GC trace of a loop
  * calling it (tooling/beam-oracle/recorders/kit_blocks.escript).
@@ -18,12 +18,14 @@
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
 import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
-import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { BIF_CALL_STACK_WORDS, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { bifCall } from "./bif-call.js";
 import { iolistShape, listToBinaryShaped } from "./list-to-binary.js";
 
 /**
  * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
- * return address and the runtime frame the JIT pushes): taken from kit_blocks.json — an
+ * return address and the runtime frame the JIT pushes), one value for the whole model
+ * (@beamlab/scheduler's constant, `ctx.bifResult`): taken from kit_blocks.json — an
  * integer_to_list result of 20 words goes to a fragment with 22 words free, a 4-word
  * integer_to_binary result with 6; lists:reverse/2's on-heap limit (lists.ts) needs the same 3
  * (two calls there that hit the limit: 84 cells into 172 free words, 1,054 into 2,113).
@@ -31,14 +33,12 @@ import { iolistShape, listToBinaryShaped } from "./list-to-binary.js";
  * two may be one rule, e.g. the runtime call's 16-byte stack alignment adding a pad word at one
  * stack parity; not verified yet, so each caller keeps the value measured for it.
  */
-export const BIF_CALL_STACK_WORDS = 3;
+export { BIF_CALL_STACK_WORDS };
 
-/** The call, then the result placed as one HAlloc, then the after-BIF check. */
+/** The call (preemption check first, as call_light_bif), the result placed as one HAlloc, then the after-BIF check. */
 function* bifResult<T extends Term>(ctx: ProcessContext, result: T): Generator<Op, T, unknown> {
-  yield* ctx.call(); // call_ext erlang:F/A
-  ctx.heap.allocBif(result, { check: false, reserve: BIF_CALL_STACK_WORDS });
-  ctx.afterBif(result); // call_light_bif's check (Scheduler.afterLightBif: fragments ≥ 8 × free words)
-  return result;
+  yield* bifCall(ctx); // call_ext erlang:F/A
+  return ctx.bifResult(result);
 }
 
 /** `integer_to_list(I)`: 2 words per digit (and the sign). */

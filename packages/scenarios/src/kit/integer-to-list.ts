@@ -16,8 +16,8 @@
  * reserve of 1 or 3 they do not (0.81 and 0.50 of the BEAM's total heap). The JIT source
  * places one return address there (call_light_bif's fragment call); the second word and the
  * missing after-BIF check are measured, not located in the source. The kit's conversion BIFs
- * (bifs.ts) measured 3 words and an after-BIF collection once fragments reach 8 × the free
- * words in a loop of their own (kit_blocks.json); reconciling the two is open.
+ * (bifs.ts) measured 3 words and the after-BIF rule 8 × free words < fragment words + 3 in a
+ * loop of their own (kit_blocks.json); reconciling the two is open.
  */
 
 /** Stack words below the frame while integer_to_list's HAlloc runs. */
