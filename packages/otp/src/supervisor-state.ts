@@ -40,20 +40,10 @@ function mfaTerm(spec: CheckedSpec): Tuple {
 
 const shutdownTerm = (spec: CheckedSpec): Term => (typeof spec.shutdown === "number" ? spec.shutdown : atom(spec.shutdown));
 
-/** `Old#{Key => Value}` on the process's heap: supervisor.erl's do_save_child and dyn_store use
- * the map syntax (put_map_assoc, beam_disasm of OTP 25's supervisor.beam). */
-function assocOnHeap(ctx: ProcessContext, old: ErlMap, key: Term, value: Term): ErlMap {
-  return ctx.putMapAssoc(old, key, value);
-}
-
 /** `maps:remove(Key, Old)` on the process's heap (the same map when `key` is absent). */
 function removeOnHeap(ctx: ProcessContext, old: ErlMap, key: Term): ErlMap {
-  const m0 = mapRemove(old, key);
-  if (m0 === old) return old;
-  // the last key removed: maps:remove builds an empty flatmap on the heap (3 words: header,
-  // size, the literal empty keys tuple; measured on OTP 25), not the `#{}` literal
-  const m = m0 === emptyMap ? new ErlMap([], []) : m0;
-  return bifResult(ctx, m, m === m0 ? mapRemoveWords(old, m, key) : 3);
+  const m = mapRemove(old, key);
+  return m === old ? old : bifResult(ctx, m, mapRemoveWords(old, m, key));
 }
 
 /**
@@ -121,7 +111,7 @@ export class SupStateTerm {
   setChild(spec: CheckedSpec, pid: Term): void {
     const rec = this.ctx.alloc(childRecord(spec, pid));
     const isNew = mapGet(this.db, spec.id) === undefined;
-    this.db = assocOnHeap(this.ctx, this.db, spec.id, rec);
+    this.db = this.ctx.putMapAssoc(this.db, spec.id, rec); // do_save_child: Db#{Id => Child} (put_map_assoc, beam_disasm)
     if (isNew) this.ids = this.ctx.alloc(list([spec.id], this.ids));
     this.commit(this.dynamicsTerm(), this.childrenTerm(), 3);
   }
@@ -137,7 +127,7 @@ export class SupStateTerm {
 
   /** dyn_store: a dynamic child started with `args`. */
   addDynamic(pid: Pid, args: Term): void {
-    this.dyn = assocOnHeap(this.ctx, this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args);
+    this.dyn = this.ctx.putMapAssoc(this.dyn ?? emptyMap, pid, this.dynKind === K.mapsets ? nil : args); // dyn_store: Db#{Pid => …}
     this.commitDynamics();
   }
 
@@ -280,7 +270,7 @@ export class DynSupStateTerm {
     live.hold(child);
     steps?.afterChild();
     // Map.get_and_update/3's inlined Map.put: put_map_assoc (beam_disasm of Elixir 1.14's Map)
-    this.children = assocOnHeap(this.ctx, this.children, pid, child);
+    this.children = this.ctx.putMapAssoc(this.children, pid, child); // Map.get_and_update's put_map_assoc
     live.hold(this.children);
     steps?.afterChildren(this.children);
     this.ctx.heap.popFrame(live);

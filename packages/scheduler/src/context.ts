@@ -23,7 +23,7 @@
  * Invariant: only the running process's context may be used (checked: a context used while its
  * process is not running throws).
  */
-import { atom, Binary, binary, equals, isFlatmap, LazyBytes, mapAssocWords, mapPut, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type ErlMap, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, equals, flatmapWords, isFlatmap, LazyBytes, mapAssocWords, mapPut, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type ErlMap, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
@@ -222,8 +222,7 @@ export class ProcessContext {
     if (!isFlatmap(m)) return heap.allocBif(updated, { check: false });
     const words = mapAssocWords(m, updated, key);
     if (!isFlatmap(updated)) {
-      const n = updated.keys.length;
-      heap.allocGarbage(3 + n + 1 + n); // the 33-key flatmap, after its heap test
+      heap.allocGarbage(flatmapWords(updated.keys.length)); // the 33-key flatmap, after its heap test
       return heap.allocBif(updated, { check: false });
     }
     return heap.alloc(updated, { charge: words, need: words });

@@ -5,7 +5,7 @@
  * objects that are literals or already placed, exactly as the heap package will count them when
  * the term is placed (nodeWords of every unstamped object). Iterative.
  */
-import { Blob, isHeapObject, mapChildren, nodeWords, Tag, type Term } from "@beamlab/heap";
+import { Blob, isFlatmap, isHeapObject, mapChildren, nodeWords, Tag, type Term } from "@beamlab/heap";
 
 const STACK: Term[] = [];
 
@@ -35,7 +35,11 @@ export function freshWords(term: Term): number {
         for (const e of t.elements) st.push(e);
         break;
       case Tag.Map:
-        for (const e of mapChildren(t)) st.push(e);
+        // a flatmap points at its keys and values; a HAMT at its nodes (heap's hamt-nodes.ts)
+        if (isFlatmap(t)) {
+          for (const e of t.keys) st.push(e);
+          for (const e of t.values) st.push(e);
+        } else for (const e of mapChildren(t)) st.push(e);
         break;
       case Tag.SubBinary:
         st.push(t.orig);

@@ -17,7 +17,7 @@
 %% captures N like the operations' funs and returns the map itself: the message and the list
 %% cell that keeps the result).
 %% Operations: put_new (maps:put(N + 1000, [], M)), update (maps:put(K, x, M) of an existing
-%% key K = 7 or 1 when N < 7), remove (maps:remove(5, M), a present key when N >= 5), and the
+%% key K = 7 or 1 when N < 7), remove (maps:remove(K, M) of the present key K = min(5, N): for N = 1 the last key), and the
 %% map syntax `M#{K => V}` (the put_map_assoc instruction, not the BIF): assoc_new (a new key
 %% N + 1000) and assoc_update (the update's key). The key is read from the process dictionary
 %% so that erlc cannot fold it into a literal, and the fun captures N like the others.
@@ -54,7 +54,7 @@ row(N, Op, W) ->
 
 key(N, put_new) -> N + 1000;
 key(N, update) -> min(7, N);
-key(_, remove) -> 5;
+key(N, remove) -> min(5, N);
 key(N, assoc_new) -> key(N, put_new);
 key(N, assoc_update) -> key(N, update).
 

@@ -91,19 +91,16 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
   while (work.length > 0) visit(work.pop() as Term, false);
   // Originals reached only through sub-binaries: live for the GC (counted once), pinned for refc.
   for (const b of viaSub) visit(b, true);
-  if (st.youngMso.length === 0 && st.oldMso.length === 0) {
-    // no ProcBin on this heap: nothing to rank (most processes)
-    const youngUsed0 = st.htop + st.mbufSz;
-    return {
-      heapLiveWords: youngLive,
-      heapGarbageWords: Math.max(0, youngUsed0 - youngLive),
-      oldHeapLiveWords: oldLive,
-      oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
-      binaryGarbageBytes: 0,
-      binaries: NO_BINARIES,
-      unplacedWords: unplaced,
-    };
-  }
+  const youngUsed = st.htop + st.mbufSz;
+  const result = {
+    heapLiveWords: youngLive,
+    heapGarbageWords: Math.max(0, youngUsed - youngLive),
+    oldHeapLiveWords: oldLive,
+    oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
+    unplacedWords: unplaced,
+  };
+  // no ProcBin on this heap: nothing to rank (most processes)
+  if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
   const binaries = new Map<object, BinaryReach>();
   const sizes = new Map<object, number>();
   let garbageBytes = 0;
@@ -117,16 +114,7 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     }
   }
   for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;
-  const youngUsed = st.htop + st.mbufSz;
-  return {
-    heapLiveWords: youngLive,
-    heapGarbageWords: Math.max(0, youngUsed - youngLive),
-    oldHeapLiveWords: oldLive,
-    oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
-    binaryGarbageBytes: garbageBytes,
-    binaries,
-    unplacedWords: unplaced,
-  };
+  return { ...result, binaryGarbageBytes: garbageBytes, binaries };
 }
 
 /** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */

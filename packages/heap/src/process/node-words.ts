@@ -44,7 +44,7 @@ import {
   type Tuple,
 } from "../term/types.js";
 import { hamtHeadChildren, hamtHeadWords } from "./hamt-nodes.js";
-import { hasLiteralKeys } from "../term/map.js";
+import { flatmapWords, hasLiteralKeys } from "../term/map.js";
 import { isLocalNode } from "../term/node.js";
 import { BLOB_TAG, type Blob } from "./blob.js";
 
@@ -125,7 +125,7 @@ const mapWordsCache = new WeakMap<ErlMap, number>();
 function defaultMapWords(m: ErlMap): number {
   const n = m.keys.length;
   if (n === 0) return 3;
-  return hasLiteralKeys(m) ? 3 + n : 3 + n + 1 + n;
+  return hasLiteralKeys(m) ? 3 + n : flatmapWords(n);
 }
 
 let mapWords: MapWordsFn = defaultMapWords;

@@ -167,6 +167,11 @@ export function mapPutWords(old: ErlMap, updated: ErlMap, key: Term): number {
   return (hamtPath(updated, i)?.words ?? 0) + 2;
 }
 
+/** Heap words of a flatmap of `n` keys with its own keys tuple: header, size, keys pointer, n values, keys tuple 1 + n. */
+export function flatmapWords(n: number): number {
+  return 3 + n + 1 + n;
+}
+
 /**
  * The heap words the map syntax `M#{Key => Value}` (the `put_map_assoc` instruction,
  * erts_gc_update_map_assoc) allocates when it gives `updated`, which differ from the
@@ -180,7 +185,7 @@ export function mapAssocWords(old: ErlMap, updated: ErlMap, key: Term): number {
   if (updated === old) return 0;
   if (old.keys.length > MAP_SMALL_MAP_LIMIT) return mapPutWords(old, updated, key);
   const n = updated.keys.length;
-  const flat = 3 + n + 1 + n;
+  const flat = flatmapWords(n);
   if (n > MAP_SMALL_MAP_LIMIT) return flat + mapWords(updated);
   return old.keys.length === n ? flat + 1 : flat;
 }
@@ -201,7 +206,7 @@ export function mapRemoveWords(old: ErlMap, updated: ErlMap, key: Term): number 
   return collapses ? p.words - (1 + kids.length) : p.words - 1;
 }
 
-/** `maps:remove/2`: `m` without `key` (the same object when `key` is absent). O(n). */
+/** `maps:remove/2`: `m` without `key` (the same object when `key` is absent; a new empty map, not the literal, when it was the last). O(n). */
 export function mapRemove(m: ErlMap, key: Term): ErlMap {
   const i = mapIndexOf(m, key);
   if (i < 0) return m;
@@ -209,7 +214,8 @@ export function mapRemove(m: ErlMap, key: Term): ErlMap {
   const values = m.values.slice();
   keys.splice(i, 1);
   values.splice(i, 1);
-  if (keys.length === 0) return emptyMap;
+  // the last key removed: the BIF builds an empty flatmap on the heap (3 words, map_ops.json),
+  // not the `#{}` literal
   const updated = new ErlMap(keys, values);
   shareHamtNodes(m, updated, key);
   return updated;

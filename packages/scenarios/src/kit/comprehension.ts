@@ -23,7 +23,7 @@
  * Invariant: the element is built from what the level kept (`kept`), on the heap the test made
  * room on; every level's frame is popped on the way back.
  */
-import { Cons, nil, type Term } from "@beamlab/heap";
+import { Cons, nil, type Frame, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { allocateFrame } from "./allocate.js";
 import { ret } from "./return.js";
@@ -66,16 +66,7 @@ export function* comprehension<K>(ctx: ProcessContext, list: Term, c: Comprehens
   }
   down.set(0, undefined);
   yield* ret(ctx); // the [] clause's return
-  let out: Term = nil;
-  const need = c.elementWords + 2;
-  for (let i = kept.length - 1; i >= 0; i--) {
-    out = heap.alloc(new Cons(c.build(kept[i] as K), out), { need });
-    down.set(0, out);
-    down.stackWords -= c.yRegs + 1; // deallocate, return
-    yield* ret(ctx);
-  }
-  heap.popFrame(down);
-  return out;
+  return yield* wayBack(ctx, down, kept, c);
 }
 
 /** `[E || X <- L1, Y <- L2]`: what each (X, Y) level does (see {@link comprehension2}). */
@@ -124,6 +115,16 @@ export function* comprehension2<K>(ctx: ProcessContext, outer: Term, inner: Term
   down.set(1, undefined);
   down.set(2, undefined);
   yield* ret(ctx); // the outer function's [] clause returns
+  return yield* wayBack(ctx, down, kept, c);
+}
+
+/**
+ * The way back of a body-recursive comprehension (both shapes): each level, innermost first,
+ * builds its element and cell under one `test_heap` (element words + 2), then deallocates its
+ * frame and returns; `down` is the levels' frame, popped at the end.
+ */
+function* wayBack<K>(ctx: ProcessContext, down: Frame, kept: readonly K[], c: { readonly elementWords: number; readonly yRegs: number; readonly build: (kept: K) => Term }): Generator<Op, Term, unknown> {
+  const heap = ctx.heap;
   let out: Term = nil;
   const need = c.elementWords + 2;
   for (let i = kept.length - 1; i >= 0; i--) {

@@ -24,12 +24,12 @@
  * Invariant: the iolist is only read; the result is the sole heap term the BIF leaves live.
  */
 import { Binary, Cons, type Term } from "@beamlab/heap";
-import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { CONTEXT_REDS, type Op, type ProcessContext } from "@beamlab/scheduler";
 
 /** `L2B_B2L_MIN_EXEC_REDS` (CONTEXT_REDS / 4): fewer reductions left run as if this many. */
-export const L2B_MIN_EXEC_REDS = 1000;
+export const L2B_MIN_EXEC_REDS = CONTEXT_REDS / 4;
 /** `L2B_B2L_RESCHED_REDS` (CONTEXT_REDS / 40): this many or fewer, the BIF yields first. */
-export const L2B_RESCHED_REDS = 100;
+export const L2B_RESCHED_REDS = CONTEXT_REDS / 40;
 /** `ERTS_IOLIST_SIZE_YIELDS_COUNT_PER_RED` and `ERTS_IOLIST_TO_BUF_YIELD_COUNT_PER_RED`. */
 export const IOLIST_ITEMS_PER_RED = 8;
 /** `ERTS_IOLIST_TO_BUF_BYTES_PER_RED`: the fast path's copy estimate. */
