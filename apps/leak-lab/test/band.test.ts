@@ -39,7 +39,7 @@ describe("leak-lab run --band", () => {
   it("prints the band as a table", async () => {
     const r = await cli(["run", "tenured-garbage", "--band", "2", "--no-chart"]);
     const text = r.out.join("\n");
-    expect(text).toMatch(/--band: the run and 2 reruns with the model's free choices moved by up to 4 words/);
+    expect(text).toMatch(/--band: the run and 2 reruns with the model's free choices moved \(stacks by up to 4 words, the pid counter by up to 99\)/);
     expect(text).toMatch(/^ {2}headline +min +median +max$/m);
     expect(text).toMatch(/^ {2}server\.total_heap_size +\d+ w +\d+ w +\d+ w$/m);
   }, 60_000);

@@ -7,6 +7,7 @@
  * data is embedded as JSON that cannot close its script element; the same report gives the same
  * file byte for byte (no timestamps).
  */
+import { PID_BAND } from "@beamlab/scenarios";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { headlines } from "../lab/headlines.js";
@@ -70,7 +71,7 @@ export function htmlReport(r: LabReport, title: string): string {
     );
   }
   if (r.band !== undefined) {
-    sections.push(`<h2>Band: the run and ${r.band.runs} reruns, free choices moved by up to ${r.band.words} words</h2>${tableHtml(["headline", "min", "median", "max"], Object.entries(r.band.headlines).map(([k, s]) => [k, fmtHeadline(k, s.min), fmtHeadline(k, s.median), fmtHeadline(k, s.max)]))}`);
+    sections.push(`<h2>Band: the run and ${r.band.runs} reruns, free choices moved (stacks by up to ${r.band.words} words, the pid counter by up to ${PID_BAND - 1})</h2>${tableHtml(["headline", "min", "median", "max"], Object.entries(r.band.headlines).map(([k, s]) => [k, fmtHeadline(k, s.min), fmtHeadline(k, s.median), fmtHeadline(k, s.max)]))}`);
   } else {
     sections.push(`<h2>Headline numbers</h2>${tableHtml(["headline", "value"], Object.entries(headlines(r)).map(([k, v]) => [k, fmtHeadline(k, v)]))}`);
   }

@@ -7,6 +7,7 @@
  * Owns the text layout only; every number comes from the {@link LabReport}. Invariant: with the
  * same report and style, the same lines.
  */
+import { PID_BAND } from "@beamlab/scenarios";
 import type { Finding } from "@beamlab/telemetry";
 import { headlineUnit } from "../lab/headlines.js";
 import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
@@ -79,7 +80,7 @@ export function findingLines(findings: readonly Finding[], style: Style, detail 
 
 export function bandLines(b: BandReport): string[] {
   return [
-    `  --band: the run and ${b.runs} reruns with the model's free choices moved by up to ${b.words} words`,
+    `  --band: the run and ${b.runs} reruns with the model's free choices moved (stacks by up to ${b.words} words, the pid counter by up to ${PID_BAND - 1})`,
     ...table(["headline", "min", "median", "max"], Object.entries(b.headlines).map(([k, s]) => [k, fmtHeadline(k, s.min), fmtHeadline(k, s.median), fmtHeadline(k, s.max)])),
   ];
 }
