@@ -8,7 +8,7 @@ export { MODES } from "./scenario.js";
 export { resolveParams, ScenarioInputError, intParam, msOrOffParam, type ParamSpec, type ParamType, type ParamValue, type ParamValues } from "./params.js";
 export { defineScenario, wrapScenario } from "./define-scenario.js";
 export { sampleScenario, type SampleOptions, type SampleResult } from "./sample.js";
-export { newNode, pidShift, PID_BAND, setRole, call, reply } from "./node.js";
+export { newNode, pidShift, PID_BAND, setRole, call, reply, type NodePlan } from "./node.js";
 export { tenuredGarbage, tenuredGarbageFixed, startApiServer } from "./tenured-garbage.js";
 export { idleChildren, idleChildrenFixed, startJobs } from "./idle-children.js";
 export { pinnedRefc, pinnedRefcFixed, startRouter } from "./router.js";
