@@ -28,10 +28,12 @@
 #   returns once the child's init is done: Agent's init computes process(i); a Task starts at once).
 # CHECKED: the children's pid numbers are contiguous (the next process spawned after the run gets
 #   listener + events + 1), else the twin fails.
-# BEAMLAB_TRACE_SUP=1: also prints the supervisor's gc and running trace (erlang:trace with this
+# BEAMLAB_TRACE=sup: also prints the supervisor's gc trace (erlang:trace with this
 #   process as the tracer: no process is spawned, the pid numbers stay) to stderr, one event a
 #   line, to compare with the model's; tracing perturbs the heap (phantom fragments), so the
-#   figures of a traced run are not the untraced twin's.
+#   figures of a gc-traced run are not the untraced twin's. BEAMLAB_TRACE=running: the running
+#   trace (in/out, pid numbers) of the supervisor, the children and the listener — the order the
+#   single scheduler runs them in.
 dir = Path.dirname(__ENV__.file)
 {:ok, :twin_report, bin} = :compile.file(String.to_charlist(Path.join(dir, "twin_report.erl")), [:binary, :report])
 {:module, :twin_report} = :code.load_binary(:twin_report, ~c"twin_report.erl", bin)
@@ -59,15 +61,17 @@ defmodule BeamlabTwin.Work do
   # The run as measured: returns the supervisor and the listener.
   def run(mode, events, kb, trace) do
     {:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
-    if trace, do: :erlang.trace(sup, true, [:garbage_collection, :running])
+    if trace == :sup, do: :erlang.trace(sup, true, [:garbage_collection])
+    if trace == :running, do: :erlang.trace(sup, true, [:running, :set_on_spawn])
     driver = self()
     listener = spawn(fn -> listen(sup, mode, events, kb, driver) end)
+    if trace == :running, do: :erlang.trace(listener, true, [:running])
     receive do
       :listener_done -> :ok
     end
     wait_children(mode, listener, events)
     _ = :sys.get_state(sup)
-    if trace, do: :erlang.trace(sup, false, [:garbage_collection, :running])
+    if trace != false, do: :erlang.trace(:all, false, [:all])
     {sup, listener}
   end
 
@@ -108,8 +112,8 @@ defmodule BeamlabTwin.Work do
       {:trace, _, tag, info} when tag in [:gc_minor_start, :gc_minor_end, :gc_major_start, :gc_major_end] ->
         line(tag, info)
         print_trace()
-      {:trace, _, inout, mfa} when inout in [:in, :out] ->
-        IO.puts(:stderr, "#{inout} #{inspect(mfa)}")
+      {:trace, p, inout, mfa} when inout in [:in, :out, :in_exiting, :out_exiting, :out_exited] ->
+        IO.puts(:stderr, "#{inout} #{pid_number(p)} #{inspect(mfa)}")
         print_trace()
     after
       0 -> :ok
@@ -125,7 +129,12 @@ end
 {mode, params} = :twin_report.args(Enum.map(System.argv(), &String.to_charlist/1), events: 437, result_kb: 48)
 events = params[:events]
 kb = params[:result_kb]
-trace = System.get_env("BEAMLAB_TRACE_SUP") == "1"
+trace =
+  case System.get_env("BEAMLAB_TRACE") do
+    "sup" -> :sup
+    "running" -> :running
+    _ -> false
+  end
 for m <- [:leak, :fix] do
   {s, l} = BeamlabTwin.Work.run(m, 1, kb, false)
   BeamlabTwin.Work.stop(s, l)
@@ -141,5 +150,5 @@ if next != l + events + 1 do
   System.halt(1)
 end
 pids = %{supervisor: BeamlabTwin.Work.pid_number(sup), listener: l, children: [l + 1, l + events]}
-if trace, do: BeamlabTwin.Work.print_trace()
+if trace != false, do: BeamlabTwin.Work.print_trace()
 IO.puts(:twin_report.to_json(Map.put(report, :pids, pids)))
