@@ -5,11 +5,14 @@
  * For each of `events` events the listener (role listener) starts a child (role child) with
  * DynamicSupervisor.start_child: `leak` = `{Agent, fn -> process(i) end}` (the result is the
  * Agent's state and it never exits), `fix` = a temporary `{Task, fn -> process(i) end}` that
- * computes the same and exits. process(i): see process.ts. The run ends when the listener is done
- * and (fix) no Task is left. Twin: tooling/beam-oracle/twins/agent_vs_task.exs.
+ * computes the same and exits. process(i): see process.ts. The run ends as the twin's does, with
+ * the same work: the listener is done, (fix) the driver has monitored the children's pids and
+ * taken their 'DOWN's, then one :sys.get_state round trip to the supervisor. Twin:
+ * tooling/beam-oracle/twins/agent_vs_task.exs (warm: no code loading on a measured heap).
  * FREE CHOICES (as the twin): i counts from 1; the listener starts the children one after another
- * (start_child returns once the child's init is done); one virtual ms per 10 events puts the run
- * on leak-lab's sample grid.
+ * (start_child returns once the child's init is done); the pid numbers are the twin's
+ * (TWIN_FIRST_PID); the sample grid follows the reductions run (REDUCTIONS_PER_MS), no process
+ * sleeps.
  */
 import { atom, Pid, Tuple, type Term } from "@beamlab/heap";
 import { A, Agent, DynamicSupervisor, fun, Sys, Task } from "@beamlab/otp";
