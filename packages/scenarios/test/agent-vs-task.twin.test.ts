@@ -99,9 +99,11 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     // heap (no warm-up: 53,194 words), and the simulation ran at other pid numbers (21,916). Warm
     // and at the same numbers, both end on 6,772 + 28,690 words; a gc trace of the supervisor
     // (the twin with BEAMLAB_TRACE=sup, the model with Scheduler.traceGc) gives the same 66
-    // events, heap for heap; one of them (the 26th collection, in proc_lib:spawn_opt's path of a
-    // start_child) is triggered 2 stack words deeper on the BEAM (39 vs the model's 37, with 2
-    // free words at that depth where the same point elsewhere had 3), with the same outcome.
+    // events in every field. The last one to land: the 26th collection, where 2 words were free
+    // in proc_lib:spawn_opt's call of get_my_name → proc_info → process_info, whose BIF call
+    // tests the heap one word deeper than get_my_name's allocate 0 (stack 39; the model had
+    // collected 2 words higher, at the argument list — otp frames.ts callGetMyName, recorded
+    // in get_my_name_gc.json).
     const real = recordOf("agent-vs-task", "leak").roles.supervisor!;
     const s = sim("leak").supervisor!;
     expect(s).toEqual(real);
