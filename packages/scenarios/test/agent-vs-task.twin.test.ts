@@ -30,11 +30,32 @@
  * fragments that the end of the run samples).
  */
 import { describe, expect, it } from "vitest";
+import { loadFixture } from "@beamlab/beam-oracle";
 import { EVENTS, TelemetryBus } from "@beamlab/telemetry";
-import { agentVsTask, resolveParams, type Mode } from "../src/index.js";
+import { agentVsTask, resolveParams, runTracedSupervisor, type Mode } from "../src/index.js";
 import { ratio, recordOf, simulate, type RoleFigures } from "./support/twin-figures.js";
 
 const ROLES = ["listener", "supervisor", "child"];
+const GC_ITEMS = ["heap_size", "heap_block_size", "old_heap_size", "old_heap_block_size", "mbuf_size", "stack_size", "recent_size"] as const;
+type GcEv = { tag: string } & Record<(typeof GC_ITEMS)[number], number>;
+const gcFixture = loadFixture("agent_vs_task_gc") as { runs: { mode: Mode; final: { heap_size: number; total_heap_size: number }; events: GcEv[] }[] };
+
+/** The model's supervisor gc trace, traced as the twin's BEAMLAB_TRACE=sup run is. */
+function supervisorGc(mode: Mode): { events: GcEv[]; final: { heap_size: number; total_heap_size: number } } {
+  const events: GcEv[] = [];
+  const run = runTracedSupervisor(mode, resolveParams(agentVsTask.params, {}), (e) => {
+    const i = e.info as unknown as Record<string, number>;
+    events.push({ tag: e.tag, ...Object.fromEntries(GC_ITEMS.map((k) => [k, i[k] as number])) } as GcEv);
+  });
+  while (run.finished?.() !== true) run.scheduler.run({ until: run.scheduler.clock.now + 1000 });
+  const sup = run.source.snapshot().processes.find((p) => p.role === "supervisor")!;
+  return { events, final: { heap_size: sup.heap_size, total_heap_size: sup.total_heap_size } };
+}
+const samePrefix = (a: readonly GcEv[], b: readonly GcEv[]): number => {
+  let i = 0;
+  while (i < a.length && i < b.length && JSON.stringify(a[i]) === JSON.stringify(b[i])) i++;
+  return i;
+};
 const runs = new Map<Mode, Record<string, RoleFigures>>();
 const sim = (mode: Mode) => {
   let r = runs.get(mode);
@@ -110,6 +131,26 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(s.avg_total_heap_size).toBe(35462);
     // the story holds on both nodes: leak keeps ~60 MB of children, fix none
     expect(sim("leak").child!.avg_memory * 437).toBeGreaterThan(40e6);
+  }, 300_000);
+
+  it("leak: the supervisor's gc trace is the BEAM's, every one of its 66 events (agent_vs_task_gc.json)", () => {
+    const real = gcFixture.runs.find((r) => r.mode === "leak")!;
+    const s = supervisorGc("leak");
+    expect(real.events.length).toBe(66);
+    expect(s.events).toEqual(real.events);
+    expect(s.final).toEqual(real.final);
+  }, 300_000);
+
+  it("fix: GAP (pinned): the supervisor's gc trace parts from the BEAM's at its first event (the Task start path)", () => {
+    const real = gcFixture.runs.find((r) => r.mode === "fix")!;
+    const s = supervisorGc("fix");
+    // BEAM: 154 events; the first collection at heap 202, stack 28, leaving 99 live words; the
+    // model's at heap 198, stack 33, leaving 85 — in the first Task's start (Task.Supervised's
+    // frames are not yet transliterated as the Agent path's are)
+    expect(real.events.length).toBe(154);
+    expect(samePrefix(s.events, real.events)).toBe(0);
+    expect([real.events[0]!.heap_size, real.events[0]!.stack_size, real.events[3]!.heap_size]).toEqual([202, 28, 99]);
+    expect([s.events[0]!.heap_size, s.events[0]!.stack_size, s.events[3]!.heap_size]).toEqual([198, 33, 85]);
   }, 300_000);
 
   it("fix: GAP (pinned): the supervisor's heaps, 2.6 times the BEAM's total heap (Task start path and 'EXIT' handling not yet frame by frame)", () => {

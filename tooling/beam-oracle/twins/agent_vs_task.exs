@@ -28,12 +28,14 @@
 #   returns once the child's init is done: Agent's init computes process(i); a Task starts at once).
 # CHECKED: the children's pid numbers are contiguous (the next process spawned after the run gets
 #   listener + events + 1), else the twin fails.
-# BEAMLAB_TRACE=sup: also prints the supervisor's gc trace (erlang:trace with this
-#   process as the tracer: no process is spawned, the pid numbers stay) to stderr, one event a
-#   line, to compare with the model's; tracing perturbs the heap (phantom fragments), so the
-#   figures of a gc-traced run are not the untraced twin's. BEAMLAB_TRACE=running: the running
-#   trace (in/out, pid numbers) of the supervisor, the children and the listener — the order the
-#   single scheduler runs them in.
+# BEAMLAB_TRACE=sup: the report also has `sup_gc`, the supervisor's gc trace from after its
+#   start to the end of the run (erlang:trace with this process as the tracer: no process is
+#   spawned, the pid numbers stay; each event's tag and seven sizes), recorded by
+#   recorders/agent_vs_task_gc.record.mjs; tracing may perturb a heap (phantom fragments), so
+#   a gc-traced run's figures are not necessarily the untraced twin's (they are the same here).
+#   BEAMLAB_TRACE=running: prints the running trace (in/out, pid numbers) of the supervisor, the
+#   children and the listener to stderr — the order the single scheduler runs them in (it
+#   perturbs the supervisor's heap: its fix figures move).
 dir = Path.dirname(__ENV__.file)
 {:ok, :twin_report, bin} = :compile.file(String.to_charlist(Path.join(dir, "twin_report.erl")), [:binary, :report])
 {:module, :twin_report} = :code.load_binary(:twin_report, ~c"twin_report.erl", bin)
@@ -107,22 +109,19 @@ defmodule BeamlabTwin.Work do
     end
   end
 
-  def print_trace() do
+  # The trace messages in this process's mailbox, in order: gc events as maps (returned),
+  # running events printed to stderr.
+  def take_trace(acc) do
     receive do
       {:trace, _, tag, info} when tag in [:gc_minor_start, :gc_minor_end, :gc_major_start, :gc_major_end] ->
-        line(tag, info)
-        print_trace()
-      {:trace, p, inout, mfa} when inout in [:in, :out, :in_exiting, :out_exiting, :out_exited] ->
+        items = [:heap_size, :heap_block_size, :old_heap_size, :old_heap_block_size, :mbuf_size, :stack_size, :recent_size]
+        take_trace([Map.new([{:tag, tag} | Enum.map(items, fn k -> {k, info[k]} end)]) | acc])
+      {:trace, p, inout, mfa} when inout in [:in, :out] ->
         IO.puts(:stderr, "#{inout} #{pid_number(p)} #{inspect(mfa)}")
-        print_trace()
+        take_trace(acc)
     after
-      0 -> :ok
+      0 -> Enum.reverse(acc)
     end
-  end
-
-  defp line(tag, info) do
-    items = [:heap_size, :heap_block_size, :old_heap_size, :old_heap_block_size, :mbuf_size, :stack_size, :recent_size]
-    IO.puts(:stderr, "#{tag} " <> Enum.map_join(items, " ", fn k -> "#{k}=#{info[k]}" end))
   end
 end
 
@@ -150,5 +149,7 @@ if next != l + events + 1 do
   System.halt(1)
 end
 pids = %{supervisor: BeamlabTwin.Work.pid_number(sup), listener: l, children: [l + 1, l + events]}
-if trace != false, do: BeamlabTwin.Work.print_trace()
-IO.puts(:twin_report.to_json(Map.put(report, :pids, pids)))
+sup_gc = if trace != false, do: BeamlabTwin.Work.take_trace([]), else: []
+report = Map.put(report, :pids, pids)
+report = if trace == :sup, do: Map.put(report, :sup_gc, sup_gc), else: report
+IO.puts(:twin_report.to_json(report))

@@ -14,7 +14,7 @@
  * (TWIN_FIRST_PID); the sample grid follows the reductions run (REDUCTIONS_PER_MS), no process
  * sleeps.
  */
-import { atom, Pid, Tuple, type Term } from "@beamlab/heap";
+import { atom, Pid, Tuple, type GcTraceEntry, type Term } from "@beamlab/heap";
 import { A, Agent, DynamicSupervisor, fun, Sys, Task } from "@beamlab/otp";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
@@ -108,15 +108,17 @@ function pidNumbered(like: Pid, n: number): Pid {
   return new Pid(like.node, n & 0x7fff, (n >>> 15) & 0x1fff, like.creation);
 }
 
-function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions): ScenarioRun {
+function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions, traceSupervisor?: (entry: GcTraceEntry) => void): ScenarioRun {
   const events = intParam(params, AGENT_VS_TASK_PARAMS, "events");
   const kb = intParam(params, AGENT_VS_TASK_PARAMS, "result_kb");
   let done = false;
-  const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, reductionsPerMs: REDUCTIONS_PER_MS });
+  const hooks = traceSupervisor === undefined ? {} : { onGcTrace: (_pid: Pid, e: GcTraceEntry) => { traceSupervisor(e); } };
+  const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, reductionsPerMs: REDUCTIONS_PER_MS }, hooks);
   run.scheduler.spawn(
     function* driver(ctx: ProcessContext) {
       setRole(ctx, "driver");
       const sup = yield* startEventSupervisor(ctx);
+      if (traceSupervisor !== undefined) ctx.scheduler.traceGc(sup);
       const self = ctx.self;
       const listener = ctx.spawn(
         function* listener(c: ProcessContext) {
@@ -151,6 +153,16 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
 /** A pid's number (`<0.N.S>`: N + S × 2^15). */
 function pidKey(p: Pid): number {
   return p.id + p.serial * 0x8000;
+}
+
+/**
+ * The run with its supervisor gc-traced from just after its start, as the twin's
+ * `BEAMLAB_TRACE=sup` run is (recorders/agent_vs_task_gc.record.mjs): every trace entry of the
+ * supervisor goes to `onEntry` (the heap models the tracer's phantom fragments). For tests and
+ * diagnostics; the plain run is untraced.
+ */
+export function runTracedSupervisor(mode: Mode, params: ParamValues | undefined, onEntry: (entry: GcTraceEntry) => void): ScenarioRun {
+  return build(mode, params, {}, onEntry);
 }
 
 export const agentVsTask: ParametricScenario = defineScenario({
