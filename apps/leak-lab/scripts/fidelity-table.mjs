@@ -7,7 +7,9 @@
  * process's stack moved by up to 4 words and the pid counter by up to 99: how far the figure
  * depends on the model's free
  * choices; ✓ when the real figure is inside it). Prints a markdown table; nothing is
- * hand-written. `node apps/leak-lab/scripts/fidelity-table.mjs > table.md`
+ * hand-written. `node apps/leak-lab/scripts/fidelity-table.mjs > table.md`;
+ * `… fidelity-table.mjs agent-vs-task` prints the header and that scenario's rows only (to
+ * refresh them in the README after its twin or model changed).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -32,7 +34,10 @@ const ratio = (s, r) => (r === 0 ? (s === 0 ? "1.00" : "—") : (s / r).toFixed(
 
 console.log(`| scenario (defaults) | mode | role | figure | simulated | real BEAM | ratio | band (the run and ${BAND} reruns: stacks +0…4 words, pids +0…99) |`);
 console.log("|---|---|---|---|---:|---:|---:|---|");
+const only = process.argv.slice(2);
+for (const name of only) if (!(name in ROLES)) throw new Error(`fidelity-table: no scenario ${name}; valid: ${Object.keys(ROLES).join(", ")}`);
 for (const [scenario, roles] of Object.entries(ROLES)) {
+  if (only.length > 0 && !only.includes(scenario)) continue;
   for (const mode of ["leak", "fix"]) {
     const rec = fixture.records.find((x) => x.scenario === scenario && x.mode === mode && Object.keys(x.params_set).length === 0);
     if (rec === undefined) continue;

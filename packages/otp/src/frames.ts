@@ -25,6 +25,37 @@ import type { Frame, ProcessHeap } from "@beamlab/heap";
 import type { ProcessContext } from "@beamlab/scheduler";
 import type { Gen } from "./common.js";
 
+/** The words erlang:process_info/2 reserves for a single item's `{Item, Value}` (HAlloc). */
+const PROCESS_INFO_RESERVE = 3;
+/** HAlloc places a BIF's words on the heap only with this many more free (the kit's BIFs: the
+ * same 3 words short of the free space a heap test sees). */
+const HALLOC_MARGIN = 3;
+
+/**
+ * A `call` of proc_lib:get_my_name/0 from `frame`: its `allocate 0` (a heap test for 0 words),
+ * then the `call` of proc_info/2 (its return address), whose tail call of the
+ * erlang:process_info(self(), registered_name) BIF tests the heap for 0 words at that depth; the
+ * BIF answers `[]` for an unregistered caller (nothing left on the heap) and builds
+ * `{registered_name, Name}` (3 words, HAlloc: on the heap or in a fragment; garbage once
+ * get_my_name took the name) for a registered one. Recorded: get_my_name_gc.json (a sweep of
+ * the free space before proc_lib:spawn_opt/4: with 2 words free at get_my_name's depth its
+ * allocate 0 collects, with 2 free one word deeper the BIF call does, and a registered caller's
+ * tuple goes to a fragment below 6 free words without a collection after the BIF); it is where
+ * agent-vs-task's leak supervisor collects once (stack 39, 2 words free). The name itself is
+ * read from the scheduler by the callers.
+ */
+export function callGetMyName(heap: ProcessHeap, frame: Frame, registered: boolean): void {
+  frame.stackWords += 1;
+  allocateIn(heap, frame, 0);
+  frame.stackWords += 1; // proc_info/2's return address
+  heap.heapTest(0);
+  if (registered) {
+    heap.allocBifGarbage(PROCESS_INFO_RESERVE, { reserve: HALLOC_MARGIN });
+    heap.safePoint();
+  }
+  frame.stackWords -= 2;
+}
+
 /**
  * `allocate Y` in `frame` (whose words so far are the function's entry stack above the frame's
  * base): the heap test, then the y registers.

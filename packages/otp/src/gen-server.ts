@@ -64,7 +64,7 @@ import { A, caught, demonitorFlush, isGen, isNormalish, log, tuple, type CbResul
 import { genCallAs, reply as genReply, resolveServer, type ServerRef, type Timeout } from "./gen.js";
 import * as global from "./global.js";
 import { initAck, spawnMonitorProcLib, spawnProcLib } from "./proc-lib.js";
-import { allocateHeapTest, allocateIn, callAllocate, callAt } from "./frames.js";
+import { allocateHeapTest, allocateIn, callAllocate, callAt, callGetMyName } from "./frames.js";
 import * as Sys from "./sys.js";
 import { isSystemOrParentExit, replaceFunction, SysDebug, type DebugOption } from "./sys.js";
 import { genName, getProcName, registerServerName, serverRefTerm, unregisterServerName, whereName, type ServerName } from "./via.js";
@@ -183,7 +183,7 @@ function* doStart(ctx: ProcessContext, mod: GenServerModule, args: Term, o: Star
     const linkOpts = frame.hold(ctx.alloc(new Cons(LINK, nil)));
     frame.stackWords = 2 + 1;
     allocateIn(heap, frame, SPAWN_OPT_Y);
-    callAllocateZero(heap, frame); // proc_lib:get_my_name/0
+    callGetMyName(heap, frame, ctx.processInfo(ctx.self, ["registered_name"])?.registered_name !== undefined); // proc_lib:get_my_name/0
     const pid = spawnProcLib(ctx, body, spawnArgs, { ...plo, link: true, argList });
     frame.release(argList);
     frame.release(linkOpts);

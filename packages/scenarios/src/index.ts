@@ -8,7 +8,7 @@ export { MODES } from "./scenario.js";
 export { resolveParams, ScenarioInputError, intParam, msOrOffParam, type ParamSpec, type ParamType, type ParamValue, type ParamValues } from "./params.js";
 export { defineScenario, wrapScenario } from "./define-scenario.js";
 export { sampleScenario, type SampleOptions, type SampleResult } from "./sample.js";
-export { newNode, pidShift, PID_BAND, setRole, call, reply } from "./node.js";
+export { newNode, pidShift, PID_BAND, setRole, call, reply, type NodePlan } from "./node.js";
 export { tenuredGarbage, tenuredGarbageFixed, startApiServer } from "./tenured-garbage.js";
 export { idleChildren, idleChildrenFixed, startJobs } from "./idle-children.js";
 export { pinnedRefc, pinnedRefcFixed, startRouter } from "./router.js";
@@ -17,7 +17,7 @@ export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlo
 export { healthyNode } from "./healthy.js";
 export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } from "./gen-server-work/scenario.js";
 export { work } from "./gen-server-work/work.js";
-export { agentVsTask, startEventChild, startEventSupervisor, AGENT_VS_TASK_PARAMS } from "./agent-vs-task/scenario.js";
+export { agentVsTask, startEventChild, startEventSupervisor, runTracedSupervisor, AGENT_VS_TASK_PARAMS, TWIN_FIRST_PID, REDUCTIONS_PER_MS } from "./agent-vs-task/scenario.js";
 export { processEvent } from "./agent-vs-task/process.js";
 export { routers, startConnection, ROUTERS_PARAMS } from "./routers/scenario.js";
 export { subBinaryCache, startCache as startSubBinaryCache, sendPayload, SUB_BINARY_CACHE_PARAMS } from "./sub-binary-cache/scenario.js";

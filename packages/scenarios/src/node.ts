@@ -42,10 +42,24 @@ export function pidShift(seed: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) >>> 0) % PID_BAND;
 }
 
+/** Where a node's pid counter and clock start, besides the sampling plan (see {@link newNode}). */
+export interface NodePlan {
+  readonly duration: number;
+  readonly interval: number;
+  /**
+   * The first pid number (default 1): a scenario whose figures follow its pids' hashes (a
+   * supervisor's children map past 32 children) spawns at its twin's recorded numbers; `--band`
+   * shifts it by pidShift(seed).
+   */
+  readonly firstPid?: number;
+  /** Virtual time while processes compute (the Scheduler's computeClock): one ms per N reductions. */
+  readonly reductionsPerMs?: number;
+}
+
 /** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
 export function newNode(
   opts: ScenarioOptions & { readonly perturb?: Perturbation },
-  plan: { readonly duration: number; readonly interval: number },
+  plan: NodePlan,
   hooks: { readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void } = {},
 ): ScenarioRun {
   const refc = new RefcStore(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry });
@@ -56,7 +70,9 @@ export function newNode(
     ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
     // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter),
     // and the pid counter by 0..PID_BAND − 1
-    ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words }, firstPid: 1 + pidShift(opts.perturb.seed) }),
+    firstPid: (plan.firstPid ?? 1) + (opts.perturb === undefined ? 0 : pidShift(opts.perturb.seed)),
+    ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words } }),
+    ...(plan.reductionsPerMs === undefined ? {} : { computeClock: { reductionsPerMs: plan.reductionsPerMs } }),
   });
   return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
 }

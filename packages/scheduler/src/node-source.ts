@@ -13,7 +13,8 @@
  *    (virtual time does not advance while processes compute, so that is the only busy measure;
  *    off by default because it differs between runs and snapshots must be deterministic);
  *  - every process's `process_info` items (pids printed `<0.N.S>`), plus the beamlab fields:
- *    `role`    — the process dictionary key `'$beamlab_role'` (an atom or binary value; {@link ROLE_KEY});
+ *    `role`    — the process dictionary key `'$beamlab_role'` (an atom or binary value; {@link ROLE_KEY}),
+ *                else the role given from outside (`Scheduler.tagRole`);
  *    `parent`  — the first pid of the dictionary key `'$ancestors'` (proc_lib's convention), else
  *                the process that spawned it;
  *    `children`— reported only for a supervisor, i.e. a process whose role ends in "supervisor":
@@ -82,10 +83,10 @@ export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): NodeSour
   };
 }
 
-/** The role of a process (its `'$beamlab_role'` dictionary value), if it declared one. */
+/** The role of a process (its `'$beamlab_role'` dictionary value, else its `tagRole`), if it has one. */
 export function roleOf(p: Proc): string | undefined {
   const v = dictGet(p, ROLE_KEY);
-  if (v === undefined) return undefined;
+  if (v === undefined) return p.roleTag;
   if (typeof v === "object" && "name" in v && typeof v.name === "string") return v.name; // atom
   if (v instanceof Binary) return new TextDecoder().decode(v.bytes);
   return printTerm(v);

@@ -57,6 +57,8 @@ export class Proc implements Schedulable {
   monitoredBy: RefTable<Proc> | undefined = undefined;
   /** The process dictionary: the `{Key, Value}` tuples `put` placed on the heap (GC roots). */
   dict: Tuple[] | undefined = undefined;
+  /** A role given from outside (Scheduler.tagRole): not on the heap, not in the dictionary. */
+  roleTag: string | undefined = undefined;
   gen: BodyGen | undefined = undefined;
   /** What the body is blocked on, and how it is resumed. */
   wait: Wait = "none";

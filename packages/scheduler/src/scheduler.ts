@@ -93,6 +93,15 @@ export interface SchedulerOptions {
    * far a figure depends on them.
    */
   readonly stackJitter?: { readonly seed: number; readonly words: number };
+  /**
+   * Virtual time that passes while processes compute: one virtual ms per `reductionsPerMs`
+   * reductions run, between slices (a slice is never cut; timers due by then fire). Off by
+   * default (time jumps only when nothing is runnable). A workload that never waits on a timer
+   * runs entirely at one virtual ms without it; with it, a sampler on a virtual-time grid sees
+   * the run unfold — and no process does other work than it would without it (a sleep would
+   * change who runs when). The clock is the same however `run({ until, maxSlices })` is chunked.
+   */
+  readonly computeClock?: { readonly reductionsPerMs: number };
 }
 
 export interface RunOptions {
@@ -221,6 +230,8 @@ export class Scheduler {
   }
 
   constructor(opts: SchedulerOptions = {}) {
+    const per = opts.computeClock?.reductionsPerMs;
+    if (per !== undefined && !(Number.isInteger(per) && per >= 1)) throw new RangeError(`Scheduler option computeClock.reductionsPerMs: ${per} is not an integer >= 1`);
     this.opts = opts;
     this.contextReds = opts.contextReds ?? CONTEXT_REDS;
     this.processLimit = opts.processLimit ?? DEFAULT_PROCESS_LIMIT;
@@ -304,6 +315,19 @@ export class Scheduler {
   }
 
   /**
+   * Names a process's role from outside, as a twin's report does for a process it cannot run
+   * code in (a supervisor running OTP's or Elixir's own callbacks: twin_report's `roles`). The
+   * node source reports it when the process's dictionary names no `'$beamlab_role'`; nothing is
+   * allocated, the process does not run. False when the process is not alive.
+   */
+  tagRole(pid: Pid, role: string): boolean {
+    const p = this.lookup(pid);
+    if (p === undefined) return false;
+    p.roleTag = role;
+    return true;
+  }
+
+  /**
    * `erlang:trace(Pid, On, [garbage_collection])`: gc trace messages go to `onGcTrace`, and the
    * heap models the tracer's perturbation (the 5 phantom mbuf words of a trace message that did
    * not fit its heap, see the heap package's `tracePhantom`).
@@ -339,6 +363,7 @@ export class Scheduler {
     this.clock.fireDue();
     for (;;) {
       if (slices >= max) return { slices, now: this.clock.now, idle: false };
+      if (!this.advanceComputeClock(opts.until)) return { slices, now: this.clock.now, idle: false };
       if (this.runSlice()) {
         slices++;
         continue;
@@ -353,6 +378,25 @@ export class Scheduler {
       if (at > this.clock.now) this.clock.now = at;
       this.clock.fireDue();
     }
+  }
+
+  /** Reductions run since the compute clock last moved (see SchedulerOptions.computeClock). */
+  private computeReds = 0;
+
+  /**
+   * Moves the clock by the whole virtual ms the reductions run so far stand for (computeClock),
+   * firing the timers due; false (the clock stays, the ms pending) when that would pass `until`.
+   */
+  private advanceComputeClock(until: number | undefined): boolean {
+    const per = this.opts.computeClock?.reductionsPerMs;
+    if (per === undefined) return true;
+    while (this.computeReds >= per) {
+      if (until !== undefined && this.clock.now + 1 > until) return false;
+      this.computeReds -= per;
+      this.clock.now += 1;
+      this.clock.fireDue();
+    }
+    return true;
   }
 
   /**
@@ -855,6 +899,7 @@ export class Scheduler {
       exit = this.reasonOf(err);
     }
     p.reductions += start - p.fcalls;
+    if (this.opts.computeClock !== undefined) this.computeReds += start - p.fcalls;
     this.current = undefined;
     this.stats.slices++;
     if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p.pid), scheduler: 1 });

@@ -49,6 +49,31 @@ describe("nodeSource", () => {
     expect(sp?.liveness?.heap_garbage_words).toBeGreaterThanOrEqual(0);
   });
 
+  it("a role given from outside (tagRole) is reported without touching the process; its own put wins", () => {
+    const s = new Scheduler();
+    const plain = s.spawn(function* (ctx: ProcessContext) {
+      ctx.trapExit(true);
+      for (let i = 0; i < 2; i++) ctx.spawnLink(idle);
+      yield* ctx.receive();
+    });
+    const tagged = s.spawn(idle);
+    s.run();
+    const before = nodeSource(s).snapshot().processes.find((p) => p.pid === printTerm(plain))!;
+    expect(before.role).toBeUndefined();
+    expect(s.tagRole(plain, "supervisor")).toBe(true);
+    expect(s.tagRole(tagged, "other")).toBe(true);
+    const after = byPid(nodeSource(s).snapshot());
+    const p = after.get(printTerm(plain))!;
+    expect(p.role).toBe("supervisor");
+    expect(p.children).toEqual(["<0.3.0>", "<0.4.0>"]); // a supervisor role reports its children
+    const items = (x: typeof p) => [x.memory, x.heap_size, x.total_heap_size, x.stack_size, x.reductions, x.message_queue_len];
+    expect(items(p)).toEqual(items(before)); // nothing allocated, nothing run
+    expect(after.get(printTerm(tagged))?.role).toBe("worker"); // its dictionary names its role
+    s.exit(tagged, atom("kill"));
+    s.run();
+    expect(s.tagRole(tagged, "x")).toBe(false);
+  });
+
   it("counts messages in and out, GCs and words reclaimed", () => {
     const s = new Scheduler();
     s.spawn(function* consumer(ctx: ProcessContext) {

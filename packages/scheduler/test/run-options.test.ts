@@ -1,6 +1,7 @@
 /**
  * `run()`'s stopping rules: a virtual time (`until`), and "only receive … after loops remain"
- * (`untilOnlyReceiveTimeouts`), which a node with a polling process never reaches otherwise.
+ * (`untilOnlyReceiveTimeouts`), which a node with a polling process never reaches otherwise;
+ * and the compute clock (virtual time passing with the reductions run).
  */
 import { atom } from "@beamlab/heap";
 import { describe, expect, it } from "vitest";
@@ -76,5 +77,63 @@ describe("stackJitter (leak-lab --band)", () => {
     expect(a.every((x) => x >= 2 && x <= 6)).toBe(true);
     expect(new Set(a).size).toBeGreaterThan(2);
     expect(stacks(2)).not.toEqual(a);
+  });
+});
+
+describe("compute clock", () => {
+  /** Two processes computing 10 slices each, round robin; the order of slices they run in. */
+  function computing(s: Scheduler, order: string[]): void {
+    for (const name of ["a", "b"]) {
+      s.spawn(function* (ctx: ProcessContext) {
+        for (let i = 0; i < 10 * 4000; i++) {
+          if (ctx.reductionsLeft === 4000) order.push(`${name}@${ctx.now()}`);
+          yield* ctx.call();
+        }
+      });
+    }
+  }
+
+  it("one virtual ms per reductionsPerMs reductions, between slices, whatever the chunking; the same slices as without it", () => {
+    const plainOrder: string[] = [];
+    const plain = new Scheduler();
+    computing(plain, plainOrder);
+    expect(plain.run().now).toBe(0); // time stands still while processes compute
+    const whole: string[] = [];
+    const a = new Scheduler({ computeClock: { reductionsPerMs: 8000 } });
+    computing(a, whole);
+    a.run();
+    expect(a.clock.now).toBe(10); // 80,000 reductions
+    expect(whole.map((x) => x.split("@")[0])).toEqual(plainOrder.map((x) => x.split("@")[0]));
+    expect(whole.slice(0, 6)).toEqual(["a@0", "b@0", "a@1", "b@1", "a@2", "b@2"]);
+    const chunked: string[] = [];
+    const c = new Scheduler({ computeClock: { reductionsPerMs: 8000 } });
+    computing(c, chunked);
+    const stops: number[] = [];
+    for (let t = 0; t <= 12; t++) stops.push(c.run({ until: t, maxSlices: 3 }).now);
+    while (c.runQueueLength > 0) c.run({ until: 100, maxSlices: 1 });
+    expect(chunked).toEqual(whole);
+    expect(Math.max(...stops)).toBeLessThanOrEqual(12);
+  });
+
+  it("timers fire as the compute clock passes them", () => {
+    const s = new Scheduler({ computeClock: { reductionsPerMs: 4000 } });
+    const woke: number[] = [];
+    s.spawn(function* (ctx: ProcessContext) {
+      yield* ctx.sleep(3);
+      woke.push(ctx.now());
+    });
+    s.spawn(function* (ctx: ProcessContext) {
+      for (let i = 0; i < 10 * 4000; i++) yield* ctx.call();
+    });
+    s.run();
+    // due when the clock reaches 3 (after the computing process's third slice); it is queued
+    // behind that process, whose fourth slice runs first: it wakes at 4 (without the compute
+    // clock it would wake at 3 only after the computation, all of it at virtual ms 0)
+    expect(woke).toEqual([4]);
+    expect(s.clock.now).toBe(10);
+  });
+
+  it("rejects a reductionsPerMs that is not a positive integer, naming it", () => {
+    expect(() => new Scheduler({ computeClock: { reductionsPerMs: 0 } })).toThrow(/computeClock\.reductionsPerMs: 0 is not an integer >= 1/);
   });
 });

@@ -5,6 +5,10 @@
 //   node tooling/beam-oracle/recorders/scenarios.record.mjs tooling/beam-oracle/fixtures
 //   BEAMLAB_SCENARIOS_FULL=1 node …   also re-runs the slow parameter sets (gen-server-work at its
 //                                     defaults: ~40 s and 1.5 GB on the real node).
+//   node … tooling/beam-oracle/fixtures --only agent-vs-task
+//                                     re-records only that scenario's records (both modes, every
+//                                     set); every other record is copied unchanged from the
+//                                     committed fixture (byte for byte).
 // Without BEAMLAB_SCENARIOS_FULL (CI's drift check, `pnpm oracle:record`), the records marked
 // `"slow": true` are copied unchanged from the committed fixture: CI re-records only the fast
 // sets (a few seconds each). Re-record the slow ones by hand when a twin changes.
@@ -13,7 +17,9 @@
 // the twin report (SCENARIO-API.md) summarised: per role (the scenario's roles; the node's own
 // processes, the driver and the sampler are left out) the process count and the averages of
 // total_heap_size, heap_size, memory, the number of binary references and the distinct refc
-// bytes held; `workload.processes` = the sum of memory over those processes;
+// bytes held; `pids` when the twin reports them (the <0.N.0> numbers it ran at: a twin whose
+// figures follow its pids' hashes, e.g. a supervisor's children map, is simulated at them);
+// `workload.processes` = the sum of memory over those processes;
 // `workload.binary` = erlang:memory(binary) at the end minus at the start (refc bytes the
 // workload left, with the binary allocator's overhead).
 // DETERMINISM: re-running gives identical summaries except the fields a record lists in
@@ -73,15 +79,18 @@ const keyOf = (r) => `${r.scenario} ${r.mode} ${JSON.stringify(r.params_set)}`;
 async function main() {
   const outDir = path.resolve(process.argv[2] ?? "fixtures");
   const full = process.env.BEAMLAB_SCENARIOS_FULL === "1";
+  const onlyAt = process.argv.indexOf("--only");
+  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+  if (onlyAt !== -1 && !SETS.some((s) => s.scenario === only)) throw new Error(`--only: no scenario ${only ?? "(missing)"}; valid: ${[...new Set(SETS.map((s) => s.scenario))].join(", ")}`);
   const committedPath = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "fixtures", "scenarios.json");
   const committed = existsSync(committedPath) ? JSON.parse(readFileSync(committedPath, "utf8")) : { records: [] };
   const records = [];
   for (const set of SETS) {
     for (const mode of ["leak", "fix"]) {
       const base = { scenario: set.scenario, mode, params_set: set.params, slow: set.slow === true };
-      if (set.slow === true && !full) {
+      if ((set.slow === true && !full) || (only !== undefined && set.scenario !== only)) {
         const old = committed.records.find((r) => keyOf(r) === keyOf(base));
-        if (old === undefined) throw new Error(`scenarios.json has no record of ${keyOf(base)}: run once with BEAMLAB_SCENARIOS_FULL=1`);
+        if (old === undefined) throw new Error(`scenarios.json has no record of ${keyOf(base)}: run once ${only !== undefined ? "without --only" : "with BEAMLAB_SCENARIOS_FULL=1"}`);
         records.push(old);
         continue;
       }
@@ -102,7 +111,7 @@ async function main() {
       // node's own binaries move it by a few KB between runs (-8,504 / +18,056 B seen for
       // agent-vs-task leak), so it is volatile; tests compare it with a tolerance.
       summary.workload = { ...summary.workload, volatile_fields: ["binary"] };
-      records.push({ ...base, params: report.params, ...summary, ...volatile });
+      records.push({ ...base, params: report.params, ...summary, ...(report.pids === undefined ? {} : { pids: report.pids }), ...volatile });
     }
   }
   const fixture = { recorder: "scenarios.record.mjs", ...liveVersions(), records };

@@ -7,6 +7,9 @@
 %% its few hundred bytes are in memory.processes) reads erlang:memory() every Interval ms.
 %% `baseline.memory` (an addition to the contract) is erlang:memory() when the workload starts:
 %% what the freshly booted node holds.
+%% A process the twin cannot run code in (e.g. a supervisor started with OTP's or Elixir's own
+%% callback module) gets its role from outside: finish/1's optional `roles` (#{Pid => Role}),
+%% used when the process's dictionary names none — no word lands on its heap.
 %% Loaded at run time by the twins (compile:file from this folder), by escripts and by the
 %% Elixir twin alike. Also parses the twins' command line (Mode then key=value pairs) and writes
 %% JSON (OTP 25 has no json module).
@@ -54,13 +57,14 @@ sample(T0) ->
     #{t_ms => erlang:monotonic_time(millisecond) - T0, memory => maps:from_list(erlang:memory())}.
 
 %% finish(#{state, scenario, mode, params}) -> the report (a map), the workload at its end.
-finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline, t0 := T0}, scenario := Scenario, mode := Mode, params := Params}) ->
+finish(#{state := #{system := System, sampler := Sampler, baseline := Baseline, t0 := T0}, scenario := Scenario, mode := Mode, params := Params} = Args) ->
+    Roles = maps:get(roles, Args, #{}),
     WorkloadMs = erlang:monotonic_time(millisecond) - T0,
     Sampler ! {stop, self()},
     Samples = receive {samples, S} -> S end,
     settle([P || P <- erlang:processes(), P =/= self(), P =/= Sampler, not lists:member(P, System)], 5000),
     Final = maps:from_list(erlang:memory()),
-    Procs = [P || P <- [proc(Pid, System) || Pid <- erlang:processes(), Pid =/= Sampler], P =/= undefined],
+    Procs = [P || P <- [proc(Pid, System, Roles) || Pid <- erlang:processes(), Pid =/= Sampler], P =/= undefined],
     Peak = lists:foldl(fun(#{memory := M}, Best) -> peak(M, Best) end, Final, Samples),
     #{scenario => Scenario, mode => Mode,
       params => maps:from_list([{K, case V of off -> null; _ -> V end} || {K, V} <- Params]),
@@ -86,14 +90,14 @@ settle(Pids, Left) ->
 peak(M, Best) ->
     case maps:get(total, M) > maps:get(total, Best) of true -> M; false -> Best end.
 
-proc(Pid, System) ->
+proc(Pid, System, Roles) ->
     Items = [dictionary, registered_name, memory, heap_size, total_heap_size, stack_size,
              garbage_collection, message_queue_len, binary],
     case erlang:process_info(Pid, Items) of
         undefined -> undefined;
         [{dictionary, D}, {registered_name, N}, {memory, Mem}, {heap_size, H}, {total_heap_size, TH},
          {stack_size, St}, {garbage_collection, GC}, {message_queue_len, Q}, {binary, Bins}] ->
-            Role = case {proplists:get_value(?ROLE, D), lists:member(Pid, System)} of
+            Role = case {proplists:get_value(?ROLE, D, maps:get(Pid, Roles, undefined)), lists:member(Pid, System)} of
                 {undefined, true} -> system;
                 {undefined, false} -> untagged;
                 {R, _} -> R

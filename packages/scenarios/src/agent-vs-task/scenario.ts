@@ -5,14 +5,17 @@
  * For each of `events` events the listener (role listener) starts a child (role child) with
  * DynamicSupervisor.start_child: `leak` = `{Agent, fn -> process(i) end}` (the result is the
  * Agent's state and it never exits), `fix` = a temporary `{Task, fn -> process(i) end}` that
- * computes the same and exits. process(i): see process.ts. The run ends when the listener is done
- * and (fix) no Task is left. Twin: tooling/beam-oracle/twins/agent_vs_task.exs.
+ * computes the same and exits. process(i): see process.ts. The run ends as the twin's does, with
+ * the same work: the listener is done, (fix) the driver has monitored the children's pids and
+ * taken their 'DOWN's, then one :sys.get_state round trip to the supervisor. Twin:
+ * tooling/beam-oracle/twins/agent_vs_task.exs (warm: no code loading on a measured heap).
  * FREE CHOICES (as the twin): i counts from 1; the listener starts the children one after another
- * (start_child returns once the child's init is done); one virtual ms per 10 events puts the run
- * on leak-lab's sample grid.
+ * (start_child returns once the child's init is done); the pid numbers are the twin's
+ * (TWIN_FIRST_PID); the sample grid follows the reductions run (REDUCTIONS_PER_MS), no process
+ * sleeps.
  */
-import { atom, printTerm, Tuple, type Pid, type Term } from "@beamlab/heap";
-import { Agent, DynamicSupervisor, fun, Task } from "@beamlab/otp";
+import { atom, Pid, Tuple, type GcTraceEntry, type Term } from "@beamlab/heap";
+import { A, Agent, DynamicSupervisor, fun, Sys, Task } from "@beamlab/otp";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
@@ -67,29 +70,60 @@ export function* startEventChild(ctx: ProcessContext, sup: Pid, mode: Mode, i: n
   );
 }
 
-/** `DynamicSupervisor.start_link(strategy: :one_for_one)` with the role supervisor. */
+/**
+ * `DynamicSupervisor.start_link(strategy: :one_for_one)` (Elixir's Supervisor.Default callbacks,
+ * the path otp's dynsup_gc / dynsup_memory twins check collection for collection), its role
+ * supervisor given from outside as the twin's report gives it (the supervisor runs no code of
+ * ours: nothing lands on its heap or in its dictionary).
+ */
 export function* startEventSupervisor(ctx: ProcessContext): Generator<Op, Pid, unknown> {
-  const r = (yield* DynamicSupervisor.startLink(ctx, { onInit: (c: ProcessContext) => { setRole(c, "supervisor"); } })) as Tuple;
-  return r.elements[1] as Pid;
+  const r = (yield* DynamicSupervisor.startLink(ctx)) as Tuple;
+  const sup = r.elements[1] as Pid;
+  ctx.scheduler.tagRole(sup, "supervisor");
+  return sup;
 }
 
-function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions): ScenarioRun {
+/**
+ * The pid number the run starts at (the driver; then the supervisor, the listener and the
+ * children, one after another): the twin's, a free choice of the model taken from the record
+ * (scenarios.json's agent-vs-task `pids`: supervisor 113, listener 114, children 115 …, after
+ * the twin's warm-up). The children's pids key the supervisor's children map, a HAMT past 32
+ * children laid out by their hashes: at other numbers the same work builds other trees (the
+ * twin-figures test checks the numbers against the record; `--band` shifts them).
+ */
+export const TWIN_FIRST_PID = 112;
+
+/**
+ * Reductions per virtual ms (the Scheduler's computeClock): the workload waits on no timer, so
+ * without it the whole run would be one virtual ms and leak-lab's 1 ms sample grid would see
+ * only its end; with it the grid follows the work done, and nothing runs differently (a sleep in
+ * the listener would let the Tasks run ahead of it). A free choice, about the real node's pace:
+ * the twin runs the leak workload (7.1 M reductions in the model) in 65–75 ms of real time on
+ * the recording machine, so the leak run takes ~70 samples.
+ */
+export const REDUCTIONS_PER_MS = 100_000;
+
+/** The pid numbered `n` on the node of `like` (the twin's `:c.pid(0, n, 0)`). */
+function pidNumbered(like: Pid, n: number): Pid {
+  return new Pid(like.node, n & 0x7fff, (n >>> 15) & 0x1fff, like.creation);
+}
+
+function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions, traceSupervisor?: (entry: GcTraceEntry) => void): ScenarioRun {
   const events = intParam(params, AGENT_VS_TASK_PARAMS, "events");
   const kb = intParam(params, AGENT_VS_TASK_PARAMS, "result_kb");
   let done = false;
-  const run = newNode(opts, { duration: 3_600_000, interval: 1 });
+  const hooks = traceSupervisor === undefined ? {} : { onGcTrace: (_pid: Pid, e: GcTraceEntry) => { traceSupervisor(e); } };
+  const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, reductionsPerMs: REDUCTIONS_PER_MS }, hooks);
   run.scheduler.spawn(
     function* driver(ctx: ProcessContext) {
       setRole(ctx, "driver");
       const sup = yield* startEventSupervisor(ctx);
+      if (traceSupervisor !== undefined) ctx.scheduler.traceGc(sup);
       const self = ctx.self;
-      ctx.spawn(
+      const listener = ctx.spawn(
         function* listener(c: ProcessContext) {
           setRole(c, "listener");
-          for (let i = 1; i <= events; i++) {
-            yield* startEventChild(c, sup, mode, i, kb);
-            if (i % 10 === 0) yield* c.sleep(1);
-          }
+          for (let i = 1; i <= events; i++) yield* startEventChild(c, sup, mode, i, kb);
           c.send(self, atom("listener_done"));
           yield* c.receive((t) => t === atom("stop"));
         },
@@ -98,12 +132,15 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
       );
       yield* ctx.receive((t) => t === atom("listener_done"));
       if (mode === "fix") {
-        for (;;) {
-          const counts = yield* DynamicSupervisor.countChildren(ctx, sup);
-          if (activeOf(counts) === 0) break;
-          yield* ctx.sleep(1);
-        }
+        // every Task gone: monitor the children's pids (the listener's next `events` numbers; a
+        // dead one answers at once) and take their 'DOWN's — no measured process is touched
+        const n = pidKey(listener);
+        for (let k = n + 1; k <= n + events; k++) ctx.monitor(pidNumbered(listener, k));
+        for (let k = 0; k < events; k++) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === A.DOWN);
       }
+      // one :sys.get_state round trip: the supervisor has handled every 'EXIT' (a child's exit
+      // signal to it is sent before its 'DOWN' to the driver)
+      yield* Sys.getState(ctx, sup);
       done = true;
       yield* ctx.receive();
     },
@@ -113,11 +150,19 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   return { ...run, finished: () => done };
 }
 
-/** `count_children`'s `active` (a proplist or an Elixir map). */
-function activeOf(counts: Term): number {
-  const s = printTerm(counts);
-  const m = /active[^0-9]*(\d+)/.exec(s);
-  return m === null ? 0 : Number(m[1]);
+/** A pid's number (`<0.N.S>`: N + S × 2^15). */
+function pidKey(p: Pid): number {
+  return p.id + p.serial * 0x8000;
+}
+
+/**
+ * The run with its supervisor gc-traced from just after its start, as the twin's
+ * `BEAMLAB_TRACE=sup` run is (recorders/agent_vs_task_gc.record.mjs): every trace entry of the
+ * supervisor goes to `onEntry` (the heap models the tracer's phantom fragments). For tests and
+ * diagnostics; the plain run is untraced.
+ */
+export function runTracedSupervisor(mode: Mode, params: ParamValues | undefined, onEntry: (entry: GcTraceEntry) => void): ScenarioRun {
+  return build(mode, params, {}, onEntry);
 }
 
 export const agentVsTask: ParametricScenario = defineScenario({

@@ -19,6 +19,8 @@ export interface ScenarioRecord {
   params_set: Record<string, number>;
   roles: Record<string, RoleFigures>;
   workload: { processes: number; binary: number };
+  /** The <0.N.0> numbers the twin ran at, when it reports them (agent-vs-task). */
+  pids?: { supervisor: number; listener: number; children: [number, number] };
 }
 
 const fixture = loadFixture("scenarios") as { records: ScenarioRecord[] };
