@@ -381,18 +381,19 @@ describe("kit_blocks.json: the blocks added for issue 12's second list", () => {
     expect(Math.abs((sim.reductions ?? 0) / w.final.reductions - 1)).toBeLessThan(0.005);
   });
 
-  it("GAP (pinned) maps_from_list_hamt: every collection at the BEAM's point with its block sizes; the words a HAMT puts on the heap vs in a fragment differ by a node at 4 collections, its live size by 3 words once", () => {
-    // hashmap_from_list HAllocs node by node: the kit places the map's words as one run, the
-    // heap taking what fits (free words less the call's 3); the BEAM's nodes stop 1 or 31 words
-    // earlier on the heap (the node that did not fit), and at one collection its map is 3 words larger
+  it("maps_from_list_hamt: every collection is the BEAM's (leaves, nodes post-order through the heap factory) but the last round's, where maps:from_list yields (pinned)", () => {
+    // kit/hamt-factory.ts places the leaves' HAlloc and each node as erl_map.c's factory does:
+    // events 14-16, 22 and 24 (a node on the other side of the heap/fragment line when the map
+    // was placed as one run) are now the BEAM's. Events 26/27: the BEAM's maps:from_list runs
+    // out of reductions in that round and traps (a `running` trace shows `out {maps,from_list,1}`):
+    // its trap state's words (3 here) sit in a fragment and survive the collection. The kit does
+    // not charge the BIF's own reductions (about 0.9 per pair, measured: 182 for 200 pairs), so
+    // it never yields there.
     const w = byName("maps_from_list_hamt");
     const sim = simulate(w);
     expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    expect(differing(sim.events, w.events)).toEqual([14, 15, 16, 22, 24, 26, 27]);
-    for (const i of [14, 15, 16, 22, 24]) {
-      const [a, b] = [sim.events[i]!, w.events[i]!];
-      expect(a.heap_size + a.mbuf_size).toBe(b.heap_size + b.mbuf_size);
-    }
+    expect(differing(sim.events, w.events)).toEqual([26, 27]);
+    expect(w.events[26]!.mbuf_size - sim.events[26]!.mbuf_size).toBe(3);
     expect(w.events[27]!.heap_size - sim.events[27]!.heap_size).toBe(3);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });

@@ -17,16 +17,17 @@
  *  - `maps:from_list(L)` (erl_map.c maps_from_list_1, a BIF called with `call_ext`: 1 reduction):
  *    up to 32 pairs one `HAlloc` of 3 + 1 + 2n words (header, keys tuple, values; duplicate keys
  *    leave their words behind as a filler), more pairs a HAMT built node by node by
- *    hashmap_from_list, each node its own HAlloc (the heap package's HAMT layout; the nodes fill
- *    the heap up to the call's stack words, the rest go to a fragment); then the
+ *    hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory, node
+ *    by node (kit/hamt-factory.ts: which words go on the heap, which to fragments); then the
  *    after-BIF check. Not modelled: the filler a flatmap keeps for duplicate keys (the map
  *    is charged for its distinct keys).
  * Invariant: the input terms are not modified; results are placed on `ctx.heap` (or a fragment).
  */
-import { atom, isFlatmap, mapFromEntries, mapGet, mapWords, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
+import { atom, isFlatmap, mapFromEntries, mapGet, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
+import { factoryPlacement, hamtFromListUnits } from "./hamt-factory.js";
 
 /** Words `i_new_small_map_lit` writes for `n` values (the keys tuple is a literal). */
 export function mapLiteralWords(n: number): number {
@@ -87,14 +88,12 @@ export function* mapsFromList(ctx: ProcessContext, list: Term): Generator<Op, Er
   const m = mapFromEntries(ps);
   if (isFlatmap(m)) ctx.heap.allocBif(m, { check: false, reserve: BIF_CALL_STACK_WORDS });
   else {
-    // hashmap_from_list HAllocs node by node: the heap takes nodes while they fit, the rest go
-    // to a fragment — modelled as the one map object charged with the heap's share, and the
-    // rest as fragment words (a collection copies the live map whole either way)
-    const words = mapWords(m);
-    const heap = ctx.heap;
-    const onHeap = Math.min(words, Math.max(0, heap.freeWords - BIF_CALL_STACK_WORDS));
-    heap.alloc(m, { charge: onHeap, need: onHeap });
-    if (words > onHeap) heap.allocFragmentGarbage(words - onHeap, { check: false });
+    // hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory
+    // (kit/hamt-factory.ts); the map object carries the heap's share, the rest is fragment words
+    // (a collection copies the live map whole either way)
+    const { onHeap, inFragments } = factoryPlacement(ctx.heap, hamtFromListUnits(m), BIF_CALL_STACK_WORDS);
+    ctx.heap.alloc(m, { charge: onHeap, need: onHeap });
+    if (inFragments > 0) ctx.heap.allocFragmentGarbage(inFragments, { check: false });
   }
   ctx.afterBif(m);
   return m;
