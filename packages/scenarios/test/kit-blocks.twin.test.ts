@@ -319,10 +319,10 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
     // event 114 is the collection when the slice ends, at the loop's call_last (stack 5) on both
     // nodes; the kit gets there one atom_to_list later (one 40-word result more in fragments).
     // atom_to_list charges the call only on the BEAM too (kit_bif_reds.json: 1). Measured cause
-    // (the scheduler's, not the kit's): a slice that handles a message signal — here the `go`
-    // that starts the loop — fits fewer calls on the BEAM: a tail loop fits 3,991 calls into a
-    // slice that scans one message, 3,996 into one that scans none; the model fits 3,997 either
-    // way (receive charges nothing per message), so the kit's slice ends a few reductions later
+    // (the scheduler's, not the kit's): a slice that handles a message — here the `go` that
+    // starts the loop — fits fewer calls on the BEAM (kit_slice_fit.json: 3,992 calls of a tail
+    // loop after receiving `go`, the model 3,997; kit-slice-fit.twin.test.ts): the model's
+    // receive charges nothing per message, so the kit's slice ends a few reductions later
     const w = fixture.workloads.find((x) => x.workload === "atom_to_list")!;
     const sim = simulate(w);
     expect(differing(sim.events, w.events)).toEqual([114]);
