@@ -317,9 +317,12 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
 
   it("atom_to_list: every GC event but one (pinned): the loop is switched out one call later than the BEAM's", () => {
     // event 114 is the collection when the slice ends, at the loop's call_last (stack 5) on both
-    // nodes; the kit gets there one atom_to_list later (one 40-word result more in fragments):
-    // its reductions in that slice are 2 short of the BEAM's (BIF bumps and collection costs are
-    // not all charged, see the README)
+    // nodes; the kit gets there one atom_to_list later (one 40-word result more in fragments).
+    // atom_to_list charges the call only on the BEAM too (kit_bif_reds.json: 1). Measured cause
+    // (the scheduler's, not the kit's): a slice that handles a message — here the `go` that
+    // starts the loop — fits fewer calls on the BEAM (kit_slice_fit.json: 3,992 calls of a tail
+    // loop after receiving `go`, the model 3,997; kit-slice-fit.twin.test.ts): the model's
+    // receive charges nothing per message, so the kit's slice ends a few reductions later
     const w = fixture.workloads.find((x) => x.workload === "atom_to_list")!;
     const sim = simulate(w);
     expect(differing(sim.events, w.events)).toEqual([114]);
@@ -361,7 +364,7 @@ describe("kit_blocks.json: the kit's lists blocks, GC event for GC event", () =>
   });
 });
 
-const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "maps_get", "maps_from_list_flat", "binary_to_term", "binary_copy", "binary_copy_small"];
+const NEW_EXACT = ["lc_filter", "lc_product", "tuple_build", "map_literal", "maps_get", "maps_from_list_flat", "binary_to_term", "binary_copy", "binary_copy_small"];
 const byName = (name: string) => fixture.workloads.find((x) => x.workload === name)!;
 const shape = (e: Ev) => [e.tag, e.heap_block_size, e.old_heap_block_size, e.stack_size];
 
@@ -381,42 +384,29 @@ describe("kit_blocks.json: the blocks added for issue 12's second list", () => {
     expect(Math.abs((sim.reductions ?? 0) / w.final.reductions - 1)).toBeLessThan(0.005);
   });
 
-  it("GAP (pinned) map_literal: the first 12 GC events are the BEAM's; from the 13th collection the model holds 6 words more", () => {
-    // i_new_small_map_lit writes 3 + n words: the keys tuple is a literal (heap's markKeysLiteral),
-    // so a collection copies 3 + n for each live #{a => I, b => I, c => x} (6 words, as a gc
-    // trace of a process holding one such map measured) — with that, the first 12 events equal
-    // the BEAM's (3 while the model copied keys tuples); at the 13th the model's heap and live
-    // words are 6 more (598/22 vs 592/16 words): one 6-word map more, not found yet
-    const w = byName("map_literal");
-    const sim = simulate(w);
-    expect(sim.events.slice(0, 12)).toEqual(w.events.slice(0, 12));
-    const [a, b] = [sim.events[12]!, w.events[12]!];
-    expect({ ...a, heap_size: 0 }).toEqual({ ...b, heap_size: 0 });
-    expect(a.heap_size - b.heap_size).toBe(6);
-    expect(sim.events[13]!.heap_size - w.events[13]!.heap_size).toBe(6);
-  });
-
-  it("GAP (pinned) maps_from_list_hamt: every collection at the BEAM's point with its block sizes; the words a HAMT puts on the heap vs in a fragment differ by a node at 4 collections, its live size by 3 words once", () => {
-    // hashmap_from_list HAllocs node by node: the kit places the map's words as one run, the
-    // heap taking what fits (free words less the call's 3); the BEAM's nodes stop 1 or 31 words
-    // earlier on the heap (the node that did not fit), and at one collection its map is 3 words larger
+  it("maps_from_list_hamt: every collection is the BEAM's (leaves, nodes post-order through the heap factory) but the last round's, where maps:from_list yields (pinned)", () => {
+    // kit/hamt-factory.ts places the leaves' HAlloc and each node as erl_map.c's factory does:
+    // events 14-16, 22 and 24 (a node on the other side of the heap/fragment line when the map
+    // was placed as one run) are now the BEAM's. Events 26/27: the BEAM's maps:from_list runs
+    // out of reductions in that round and traps (a `running` trace shows `out {maps,from_list,1}`):
+    // its trap state's words (3 here) sit in a fragment and survive the collection. The kit does
+    // not charge the BIF's own reductions (about 0.9 per pair, measured: 182 for 200 pairs), so
+    // it never yields there.
     const w = byName("maps_from_list_hamt");
     const sim = simulate(w);
     expect(sim.events.map(shape)).toEqual(w.events.map(shape));
-    expect(differing(sim.events, w.events)).toEqual([14, 15, 16, 22, 24, 26, 27]);
-    for (const i of [14, 15, 16, 22, 24]) {
-      const [a, b] = [sim.events[i]!, w.events[i]!];
-      expect(a.heap_size + a.mbuf_size).toBe(b.heap_size + b.mbuf_size);
-    }
+    expect(differing(sim.events, w.events)).toEqual([26, 27]);
+    expect(w.events[26]!.mbuf_size - sim.events[26]!.mbuf_size).toBe(3);
     expect(w.events[27]!.heap_size - sim.events[27]!.heap_size).toBe(3);
     expect(sim.final).toEqual({ heap_size: w.final.heap_size, total_heap_size: w.final.total_heap_size });
   });
 
   it("GAP (pinned) binary_part: parts go to heap fragments only, collected exactly as the BEAM's until the process is switched out one call later than the BEAM's", () => {
     // the first 6 events are the BEAM's (fragments up to the after-BIF limit, the heap top still);
-    // then the slice ends one iteration later than on the BEAM (14 before lists:seq's input was
-    // charged its N/4 + 3 reductions, l2b_traps.json): the kit charges 2 reductions per
-    // iteration and its collections' costs, a few short of the BEAM's
+    // then the slice ends one iteration later than on the BEAM. binary:part's own cost is the
+    // BEAM's (kit_bif_reds.json: 1, no BUMP_REDS; the loop's per-iteration 2 reductions match:
+    // the BEAM's total grows by 2.0 per iteration from K = 2 to K = 3,000); the shortfall is the
+    // `go` message's handling, which the model's receive does not charge (see atom_to_list above)
     const w = byName("binary_part");
     const sim = simulate(w);
     expect(sim.events.slice(0, 6)).toEqual(w.events.slice(0, 6));
@@ -431,7 +421,7 @@ describe("kit_blocks.json: reductions", () => {
   // one per call and one per return (kit/return.ts); the loops below have no BIF that bumps
   // reductions and few collections: each lands within 16 of the BEAM's (8 short for most: the
   // harness's own constant part)
-  it.each(["seq", "map", "duplicate", "reverse", "len", "lc_double", "lc_filter", "maps_from_list_flat", "integer_to_binary", "integer_to_list", "binary_to_term"])("%s: the BEAM's reductions within 16", (name) => {
+  it.each(["seq", "map", "duplicate", "reverse", "len", "lc_double", "lc_filter", "maps_from_list_flat", "integer_to_binary", "integer_to_list", "binary_to_term", "binary_to_list"])("%s: the BEAM's reductions within 16", (name) => {
     const w = fixture.workloads.find((x) => x.workload === name)!;
     const sim = simulate(w);
     expect(Math.abs((sim.reductions ?? 0) - w.final.reductions)).toBeLessThanOrEqual(16);

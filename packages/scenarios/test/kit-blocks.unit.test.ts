@@ -2,7 +2,8 @@
  * The workload kit's new blocks compute the Erlang values (the twin tests check their heaps):
  * results, argument errors, and the edge cases the recorded loops do not reach.
  */
-import { atom, binary, Binary, Cons, encodeEtf, ErlMap, mapGet, nil, printTerm, SubBinary, Tuple, type Term } from "@beamlab/heap";
+import { atom, binary, Binary, Cons, encodeEtf, ErlMap, mapFromEntries, mapGet, mapWords, nil, printTerm, SubBinary, Tuple, type Term } from "@beamlab/heap";
+import { hamtFromListUnits } from "../src/kit/hamt-factory.js";
 import { ErlangError, Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { binaryCopy, binaryPart, binaryToTerm, comprehension, comprehension2, enumTake, listDuplicate, listFlatten, mapLiteral, mapsFromList, mapsGet, seq, tuple } from "@beamlab/scenarios/kit";
@@ -52,6 +53,17 @@ describe("workload kit: values", () => {
     expect(printTerm(m)).toBe("#{a => 1,b => 2}");
     expect(() => runIn(function* (ctx) { yield* ctx.call(); return mapLiteral(ctx, [atom("a"), atom("a")], [1, 2]); })).toThrow(/distinct/);
     expect(() => runIn(function* (ctx) { yield* ctx.call(); return mapLiteral(ctx, [atom("a")], []); })).toThrow(/1 keys but 0 values/);
+  });
+
+  it("hamtFromListUnits: the leaves' run first, the head node last, every unit adding up to the map's HAMT words", () => {
+    for (const n of [33, 200, 1000]) {
+      const m = mapFromEntries(Array.from({ length: n }, (_, i) => [i + 1, i + 1] as const));
+      const units = hamtFromListUnits(m);
+      expect(units[0]).toEqual({ words: 2 * n, xtra: 0 });
+      expect(units.at(-1)!.xtra).toBe(0);
+      expect(units.slice(1, -1).every((u) => u.xtra === 200 && u.words >= 2 && u.words <= 17)).toBe(true);
+      expect(units.reduce((a, u) => a + u.words, 0)).toBe(mapWords(m));
+    }
   });
 
   it("mapsFromList: the later of two equal keys wins; mapsGet reads it; a missing key is {badkey, K}", () => {

@@ -12,15 +12,16 @@
  * calling it (tooling/beam-oracle/recorders/kit_blocks.escript).
  * list_to_binary/iolist_to_binary count their passes' reductions and trap on large iolists
  * (kit/list-to-binary.ts, checked against l2b_traps.json).
- * FREE CHOICE: the other BIFs' own BUMP_REDS (input length / a per-BIF factor, and the trapping
- * of term_to_binary on large inputs) are not charged — a gap in preemption points, not in heap
- * words; the traces are single-process.
+ * Each call's reductions (the call's 1 plus the BIF's BUMP_REDS) are checked one by one against
+ * kit_bif_reds.json (a process that never collects): binary_to_list's bytes / 256 and
+ * term_to_binary's 1 for a small result are charged; GAP (pinned there): term_to_binary of more
+ * than 64 bytes charges its passes' units / 32, not modelled.
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
+import { Binary, binary, charlist, Cons, encodeEtf, nil, ON_HEAP_BINARY_LIMIT, type Atom, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { bifCall } from "./bif-call.js";
-import { iolistShape, listToBinaryShaped } from "./list-to-binary.js";
+import { iolistShape, L2B_MIN_EXEC_REDS, L2B_RESCHED_REDS, listToBinaryShaped } from "./list-to-binary.js";
 
 /**
  * Words between the free space a heap test sees and what a BIF's `HAlloc` may use (the call's
@@ -56,9 +57,39 @@ export function atomToList(ctx: ProcessContext, a: Atom): Generator<Op, Term, un
   return bifResult(ctx, charlist(a.name));
 }
 
-/** `binary_to_list(B)`: 2 words per byte. */
-export function binaryToList(ctx: ProcessContext, b: Binary): Generator<Op, Term, unknown> {
-  return bifResult(ctx, charlist(String.fromCharCode(...b.slice(0, b.bitSize / 8))));
+/** `ERTS_B2L_BYTES_PER_REDUCTION` of binary.c. */
+const B2L_BYTES_PER_REDUCTION = 256;
+
+/**
+ * `binary_to_list(B)`: 2 words per byte, one HAlloc. Its reductions (binary.c binary_to_list_1,
+ * OTP 25): with R = ERTS_BIF_REDS_LEFT, a binary of fewer than R × 256 bytes is one chunk,
+ * BUMP_REDS((bytes − 1) / 256 + 1) on top of the call; a binary under L2B_B2L_MIN_EXEC_REDS × 256
+ * bytes is one chunk too (run as if with 1,000 reductions), after a yield first when R ≤
+ * L2B_B2L_RESCHED_REDS (ERTS_BIF_YIELD1: the call again through the export, a fresh slice).
+ * Measured (kit_bif_reds.json): 100 bytes cost 2 reductions, 1,000 5, 10,000 41, 20,000 80.
+ * Larger binaries trap in chunks with their state in a magic binary: not modelled (a
+ * `RangeError` names the limit).
+ */
+export function* binaryToList(ctx: ProcessContext, b: Binary): Generator<Op, Term, unknown> {
+  yield* bifCall(ctx); // call_ext erlang:binary_to_list/1
+  const size = b.byteSize;
+  let viaExport = false;
+  let r = Math.max(0, ctx.reductionsLeft);
+  if (size >= r * B2L_BYTES_PER_REDUCTION) {
+    if (size >= L2B_MIN_EXEC_REDS * B2L_BYTES_PER_REDUCTION) throw new RangeError(`binaryToList: ${size} bytes with ${r} reductions left would make binary_to_list/1 trap in chunks; not modelled`);
+    if (r <= L2B_RESCHED_REDS) {
+      yield* ctx.trap({ virtual: true });
+      viaExport = true;
+      r = ctx.reductionsLeft;
+    }
+  }
+  const list = charlist(String.fromCharCode(...b.slice(0, size)));
+  if (size === 0) return list;
+  ctx.bumpReductions(Math.floor((size - 1) / B2L_BYTES_PER_REDUCTION) + 1);
+  ctx.heap.allocBif(list, { check: false, reserve: BIF_CALL_STACK_WORDS });
+  if (viaExport) ctx.afterCallBif(list);
+  else ctx.afterBif(list);
+  return list;
 }
 
 /**
@@ -100,7 +131,17 @@ function* sameBinary(ctx: ProcessContext, b: Binary): Generator<Op, Binary, unkn
   return b;
 }
 
-/** `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary. */
-export function termToBinary(ctx: ProcessContext, t: Term): Generator<Op, Binary, unknown> {
-  return bifResult(ctx, binary(encodeEtf(t)));
+/**
+ * `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary.
+ * Reductions (external.c erts_term_to_binary_int, OTP 25): a result of at most 64 bytes
+ * (ERL_ONHEAP_BINARY_LIMIT) is built in one go with BUMP_REDS(1) — 2 with the call (measured,
+ * kit_bif_reds.json). GAP: a larger result charges the units of its size and encode passes / 32
+ * (TERM_TO_BINARY_LOOP_FACTOR), not modelled (the call's reduction only; pinned in
+ * test/kit-bif-reds.twin.test.ts).
+ */
+export function* termToBinary(ctx: ProcessContext, t: Term): Generator<Op, Binary, unknown> {
+  yield* bifCall(ctx); // call_ext erlang:term_to_binary/1
+  const b = binary(encodeEtf(t));
+  if (b.byteSize <= ON_HEAP_BINARY_LIMIT) ctx.bumpReductions(1);
+  return ctx.bifResult(b);
 }

@@ -11,7 +11,8 @@
  *    decodes into them; what the sizing over-estimated is released (erts_factory_close). It
  *    yields only when the term's words exceed the slice's reductions × 128 (B2T_BYTES_PER_REDUCTION)
  *    — half a million words at a full slice: not modelled (a `RangeError` names the limit).
- *    FREE CHOICE: its BUMP_REDS ((bytes sized + terms decoded) / 128) is not charged.
+ *    GAP (pinned in test/kit-bif-reds.twin.test.ts): its BUMP_REDS (the units of decoded_size
+ *    and dec_term / 128) is not charged — 0 for lists:seq(1, 100), 23 for 1,000 elements.
  *  - `binary:copy(B, N)` (erl_bif_binary.c do_binary_copy): a heap binary up to 64 bytes, else a
  *    new refc binary (its 6-word ProcBin on the heap, the bytes in the binary virtual heap);
  *    BUMP_REDS(bytes / 100) (`ctx.bif`). (`ctx.binaryCopy` places the result through a heap test

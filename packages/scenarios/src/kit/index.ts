@@ -20,5 +20,5 @@ export { tuple } from "./construct.js";
 export { atomToList, binaryToList, integerToBinary, integerToList, iolistToBinary, listToBinary, termToBinary } from "./bifs.js";
 export { binToList, enumTake, listDuplicate, listFlatten } from "./elixir.js";
 export { mapsPut, putMapAssoc } from "./maps.js";
-export { mapLiteral, mapLiteralWords, mapsFromList, mapsGet } from "./maps-build.js";
+export { mapLiteral, mapLiteralNeed, mapLiteralWords, mapsFromList, mapsGet } from "./maps-build.js";
 export { duplicate, flatten, foldl, length, map, reverse, RETURN_ADDRESS_WORDS, seq, type KitFun } from "./lists.js";

@@ -9,30 +9,40 @@
  *    — 3 + n words, not the 3 + 1 + 2n a flatmap with its own keys tuple takes. Measured: after a
  *    major GC a process holding `#{a => I, b => I, c => x}` has 6 live words, one holding
  *    `maps:from_list([{a, I}, {b, I}, {c, x}])` 10 (erts_debug:flat_size says 10 for both: it
- *    copies the literal too). The instruction (erl_map.c erts_gc_new_small_map_lit) tests
- *    `HeapWordsLeft(p) < n + 3` and collects with that need.
+ *    copies the literal too). The instruction (beam_common.c erts_gc_new_small_map_lit) tests
+ *    `HeapWordsLeft(p) < n + 4` (one word more than it writes: {@link mapLiteralNeed}) and
+ *    collects with that need; kit_blocks.json's map_literal loop is exact with it.
  *  - `maps:get(K, M)`: erlc compiles it to the guard BIF `map_get` (`bif map_get`): no heap, no
  *    reduction, no call (read off `erlc -S`; a reduction count in kit_blocks.json's maps_get).
  *  - `maps:from_list(L)` (erl_map.c maps_from_list_1, a BIF called with `call_ext`: 1 reduction):
  *    up to 32 pairs one `HAlloc` of 3 + 1 + 2n words (header, keys tuple, values; duplicate keys
  *    leave their words behind as a filler), more pairs a HAMT built node by node by
- *    hashmap_from_list, each node its own HAlloc (the heap package's HAMT layout; the nodes fill
- *    the heap up to the call's stack words, the rest go to a fragment); then the
+ *    hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory, node
+ *    by node (kit/hamt-factory.ts: which words go on the heap, which to fragments); then the
  *    after-BIF check. Not modelled: the filler a flatmap keeps for duplicate keys (the map
  *    is charged for its distinct keys).
- * GAP (pinned in test/kit-blocks.twin.test.ts): the heap package sizes every flatmap with its own
- * keys tuple (node-words.ts), so a literal-keyed map that survives a collection is copied as
- * 2n + 4 words where the BEAM copies 3 + n; the new map is charged 3 + n here.
  * Invariant: the input terms are not modified; results are placed on `ctx.heap` (or a fragment).
  */
-import { atom, isFlatmap, mapFromEntries, mapGet, mapWords, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
+import { atom, isFlatmap, mapFromEntries, mapGet, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
+import { factoryPlacement, hamtFromListUnits } from "./hamt-factory.js";
 
 /** Words `i_new_small_map_lit` writes for `n` values (the keys tuple is a literal). */
 export function mapLiteralWords(n: number): number {
   return 3 + n;
+}
+
+/**
+ * The need of `i_new_small_map_lit`'s heap test for `n` values: beam_common.c
+ * erts_gc_new_small_map_lit asks for `n + 1 (hdr) + 1 (size) + 1 (ptr) + 1 (arity)` — one word
+ * more than it writes (the keys tuple's arity word is in the literal area). Measured:
+ * kit_blocks.json's map_literal loop collects where a test for 7 fails (one for 6 collected one
+ * map later from the 13th event on).
+ */
+export function mapLiteralNeed(n: number): number {
+  return n + 4;
 }
 
 /**
@@ -46,9 +56,8 @@ export function mapLiteral(ctx: ProcessContext, keys: readonly Term[], values: r
   // the keys tuple is in the literal area: 0 heap words, shared by every copy (heap's markKeysLiteral)
   const m = markKeysLiteral(mapFromEntries(keys.map((k, i) => [k, values[i] as Term] as const)));
   if (m.size !== keys.length) throw new RangeError("mapLiteral: the literal keys must be distinct");
-  const words = mapLiteralWords(m.size);
   // HeapWordsLeft(p) < need: the test_heap's S_RESERVED margin is not part of this test
-  return ctx.heap.alloc(m, { need: words });
+  return ctx.heap.alloc(m, { need: mapLiteralNeed(m.size) });
 }
 
 /** `maps:get(K, M)` (`bif map_get`): the value, or the error `{badkey, K}`. Free: no heap, no reduction. */
@@ -79,14 +88,12 @@ export function* mapsFromList(ctx: ProcessContext, list: Term): Generator<Op, Er
   const m = mapFromEntries(ps);
   if (isFlatmap(m)) ctx.heap.allocBif(m, { check: false, reserve: BIF_CALL_STACK_WORDS });
   else {
-    // hashmap_from_list HAllocs node by node: the heap takes nodes while they fit, the rest go
-    // to a fragment — modelled as the one map object charged with the heap's share, and the
-    // rest as fragment words (a collection copies the live map whole either way)
-    const words = mapWords(m);
-    const heap = ctx.heap;
-    const onHeap = Math.min(words, Math.max(0, heap.freeWords - BIF_CALL_STACK_WORDS));
-    heap.alloc(m, { charge: onHeap, need: onHeap });
-    if (words > onHeap) heap.allocFragmentGarbage(words - onHeap, { check: false });
+    // hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory
+    // (kit/hamt-factory.ts); the map object carries the heap's share, the rest is fragment words
+    // (a collection copies the live map whole either way)
+    const { onHeap, inFragments } = factoryPlacement(ctx.heap, hamtFromListUnits(m), BIF_CALL_STACK_WORDS);
+    ctx.heap.alloc(m, { charge: onHeap, need: onHeap });
+    if (inFragments > 0) ctx.heap.allocFragmentGarbage(inFragments, { check: false });
   }
   ctx.afterBif(m);
   return m;

@@ -46,7 +46,7 @@ export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWor
     info = ctx.processInfo(p, ["heap_size", "total_heap_size"]);
   });
   s.run({ untilOnlyReceiveTimeouts: true });
-  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions };
+  return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions, slices: s.stats.slices };
 }
 
 /** Indices of the events that differ from the BEAM's. */
