@@ -19,7 +19,7 @@ export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } fr
 export { work } from "./gen-server-work/work.js";
 export { agentVsTask, startEventChild, startEventSupervisor, AGENT_VS_TASK_PARAMS } from "./agent-vs-task/scenario.js";
 export { processEvent } from "./agent-vs-task/process.js";
-export { routers, startConnection, ROUTERS_PARAMS } from "./routers/scenario.js";
+export { routers, startConnection, ROUTERS_MS_PER_REDUCTION, ROUTERS_PARAMS } from "./routers/scenario.js";
 export { subBinaryCache, startCache as startSubBinaryCache, sendPayload, SUB_BINARY_CACHE_PARAMS } from "./sub-binary-cache/scenario.js";
 export { gcLifecycle, lifecyclePlan, GC_LIFECYCLE_PARAMS, GC_LIFECYCLE_ROLES, type GcLifecycleRole } from "./gc-lifecycle/scenario.js";
 export { gcTimeline, type GcSizes, type GcStep, type GcStepKind } from "./gc-timeline.js";

@@ -42,11 +42,11 @@ export function pidShift(seed: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) >>> 0) % PID_BAND;
 }
 
-/** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
+/** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go; `workClock`: the scheduler's opt-in clock that also advances with the work done). */
 export function newNode(
   opts: ScenarioOptions & { readonly perturb?: Perturbation },
   plan: { readonly duration: number; readonly interval: number },
-  hooks: { readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void } = {},
+  hooks: { readonly onGcTrace?: (pid: Pid, entry: GcTraceEntry) => void; readonly workClock?: { readonly msPerReduction: number } } = {},
 ): ScenarioRun {
   const refc = new RefcStore(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry });
   const scheduler = new Scheduler({
@@ -54,6 +54,7 @@ export function newNode(
     refc,
     ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }),
     ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
+    ...(hooks.workClock === undefined ? {} : { workClock: hooks.workClock }),
     // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter),
     // and the pid counter by 0..PID_BAND − 1
     ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words }, firstPid: 1 + pidShift(opts.perturb.seed) }),

@@ -26,7 +26,10 @@
  *  - **Time**: a virtual clock by default (`run()`), advanced only when nothing is runnable, so
  *    the same program and seed give the same trace byte for byte; `start()` drives the same
  *    scheduler from Node's event loop in real time, a few milliseconds of slices at a time with
- *    `setImmediate` in between so I/O is never starved.
+ *    `setImmediate` in between so I/O is never starved. Opt-in ({@link SchedulerOptions.workClock}):
+ *    `run()`'s virtual clock also moves on with the work done — after every slice by its
+ *    reductions × a rate — and fires the timers that came due, so a `receive … after T` can time
+ *    out while other processes run, as on a busy BEAM; still deterministic.
  *  - **Isolation**: an exception inside a body (or a heap's max_heap_size kill) ends that
  *    process only; nothing a body does propagates out of `run()`.
  * Invariants: a process is runnable ⇔ it is in a run queue (or is the one running); the
@@ -93,6 +96,19 @@ export interface SchedulerOptions {
    * far a figure depends on them.
    */
   readonly stackJitter?: { readonly seed: number; readonly words: number };
+  /**
+   * Off by default (time stands still while processes run). When set, `run()`'s virtual clock
+   * also advances after every slice by the reductions the slice counted × `msPerReduction`, and
+   * the timers that came due fire before the next slice is picked (the BEAM's schedulers check
+   * their timers between slices), so a `receive … after T` fires mid-run once T ms of work have
+   * been done — how a real node behaves when its work takes longer than T of wall time. The
+   * rate is a measured property of a workload on a machine (a twin's wall time over its
+   * reductions), not of the BEAM: give the one recorded for the workload you model. Virtual
+   * bumps (ERTS_VBUMP_*) are not counted, as they are not in `process_info(P, reductions)`.
+   * Deterministic: the same program, seed and rate give the same run. `start()` (real time)
+   * ignores it.
+   */
+  readonly workClock?: { readonly msPerReduction: number };
 }
 
 export interface RunOptions {
@@ -222,6 +238,8 @@ export class Scheduler {
 
   constructor(opts: SchedulerOptions = {}) {
     this.opts = opts;
+    const rate = opts.workClock?.msPerReduction;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new RangeError(`SchedulerOptions.workClock.msPerReduction: expected a positive finite number of ms, got ${String(rate)}`);
     this.contextReds = opts.contextReds ?? CONTEXT_REDS;
     this.processLimit = opts.processLimit ?? DEFAULT_PROCESS_LIMIT;
     this.pids = new PidAllocator(opts.firstPid ?? 1);
@@ -318,6 +336,8 @@ export class Scheduler {
   }
 
   private readonly gcTraced = new Set<Proc>();
+  /** The reductions the last slice counted (process_info's, virtual bumps excluded): the work clock's step. */
+  private sliceReductions = 0;
 
   /**
    * Runs in virtual time until nothing is runnable and no timer is pending; `until` stops at a
@@ -336,11 +356,16 @@ export class Scheduler {
   private runVirtual(opts: RunOptions): RunResult {
     let slices = 0;
     const max = opts.maxSlices ?? Infinity;
+    const work = this.opts.workClock?.msPerReduction;
     this.clock.fireDue();
     for (;;) {
       if (slices >= max) return { slices, now: this.clock.now, idle: false };
       if (this.runSlice()) {
         slices++;
+        if (work !== undefined) {
+          this.clock.now += this.sliceReductions * work;
+          this.clock.fireDue();
+        }
         continue;
       }
       const at = this.clock.nextAt();
@@ -588,7 +613,12 @@ export class Scheduler {
     }
     if (this.gcDesired(p)) {
       p.gcDesired = true;
-      if (p.fcalls > LEAVE_REDS_AFTER_GC_DESIRED) p.fcalls = LEAVE_REDS_AFTER_GC_DESIRED;
+      // ERTS_VBUMP_LEAVE_REDS: a virtual bump — the slice ends sooner, but the reductions it
+      // skips are not counted in the process's `reductions` (erl_proc_sig_queue.h: P->reds -=)
+      if (p.fcalls > LEAVE_REDS_AFTER_GC_DESIRED) {
+        p.reductions -= p.fcalls - LEAVE_REDS_AFTER_GC_DESIRED;
+        p.fcalls = LEAVE_REDS_AFTER_GC_DESIRED;
+      }
     }
   }
 
@@ -836,6 +866,7 @@ export class Scheduler {
     }
     this.current = p;
     p.status = "running";
+    const counted = p.reductions;
     const start = this.contextReds;
     p.fcalls = start;
     p.fcallsAtReceive = Number.NaN;
@@ -855,6 +886,7 @@ export class Scheduler {
       exit = this.reasonOf(err);
     }
     p.reductions += start - p.fcalls;
+    this.sliceReductions = p.reductions - counted;
     this.current = undefined;
     this.stats.slices++;
     if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p.pid), scheduler: 1 });

@@ -23,8 +23,9 @@ import { binaryCopy } from "../kit/binaries.js";
 import { seq } from "../kit/lists.js";
 import { ret } from "../kit/return.js";
 import { atom, binary, Cons, heapBinWords, list, markLiteral, Tuple, type Pid, type Term } from "@beamlab/heap";
-import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { CONTEXT_REDS, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
+import { spawnEach } from "./spawn-each.js";
 import { spawnFunArgs } from "./spawn-fun.js";
 import { newNode, setRole } from "../node.js";
 import { intParam, type ParamSpec, type ParamValues } from "../params.js";
@@ -161,20 +162,60 @@ export function startConnection(ctx: ProcessContext, mode: Mode, messages: numbe
   return { consumer: c, router: r, producer: p };
 }
 
+/**
+ * The work clock's rate: the BEAM's wall time per reduction doing this workload, measured by the
+ * twin (fixtures/scenarios.json, the routers records' `work`: busy_us / reductions on 100 fresh
+ * connections after the report; test/routers.twin.test.ts checks this value against the
+ * recording). The routers' `after 100` is real time on the BEAM: while the producers run for
+ * longer than 100 ms, routers time out mid-run (and take the timeout although their messages
+ * have arrived, receive_timeout_race.json); the scheduler's work clock lets the model's timers
+ * fire between slices in the same way.
+ */
+export const ROUTERS_MS_PER_REDUCTION = 0.00033;
+
+/**
+ * The model's free choices here, moved by `--band`: the work clock's rate (× 0.5 … 2: a loaded
+ * machine's wall time per reduction is not the recording's) and the driver's slice phase (the
+ * reductions of its slice used before it spawns: on the BEAM its start-up code — compiling the
+ * report module, parsing the arguments, starting the sampler — runs in that slice, and where
+ * its slices end decides which producers run before the routers' timers fire; the model starts
+ * the driver with a fresh slice). Without a perturbation: the recorded rate and phase 0.
+ */
+function workClockOf(perturb: ScenarioRunOptions["perturb"]): { readonly msPerReduction: number; readonly driverPhase: number } {
+  if (perturb === undefined) return { msPerReduction: ROUTERS_MS_PER_REDUCTION, driverPhase: 0 };
+  const h = Math.imul(perturb.seed >>> 0, 0x9e3779b1) >>> 0;
+  const factor = 2 ** (((h % 5) - 2) / 2); // 0.5, 0.71, 1, 1.41, 2
+  return { msPerReduction: ROUTERS_MS_PER_REDUCTION * factor, driverPhase: (h >>> 8) % CONTEXT_REDS };
+}
+
 function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions): ScenarioRun {
   const n = intParam(params, ROUTERS_PARAMS, "routers");
   const messages = intParam(params, ROUTERS_PARAMS, "messages");
   const bytes = intParam(params, ROUTERS_PARAMS, "binary_bytes");
   let done = false;
-  const run = newNode(opts, { duration: 3_600_000, interval: 100 });
+  const clock = workClockOf(opts.perturb);
+  const run = newNode(opts, { duration: 3_600_000, interval: 100 }, { workClock: { msPerReduction: clock.msPerReduction } });
   run.scheduler.spawn(
     function* driver(ctx: ProcessContext) {
       setRole(ctx, "driver");
-      const consumers: Pid[] = [];
-      for (let i = 0; i < n; i++) consumers.push(spawnConsumer(ctx));
-      const routers = consumers.map((c) => spawnRouter(ctx, mode, c));
-      const producers = routers.map((r) => ctx.spawnMonitor(producerBody(r, messages, bytes), producerFun(r, messages, bytes), { initialCall: "beamlab_twin_routers:'-main/1-fun-2-'/0" }));
-      for (let left = producers.length; left > 0; left--) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === atom("DOWN"));
+      ctx.chargeCalls(clock.driverPhase);
+      const heap = ctx.heap;
+      const all = heap.pushFrame(0); // the lists main/1 keeps
+      const consumers = all.hold(
+        yield* spawnEach(ctx, yield* seq(ctx, 1, n), { yRegs: 1, freeVariables: 0, spawn: (x) => spawnConsumer(x) }),
+      );
+      const routers = all.hold(yield* spawnEach(ctx, consumers, { yRegs: 2, freeVariables: 2, spawn: (x, c) => spawnRouter(x, mode, c as Pid) }));
+      const producers = all.hold(
+        yield* spawnEach(ctx, routers, {
+          yRegs: 3,
+          freeVariables: 3,
+          spawn: (x, r) => {
+            const [pid, ref] = x.spawnMonitor(producerBody(r as Pid, messages, bytes), producerFun(r as Pid, messages, bytes), { initialCall: "beamlab_twin_routers:'-main/1-fun-2-'/0" });
+            return x.alloc(new Tuple([pid, ref]));
+          },
+        }),
+      );
+      for (let p: Term = producers; p instanceof Cons; p = p.tail) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === atom("DOWN"));
       yield* ctx.sleep(1000);
       done = true;
       yield* ctx.receive();
