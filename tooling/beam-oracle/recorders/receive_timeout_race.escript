@@ -56,7 +56,7 @@ main([OutDir]) ->
     Short = race(10),
     Long = race(60000),
     Doc = ["{\n\"recorder\": \"receive_timeout_race.escript\", \"otp_release\": \"", erlang:system_info(otp_release),
-           "\", \"erts_version\": \"", erlang:system_info(version), "\",\n",
+           "\", \"erts_version\": \"", erlang:system_info(version), "\", \"wordsize\": ", integer_to_list(erlang:system_info(wordsize)), ",\n",
            "\"after_10\": ", fmt(Short), ",\n",
            "\"after_60000\": ", fmt(Long), "\n}\n"],
     Path = filename:join(OutDir, "receive_timeout_race.json"),
