@@ -12,11 +12,19 @@
  * not memory(binary): the consumers still hold the ProcBins of what they received until they
  * collect. The scenario shows that honestly.
  * Twin: tooling/beam-oracle/twins/routers.escript.
- * As compiled (erlc -S): router/2 keeps Mode and Consumer across its receive (allocate 2: 3 stack
- * words), consumer/1 its state tuple (2 words); the producer's comprehension result is unused
- * (no list); `{Count + 1, Size + byte_size(B)}` is a new 3-word tuple per message (test_heap 3,
- * before call_last pops the frame).
- * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order).
+ * Time: the routers' `after 100` is wall time on the BEAM, and the producers run for about a
+ * second: routers time out mid-run. The node runs on the scheduler's work clock at the rate the
+ * twin measured ({@link ROUTERS_MS_PER_REDUCTION}); which producers run before the routers'
+ * timers fire follows the driver's slices, so the driver spawns as compiled (spawn-each.ts).
+ * As compiled (erlc -S): every process starts with its spawn fun's words (spawn-fun.ts) and its
+ * initial continuation on the stack; router/2 keeps Mode and Consumer across its receive and its
+ * send (allocate 2: 3 stack words), consumer/1 its state tuple (2 words; the first, {0, 0}, is a
+ * literal); `{Count + 1, Size + byte_size(B)}` is a new 3-word tuple per message (test_heap 3,
+ * before call_last pops the frame); produce/3 builds lists:seq(1, Messages) and runs its
+ * comprehension frame by frame (see producer). Every GC event of one connection's producer,
+ * router and consumer equals the BEAM's (leak mode).
+ * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order); the driver's slice phase
+ * (0: a fresh slice) and the clock's rate, both moved by `--band` (workClockOf).
  */
 import { allocateTest } from "../kit/allocate.js";
 import { binaryCopy } from "../kit/binaries.js";
