@@ -17,9 +17,9 @@ export { mailboxBacklog, mailboxBacklogFixed, startSink } from "./mailbox-backlo
 export { healthyNode } from "./healthy.js";
 export { genServerWork, startWorkServer, workServer, GEN_SERVER_WORK_PARAMS } from "./gen-server-work/scenario.js";
 export { work } from "./gen-server-work/work.js";
-export { agentVsTask, startEventChild, startEventSupervisor, runTracedSupervisor, AGENT_VS_TASK_PARAMS, TWIN_FIRST_PID, REDUCTIONS_PER_MS } from "./agent-vs-task/scenario.js";
+export { agentVsTask, startEventChild, startEventSupervisor, runTracedSupervisor, AGENT_VS_TASK_PARAMS, TWIN_FIRST_PID, MS_PER_REDUCTION } from "./agent-vs-task/scenario.js";
 export { processEvent } from "./agent-vs-task/process.js";
-export { routers, startConnection, ROUTERS_PARAMS } from "./routers/scenario.js";
+export { routers, startConnection, ROUTERS_MS_PER_REDUCTION, ROUTERS_PARAMS } from "./routers/scenario.js";
 export { subBinaryCache, startCache as startSubBinaryCache, sendPayload, SUB_BINARY_CACHE_PARAMS } from "./sub-binary-cache/scenario.js";
 export { gcLifecycle, lifecyclePlan, GC_LIFECYCLE_PARAMS, GC_LIFECYCLE_ROLES, type GcLifecycleRole } from "./gc-lifecycle/scenario.js";
 export { gcTimeline, type GcSizes, type GcStep, type GcStepKind } from "./gc-timeline.js";

@@ -52,8 +52,12 @@ export interface NodePlan {
    * shifts it by pidShift(seed).
    */
   readonly firstPid?: number;
-  /** Virtual time while processes compute (the Scheduler's computeClock): one ms per N reductions. */
-  readonly reductionsPerMs?: number;
+  /**
+   * Virtual time that also passes while processes compute (the Scheduler's workClock): ms per
+   * reduction run, a rate measured for the workload (routers' `after 100` fires mid-run as on a
+   * busy BEAM; agent-vs-task's sample grid).
+   */
+  readonly workClock?: { readonly msPerReduction: number };
 }
 
 /** A fresh node: a scheduler whose heaps reference their refc binaries in one store (`onGcTrace`: where the gc trace messages of the processes `scheduler.traceGc` switches on go). */
@@ -68,11 +72,11 @@ export function newNode(
     refc,
     ...(opts.telemetry === undefined ? {} : { telemetry: opts.telemetry }),
     ...(hooks.onGcTrace === undefined ? {} : { onGcTrace: hooks.onGcTrace }),
+    ...(plan.workClock === undefined ? {} : { workClock: plan.workClock }),
     // --band: the model's stack words moved by 0..words per process (Scheduler's stackJitter),
     // and the pid counter by 0..PID_BAND − 1
     firstPid: (plan.firstPid ?? 1) + (opts.perturb === undefined ? 0 : pidShift(opts.perturb.seed)),
     ...(opts.perturb === undefined ? {} : { stackJitter: { seed: opts.perturb.seed, words: opts.perturb.words } }),
-    ...(plan.reductionsPerMs === undefined ? {} : { computeClock: { reductionsPerMs: plan.reductionsPerMs } }),
   });
   return { scheduler, refc, source: nodeSource(scheduler), duration: plan.duration, interval: plan.interval };
 }

@@ -65,6 +65,8 @@ export class Proc implements Schedulable {
   pattern: Pattern | undefined = undefined;
   timer: Timer | undefined = undefined;
   timedOut = false;
+  /** Went to wait in a timed receive and has not run since (a message may have woken it): its timer still decides. */
+  resumePending = false;
   suspendCount = 0;
   exitReason: Term | undefined = undefined;
   /** Signals to handle before the next receive scans (monitor answers about dead processes). */

@@ -26,7 +26,10 @@
  *  - **Time**: a virtual clock by default (`run()`), advanced only when nothing is runnable, so
  *    the same program and seed give the same trace byte for byte; `start()` drives the same
  *    scheduler from Node's event loop in real time, a few milliseconds of slices at a time with
- *    `setImmediate` in between so I/O is never starved.
+ *    `setImmediate` in between so I/O is never starved. Opt-in ({@link SchedulerOptions.workClock}):
+ *    `run()`'s virtual clock also moves on with the work done — after every slice by its
+ *    reductions × a rate — and fires the timers that came due, so a `receive … after T` can time
+ *    out while other processes run, as on a busy BEAM; still deterministic.
  *  - **Isolation**: an exception inside a body (or a heap's max_heap_size kill) ends that
  *    process only; nothing a body does propagates out of `run()`.
  * Invariants: a process is runnable ⇔ it is in a run queue (or is the one running); the
@@ -94,14 +97,18 @@ export interface SchedulerOptions {
    */
   readonly stackJitter?: { readonly seed: number; readonly words: number };
   /**
-   * Virtual time that passes while processes compute: one virtual ms per `reductionsPerMs`
-   * reductions run, between slices (a slice is never cut; timers due by then fire). Off by
-   * default (time jumps only when nothing is runnable). A workload that never waits on a timer
-   * runs entirely at one virtual ms without it; with it, a sampler on a virtual-time grid sees
-   * the run unfold — and no process does other work than it would without it (a sleep would
-   * change who runs when). The clock is the same however `run({ until, maxSlices })` is chunked.
+   * Off by default (time stands still while processes run). When set, `run()`'s virtual clock
+   * also advances after every slice by the reductions the slice counted × `msPerReduction`, and
+   * the timers that came due fire before the next slice is picked (the BEAM's schedulers check
+   * their timers between slices), so a `receive … after T` fires mid-run once T ms of work have
+   * been done — how a real node behaves when its work takes longer than T of wall time. The
+   * rate is a measured property of a workload on a machine (a twin's wall time over its
+   * reductions), not of the BEAM: give the one recorded for the workload you model. Virtual
+   * bumps (ERTS_VBUMP_*) are not counted, as they are not in `process_info(P, reductions)`.
+   * Deterministic: the same program, seed and rate give the same run. `start()` (real time)
+   * ignores it.
    */
-  readonly computeClock?: { readonly reductionsPerMs: number };
+  readonly workClock?: { readonly msPerReduction: number };
 }
 
 export interface RunOptions {
@@ -230,9 +237,9 @@ export class Scheduler {
   }
 
   constructor(opts: SchedulerOptions = {}) {
-    const per = opts.computeClock?.reductionsPerMs;
-    if (per !== undefined && !(Number.isInteger(per) && per >= 1)) throw new RangeError(`Scheduler option computeClock.reductionsPerMs: ${per} is not an integer >= 1`);
     this.opts = opts;
+    const rate = opts.workClock?.msPerReduction;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new RangeError(`SchedulerOptions.workClock.msPerReduction: expected a positive finite number of ms, got ${String(rate)}`);
     this.contextReds = opts.contextReds ?? CONTEXT_REDS;
     this.processLimit = opts.processLimit ?? DEFAULT_PROCESS_LIMIT;
     this.pids = new PidAllocator(opts.firstPid ?? 1);
@@ -342,6 +349,8 @@ export class Scheduler {
   }
 
   private readonly gcTraced = new Set<Proc>();
+  /** The reductions the last slice counted (process_info's, virtual bumps excluded): the work clock's step. */
+  private sliceReductions = 0;
 
   /**
    * Runs in virtual time until nothing is runnable and no timer is pending; `until` stops at a
@@ -360,12 +369,14 @@ export class Scheduler {
   private runVirtual(opts: RunOptions): RunResult {
     let slices = 0;
     const max = opts.maxSlices ?? Infinity;
+    const work = this.opts.workClock?.msPerReduction;
     this.clock.fireDue();
     for (;;) {
       if (slices >= max) return { slices, now: this.clock.now, idle: false };
-      if (!this.advanceComputeClock(opts.until)) return { slices, now: this.clock.now, idle: false };
+      if (!this.advanceWorkClock(opts.until)) return { slices, now: this.clock.now, idle: false };
       if (this.runSlice()) {
         slices++;
+        if (work !== undefined) this.workOwedMs += this.sliceReductions * work;
         continue;
       }
       const at = this.clock.nextAt();
@@ -380,22 +391,28 @@ export class Scheduler {
     }
   }
 
-  /** Reductions run since the compute clock last moved (see SchedulerOptions.computeClock). */
-  private computeReds = 0;
+  /** Virtual ms of work done that the clock has not moved by yet (SchedulerOptions.workClock). */
+  private workOwedMs = 0;
 
   /**
-   * Moves the clock by the whole virtual ms the reductions run so far stand for (computeClock),
-   * firing the timers due; false (the clock stays, the ms pending) when that would pass `until`.
+   * Moves the clock by the work done since it last moved (workClock), firing the timers due by
+   * then; false when that would pass `until`: the clock stops there and the rest stays owed, so
+   * the next `run()` fires the same timers before the next slice as an unchunked run would.
    */
-  private advanceComputeClock(until: number | undefined): boolean {
-    const per = this.opts.computeClock?.reductionsPerMs;
-    if (per === undefined) return true;
-    while (this.computeReds >= per) {
-      if (until !== undefined && this.clock.now + 1 > until) return false;
-      this.computeReds -= per;
-      this.clock.now += 1;
-      this.clock.fireDue();
+  private advanceWorkClock(until: number | undefined): boolean {
+    if (this.workOwedMs <= 0) return true;
+    const to = this.clock.now + this.workOwedMs;
+    if (until !== undefined && to > until) {
+      if (until > this.clock.now) {
+        this.workOwedMs = to - until;
+        this.clock.now = until;
+        this.clock.fireDue();
+      }
+      return false;
     }
+    this.workOwedMs = 0;
+    this.clock.now = to;
+    this.clock.fireDue();
     return true;
   }
 
@@ -632,7 +649,12 @@ export class Scheduler {
     }
     if (this.gcDesired(p)) {
       p.gcDesired = true;
-      if (p.fcalls > LEAVE_REDS_AFTER_GC_DESIRED) p.fcalls = LEAVE_REDS_AFTER_GC_DESIRED;
+      // ERTS_VBUMP_LEAVE_REDS: a virtual bump — the slice ends sooner, but the reductions it
+      // skips are not counted in the process's `reductions` (erl_proc_sig_queue.h: P->reds -=)
+      if (p.fcalls > LEAVE_REDS_AFTER_GC_DESIRED) {
+        p.reductions -= p.fcalls - LEAVE_REDS_AFTER_GC_DESIRED;
+        p.fcalls = LEAVE_REDS_AFTER_GC_DESIRED;
+      }
     }
   }
 
@@ -880,6 +902,7 @@ export class Scheduler {
     }
     this.current = p;
     p.status = "running";
+    const counted = p.reductions;
     const start = this.contextReds;
     p.fcalls = start;
     p.fcallsAtReceive = Number.NaN;
@@ -899,7 +922,7 @@ export class Scheduler {
       exit = this.reasonOf(err);
     }
     p.reductions += start - p.fcalls;
-    if (this.opts.computeClock !== undefined) this.computeReds += start - p.fcalls;
+    this.sliceReductions = p.reductions - counted;
     this.current = undefined;
     this.stats.slices++;
     if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p.pid), scheduler: 1 });

@@ -5,7 +5,7 @@
 //   node tooling/beam-oracle/recorders/scenarios.record.mjs tooling/beam-oracle/fixtures
 //   BEAMLAB_SCENARIOS_FULL=1 node …   also re-runs the slow parameter sets (gen-server-work at its
 //                                     defaults: ~40 s and 1.5 GB on the real node).
-//   node … tooling/beam-oracle/fixtures --only agent-vs-task
+//   node … tooling/beam-oracle/fixtures --only agent-vs-task   (or BEAMLAB_SCENARIOS_ONLY=agent-vs-task)
 //                                     re-records only that scenario's records (both modes, every
 //                                     set); every other record is copied unchanged from the
 //                                     committed fixture (byte for byte).
@@ -35,8 +35,8 @@ export const SETS = [
   { scenario: "agent-vs-task", script: "twins/agent_vs_task.exs", roles: ["listener", "supervisor", "child"], params: {} },
   { scenario: "gen-server-work", script: "twins/gen_server_work.escript", roles: ["server", "worker"], params: { servers: 30, rounds: 10 } },
   { scenario: "gen-server-work", script: "twins/gen_server_work.escript", roles: ["server", "worker"], params: {}, slow: true },
-  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: { routers: 100 } },
-  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: {} },
+  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: { routers: 100 }, runs: 3 },
+  { scenario: "routers", script: "twins/routers.escript", roles: ["router", "consumer", "producer"], params: {}, runs: 3 },
 ];
 
 function summarise(report, roles) {
@@ -80,8 +80,9 @@ async function main() {
   const outDir = path.resolve(process.argv[2] ?? "fixtures");
   const full = process.env.BEAMLAB_SCENARIOS_FULL === "1";
   const onlyAt = process.argv.indexOf("--only");
-  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
-  if (onlyAt !== -1 && !SETS.some((s) => s.scenario === only)) throw new Error(`--only: no scenario ${only ?? "(missing)"}; valid: ${[...new Set(SETS.map((s) => s.scenario))].join(", ")}`);
+  const only = onlyAt === -1 ? process.env.BEAMLAB_SCENARIOS_ONLY || undefined : process.argv[onlyAt + 1];
+  if (only !== undefined && !SETS.some((s) => s.scenario === only)) throw new Error(`--only: no scenario ${only}; valid: ${[...new Set(SETS.map((s) => s.scenario))].join(", ")}`);
+  if (onlyAt !== -1 && only === undefined) throw new Error(`--only: missing scenario; valid: ${[...new Set(SETS.map((s) => s.scenario))].join(", ")}`);
   const committedPath = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "fixtures", "scenarios.json");
   const committed = existsSync(committedPath) ? JSON.parse(readFileSync(committedPath, "utf8")) : { records: [] };
   const records = [];
@@ -95,8 +96,15 @@ async function main() {
         continue;
       }
       const report = await runTwin(set.script, mode, set.params);
+      // `runs` > 1 (the routers, whose figures follow real time): the twin is run that many times;
+      // `roles` / `workload` are the first run's, `roles_range` the [min, max] of every figure
+      // over the runs, and `work` each run's measured work-clock rate (see twins/routers.escript)
+      const extra = [];
+      for (let i = 1; i < (set.runs ?? 1); i++) extra.push(await runTwin(set.script, mode, set.params));
       // Volatile for the drift check (the figures still are the real BEAM's, recorded once):
-      // routers — the consumers collect on real-time `after` timeouts; sub-binary-cache — the
+      // routers — the routers' `after 100` is real time: which of them time out while the
+      // producers run follows the machine's speed and the driver's slices (recorded 3 times,
+      // roles_range; twins/routers.escript); sub-binary-cache — the
       // twin's 100 ms real-time sampler cuts the client's slices at different points, so the
       // cache's last heap size before the forced GC differs between runs (75,113 or 121,536
       // words seen for leak). Pinning these needs a virtual-time sampler on the BEAM side.
@@ -105,13 +113,28 @@ async function main() {
       // re-record of the 30 x 10 set came out one heap size larger for every server (196,653
       // words instead of 150,230, which 9 unloaded runs give); the committed figures are the
       // unloaded run's.
-      const volatile = set.scenario === "routers" || set.scenario === "sub-binary-cache" || set.scenario === "gen-server-work" ? { volatile_fields: ["roles", "workload"] } : {};
+      const volatile =
+        set.scenario === "routers" ? { volatile_fields: ["roles", "workload", "roles_range", "work"] } : set.scenario === "sub-binary-cache" || set.scenario === "gen-server-work" ? { volatile_fields: ["roles", "workload"] } : {};
       const summary = summarise(report, set.roles);
       // workload.binary is a difference of two whole-node erlang:memory(binary) readings: the
       // node's own binaries move it by a few KB between runs (-8,504 / +18,056 B seen for
       // agent-vs-task leak), so it is volatile; tests compare it with a tolerance.
       summary.workload = { ...summary.workload, volatile_fields: ["binary"] };
-      records.push({ ...base, params: report.params, ...summary, ...(report.pids === undefined ? {} : { pids: report.pids }), ...volatile });
+      const ranged = {};
+      if (extra.length > 0) {
+        const all = [summary, ...extra.map((r) => summarise(r, set.roles))];
+        const roles_range = {};
+        for (const role of set.roles) {
+          roles_range[role] = {};
+          for (const k of Object.keys(summary.roles[role])) {
+            const v = all.map((x) => x.roles[role][k]);
+            roles_range[role][k] = [Math.min(...v), Math.max(...v)];
+          }
+        }
+        ranged.roles_range = roles_range;
+      }
+      if (report.work !== undefined) ranged.work = [report, ...extra].map((r) => r.work);
+      records.push({ ...base, params: report.params, ...summary, ...ranged, ...(report.pids === undefined ? {} : { pids: report.pids }), ...volatile });
     }
   }
   const fixture = { recorder: "scenarios.record.mjs", ...liveVersions(), records };

@@ -16,6 +16,10 @@
 %%   routers, then all producers. The driver monitors the producers; the report is taken 1000 ms
 %%   after the last one is done.
 %% FREE CHOICES: I:8 truncates I to a byte (as the issue's expression does); spawn order above.
+%% RATE: the report's `work` = {connections, busy_us, reductions}, measured after the report on
+%%   min(routers, 100) fresh connections doing the same work: the rate (busy_us / reductions) of
+%%   the model's work clock — the routers' `after 100` is real time, and while the producers run
+%%   for longer than that, routers time out mid-run.
 -module(beamlab_twin_routers).
 -mode(compile).
 -export([main/1, router_wake/2]).
@@ -40,7 +44,24 @@ main(Args) ->
     [receive {'DOWN', Ref, process, Pid, _} -> ok end || {Pid, Ref} <- Producers],
     timer:sleep(1000),
     Report = twin_report:finish(#{state => State, scenario => <<"routers">>, mode => Mode, params => Params}),
-    io:put_chars([twin_report:to_json(Report), "\n"]).
+    Work = work_rate(Mode, min(N, 100), Msgs, Bytes),
+    io:put_chars([twin_report:to_json(Report#{work => Work}), "\n"]).
+
+%% The model's work clock rate, measured after the report (the workload's driver must not run
+%% a single extra reduction: its slice boundaries decide which producers run before the
+%% routers' timers fire): the same work again on `N` fresh connections, wall time over the
+%% reductions the node counted, from the first spawn to the last producer's 'DOWN'.
+work_rate(Mode, N, Msgs, Bytes) ->
+    _ = statistics(reductions),
+    T0 = erlang:monotonic_time(microsecond),
+    Cs = [spawn(fun() -> consumer({0, 0}) end) || _ <- lists:seq(1, N)],
+    Rs = [spawn(fun() -> router(Mode, C) end) || C <- Cs],
+    Ps = [spawn_monitor(fun() -> produce(R, Msgs, Bytes) end) || R <- Rs],
+    [receive {'DOWN', Ref, process, Pid, _} -> ok end || {Pid, Ref} <- Ps],
+    Us = erlang:monotonic_time(microsecond) - T0,
+    {_, Reds} = statistics(reductions),
+    [exit(P, kill) || P <- Cs ++ Rs],
+    #{connections => N, busy_us => Us, reductions => Reds}.
 
 produce(Router, Msgs, Bytes) ->
     [Router ! {data, binary:copy(<<I:8>>, Bytes)} || I <- lists:seq(1, Msgs)],

@@ -11,7 +11,7 @@
  * tooling/beam-oracle/twins/agent_vs_task.exs (warm: no code loading on a measured heap).
  * FREE CHOICES (as the twin): i counts from 1; the listener starts the children one after another
  * (start_child returns once the child's init is done); the pid numbers are the twin's
- * (TWIN_FIRST_PID); the sample grid follows the reductions run (REDUCTIONS_PER_MS), no process
+ * (TWIN_FIRST_PID); the sample grid follows the reductions run (MS_PER_REDUCTION, the work clock), no process
  * sleeps.
  */
 import { atom, Pid, Tuple, type GcTraceEntry, type Term } from "@beamlab/heap";
@@ -94,14 +94,14 @@ export function* startEventSupervisor(ctx: ProcessContext): Generator<Op, Pid, u
 export const TWIN_FIRST_PID = 112;
 
 /**
- * Reductions per virtual ms (the Scheduler's computeClock): the workload waits on no timer, so
+ * Virtual ms per reduction run (the Scheduler's workClock): the workload waits on no timer, so
  * without it the whole run would be one virtual ms and leak-lab's 1 ms sample grid would see
  * only its end; with it the grid follows the work done, and nothing runs differently (a sleep in
  * the listener would let the Tasks run ahead of it). A free choice, about the real node's pace:
  * the twin runs the leak workload (7.1 M reductions in the model) in 65–75 ms of real time on
- * the recording machine, so the leak run takes ~70 samples.
+ * the recording machine (about 100,000 reductions per ms), so the leak run takes ~70 samples.
  */
-export const REDUCTIONS_PER_MS = 100_000;
+export const MS_PER_REDUCTION = 1 / 100_000;
 
 /** The pid numbered `n` on the node of `like` (the twin's `:c.pid(0, n, 0)`). */
 function pidNumbered(like: Pid, n: number): Pid {
@@ -113,7 +113,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   const kb = intParam(params, AGENT_VS_TASK_PARAMS, "result_kb");
   let done = false;
   const hooks = traceSupervisor === undefined ? {} : { onGcTrace: (_pid: Pid, e: GcTraceEntry) => { traceSupervisor(e); } };
-  const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, reductionsPerMs: REDUCTIONS_PER_MS }, hooks);
+  const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, workClock: { msPerReduction: MS_PER_REDUCTION } }, hooks);
   run.scheduler.spawn(
     function* driver(ctx: ProcessContext) {
       setRole(ctx, "driver");
