@@ -16,7 +16,7 @@ import { atom, Cons, list, nil, printTerm, Tuple, type Pid, type Term } from "@b
 import { EVENTS } from "@beamlab/telemetry";
 import { ExitThrow, type Body, type ProcessContext, type SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, isNormalish, log, tuple, type Gen } from "./common.js";
-import { allocateIn, callAt } from "./frames.js";
+import { allocateIn } from "./frames.js";
 
 const K = { ancestors: atom("$ancestors"), initial_call: atom("$initial_call") };
 
@@ -86,25 +86,26 @@ export function spawnProcLib(ctx: ProcessContext, body: Body, args: readonly Ter
  * supervisor collects there, at stack 32, during a task child's start); get_ancestors/0
  * (erlang:get/1, a guard BIF); `test_heap` for `[Parent, Ancestors | Args]` (6 or 10 words);
  * then the spawn BIF by `call_ext_last` (the frame gone). Same process as {@link spawnProcLib}.
+ * The entry word of spawn_link itself is pushed here (the caller's `call_ext`). Each call
+ * costs its reduction; the path is not a preemption point (a few calls, synchronous).
  */
-export function* spawnProcLibCompiled(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): Gen<Pid> {
+export function spawnProcLibCompiled(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): Pid {
   const heap = ctx.heap;
   const sl = heap.pushFrame(1); // spawn_link/1,3's entry word (the caller's call_ext)
-  yield* callAt(ctx, sl);
+  ctx.bif(); // the call's reduction
   for (const a of args) sl.hold(a);
+  if (o.argList !== undefined) sl.hold(o.argList);
   allocateIn(heap, sl, o.shape === "fun" ? 2 : 4);
   const gm = heap.pushFrame(1); // get_my_name/0
-  yield* callAt(ctx, gm);
+  ctx.bif();
   allocateIn(heap, gm, 0);
-  gm.stackWords += 1;
-  yield* callAt(ctx, gm); // proc_info/2
+  gm.stackWords += 1; // proc_info/2's entry word
+  ctx.bif();
   ctx.bif(); // erlang:process_info(self(), registered_name) (call_ext_only)
   const name = myName(ctx);
   ctx.afterCallBif(name);
   heap.popFrame(gm);
-  const ga = heap.pushFrame(1); // get_ancestors/0: erlang:get/1 is a guard BIF
-  yield* callAt(ctx, ga);
-  heap.popFrame(ga);
+  ctx.bif(); // get_ancestors/0: erlang:get/1 is a guard BIF
   const xs = initPArgs(ctx, args, o);
   ctx.alloc(list(xs)); // test_heap 6 | 10: the list erlang:spawn_link copies (garbage after)
   sl.stackWords = 1; // call_ext_last: the frame is gone, its entry word stays for the BIF

@@ -236,6 +236,9 @@ export interface ChildSteps {
   afterChild(): void;
   /** After the children map is updated (`children`: the new map), before the struct. */
   afterChildren(children: Term): void;
+  /** mfa_for_restart's result when the caller built it already (a temporary child's
+   * `{M, F, undefined}`, on the heap). */
+  readonly restartMfa?: Tuple;
 }
 
 export class DynSupStateTerm {
@@ -280,7 +283,7 @@ export class DynSupStateTerm {
     steps?.beforeChild();
     if (message !== undefined) {
       const [mfa, restart, shutdown, type, modules] = message.elements as [Tuple, Term, Term, Term, Term];
-      const kept = spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa;
+      const kept = steps?.restartMfa ?? (spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa);
       child = this.ctx.alloc(new Tuple([kept, restart, shutdown, type, modules]));
     } else child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
     // the words made between the steps (save_child's tuples) with the new terms live, as in x registers

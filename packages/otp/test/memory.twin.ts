@@ -175,10 +175,10 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
   // task_start/2 (erlc -S): `allocate_heap 0` with the fun's 6 words (make_fun3, one free
   // variable), `call_ext` proc_lib:spawn_link/1 (proc-lib.ts spawnProcLibCompiled), then
   // `test_heap 3` for `{ok, Pid}`; its frame is the return address apply pushed
-  const taskStart = function* (c: ProcessContext, rec: Term): Gen<Term> {
+  const taskStart = (c: ProcessContext, rec: Term): Term => {
     const frame = c.heap.pushFrame(1);
     const f = frame.hold(c.alloc(fun(() => nil, [rec]))); // fun() -> Rec ! … end
-    const pid = yield* spawnProcLibCompiled(
+    const pid = spawnProcLibCompiled(
       c,
       function* taskFun(t: ProcessContext) {
         t.send(rec as Pid, new Tuple([atom("done"), (build(t, 100, 4), 100)]));

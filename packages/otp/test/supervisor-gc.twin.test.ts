@@ -40,8 +40,7 @@ describe("sup_gc.json: the Erlang supervisor's collections over 100 start_child 
   // agents: the first 24 events (children 1-33: the major at child 1's try_handle_call, heap
   // 212 / stack 17, live 66; then the minors of the start path) are the BEAM's.
   // GAP (pinned): event 24, the BEAM collects during child 47 at stack 11 (waiting) with a
-  // 25-word fragment; the model at heap 964 in the start path (stack 23), one collection later
-  // in the curve (otp_memory's agents curve shows the same gap at child 76, memory.twin.test.ts).
+  // 25-word fragment; the model at heap 964 in the start path (stack 23).
   // tasks: all 30 events (12 per ~50 children, the sawtooth) are the BEAM's: the start path with
   // proc_lib:spawn_link/1's frames (its process_info BIF collects at stack 32, child 18), the
   // 'EXIT' path instruction by instruction (gen_server's compiled info path; handle_info →
