@@ -342,7 +342,9 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       if (c === undefined) return GS.noreply(stateT());
       const reason = e[2] as Term;
       const rt = c.spec.restart;
-      if (rt !== "permanent" && isNormalish(reason)) return yield* forgetExited(ctx, () => del(k));
+      if (rt !== "permanent" && isNormalish(reason)) return yield* forgetExited(ctx, () => {
+          del(k);
+        });
       if (rt === "temporary") {
         log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
         del(k);

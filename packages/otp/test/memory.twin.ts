@@ -14,8 +14,7 @@
 import { atom, Cons, nil, Tuple, type GcTraceEntry, type Pid, type Term } from "@beamlab/heap";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { loadFixture } from "@beamlab/beam-oracle";
-import { A, fun, GenServer, Supervisor, type Gen } from "../src/index.js";
-import { spawnProcLibCompiled } from "../src/proc-lib.js";
+import { A, fun, GenServer, spawnProcLibCompiled, Supervisor, type Gen } from "../src/index.js";
 import { tuple } from "../src/common.js";
 
 function listToArray(l: Term): Term[] {
