@@ -114,6 +114,15 @@ function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: Chi
   const keep = heap.pushFrame(0);
   keep.hold(r);
   const sc = callAllocate(heap, 6); // save_child/7
+  // mfa_for_restart/2 (call): a temporary child's `{M, F, undefined}` (test_heap 4), kept in
+  // the child tuple; other children keep the message's MFA
+  let restartMfa: Tuple | undefined;
+  if (child.elements[1] === atom("temporary")) {
+    const mfa = child.elements[0] as Tuple;
+    sc.stackWords += 1;
+    restartMfa = keep.hold(ctx.alloc(tuple(mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined)));
+    sc.stackWords -= 1;
+  }
   heap.allocGarbage(11); // fun-1
   sc.stackWords = 1; // trim 6, 0: only the return address stays
   const gu = callAllocate(heap, 3); // Map.get_and_update!/3
@@ -125,6 +134,7 @@ function saveChild(ctx: ProcessContext, r: Term, child: Tuple, save: (steps: Chi
   let inFun0 = false;
   let getChildren: Tuple | undefined;
   const state = save({
+    ...(restartMfa !== undefined ? { restartMfa } : {}),
     beforeChild: () => {
       // Map.get_and_update kills its y register holding fun-0 (init_yregs) before call_fun
       gu.release(fun0);
@@ -200,6 +210,36 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       GS.cast(ctx, ctx.self, tuple(atom("try_again_restart"), atom(oldKey)));
     }
     return true;
+  }
+  /**
+   * handle_info({:EXIT, Pid, Reason}, State) for a child that is not restarted (temporary, or
+   * transient with Reason normal/shutdown/{shutdown, _}) as Elixir 1.14 compiles it (beam_disasm
+   * of Elixir.DynamicSupervisor; entered through gen_server's compiled info path at stack 21):
+   * handle_info's `allocate 0`, `call` maybe_restart_child/3 (the child fetched from the map),
+   * its `call_only` to maybe_restart_child/5 (`allocate 0`), `call` delete_child/2 (`allocate 1`):
+   * maps:remove/2 (a BIF) and the struct's `put_map_exact`; maybe_restart_child's `{ok, State}`
+   * and handle_info's `{noreply, State}`. `remove` updates the children (the state mirror).
+   */
+  function* forgetExited(ctx: ProcessContext, remove: () => void): Gen<Term> {
+    const heap = ctx.heap;
+    const hi = heap.pushFrame(0); // handle_info/2 (its entry word is the gen_server path's)
+    allocateIn(heap, hi, 0);
+    const mr = heap.pushFrame(1); // maybe_restart_child/3
+    yield* callAt(ctx, mr);
+    yield* callAt(ctx, mr); // maybe_restart_child/5 (call_only)
+    allocateIn(heap, mr, 0);
+    const dc = heap.pushFrame(1); // delete_child/2
+    yield* callAt(ctx, dc);
+    allocateIn(heap, dc, 1);
+    ctx.bif(); // maps:remove(Pid, Children)
+    remove();
+    heap.popFrame(dc);
+    const state = hi.hold(stateT());
+    ctx.alloc(tuple(A.ok, state)); // test_heap 3
+    heap.popFrame(mr);
+    const r = ctx.alloc(GS.noreply(state)); // test_heap 3
+    heap.popFrame(hi);
+    return r;
   }
   return {
     name: "Elixir.DynamicSupervisor",
@@ -302,8 +342,11 @@ function callbacks(o: DynamicSupervisorOptions, defaultRestart: ChildSpec["resta
       if (c === undefined) return GS.noreply(stateT());
       const reason = e[2] as Term;
       const rt = c.spec.restart;
-      if (rt === "temporary" || (rt === "transient" && isNormalish(reason))) {
-        if (!isNormalish(reason)) log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
+      if (rt !== "permanent" && isNormalish(reason)) return yield* forgetExited(ctx, () => {
+          del(k);
+        });
+      if (rt === "temporary") {
+        log(ctx, "supervisor child_terminated", { supervisor: name(ctx), reason, pid });
         del(k);
         ctx.heap.allocGarbage(3); // maybe_restart_child/5's {ok, delete_child(Pid, State)}
         return GS.noreply(stateT());
@@ -338,7 +381,7 @@ export function startLink(ctx: ProcessContext, o: DynamicSupervisorOptions = {},
     ),
   );
   const initArg = ctx.alloc(tuple(atom("Elixir.Supervisor.Default"), tuple(A.ok, flags), o.name !== undefined ? atom(o.name) : nil));
-  return GS.startLink(ctx, callbacks(o, defaultRestart), initArg, { callbackPathStack: true, compiledCallPath: true, ...(o.name !== undefined ? { name: o.name } : {}) });
+  return GS.startLink(ctx, callbacks(o, defaultRestart), initArg, { callbackPathStack: true, compiledCallPath: true, compiledInfoPath: true, ...(o.name !== undefined ? { name: o.name } : {}) });
 }
 /**
  * `DynamicSupervisor.start_child(Sup, Spec)`: the spec is validated here, in the caller (an

@@ -128,6 +128,16 @@ export interface StartOptions {
    * Overrides `callbackPathStack` for calls.
    */
   readonly compiledCallPath?: boolean;
+  /**
+   * Run any other message (handle_info) through gen_server's compiled path word for word
+   * (beam_disasm of OTP 25's gen_server): handle_msg/6's info clause (`allocate 6`, the message
+   * live), `call` try_dispatch/3, its tail call to try_dispatch/4 (`allocate 8`, its `try`),
+   * apply's return address (the callback entered at stack 21), try_dispatch's `{ok, Result}`
+   * inside its frame, then handle_common_reply/8 and loop/7's `allocate 6` before the next
+   * receive. The callback models its own frames on top (supervisor.ts's 'EXIT' path does).
+   * Overrides `callbackPathStack` for handle_info.
+   */
+  readonly compiledInfoPath?: boolean;
 }
 
 // ------------------------------------------------------------------ return-value helpers
@@ -395,6 +405,8 @@ interface Server {
   readonly pathStack: boolean;
   /** See StartOptions.compiledCallPath. */
   readonly compiledCall?: boolean;
+  /** See StartOptions.compiledInfoPath. */
+  readonly compiledInfo?: boolean;
 }
 
 const K = {
@@ -448,7 +460,7 @@ function* initIt(ctx: ProcessContext, starter: Pid, parent: Pid, mod: GenServerM
     initAck(ctx, starter, tuple(A.error, k.cls === A.exit ? k.reason : tuple(k.reason, k.stack)));
     throw err;
   }
-  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11, pathStack: o.callbackPathStack === true, compiledCall: o.compiledCallPath === true };
+  const s: Server = { parent, name: nameT, mod, hibAfter: o.hibernateAfter, state: nil, debug, loopStack: o.loopStack ?? 11, pathStack: o.callbackPathStack === true, compiledCall: o.compiledCallPath === true, compiledInfo: o.compiledInfoPath === true };
   const t = r instanceof Tuple ? r.elements : undefined;
   if (t?.[0] === A.ok && (t.length === 2 || (t.length === 3 && validTimeout(t[2] as Term)))) {
     ctx.heap.allocGarbage(3); // {ok, self()}
@@ -592,9 +604,9 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   // try_dispatch with its catch): measured in a gc trace of `erlang:garbage_collect()` inside
   // each callback on OTP 25 (`erl +S 1`): 23 words in handle_call, 24 in handle_cast and
   // handle_info, 11 in the loop, the callback's own frame (allocate 1 + CP) being 2.
-  const compiled = which === Cb.Call && s.compiledCall === true;
+  const compiled = which === Cb.Call ? s.compiledCall === true : which === Cb.Info && s.compiledInfo === true;
   const path = ctx.heap.pushFrame(compiled || !s.pathStack ? 0 : which === Cb.Call ? CALL_PATH_STACK : DISPATCH_PATH_STACK);
-  if (compiled) yield* enterCompiledCallPath(ctx, path, msg);
+  if (compiled) yield* (which === Cb.Call ? enterCompiledCallPath(ctx, path, msg) : enterCompiledInfoPath(ctx, path, msg));
   try {
     const r0 = invoke(ctx, s, which, a, b);
     const r = isGen(r0) ? yield* r0 : r0;
@@ -642,6 +654,34 @@ function* enterCompiledCallPath(ctx: ProcessContext, path: Frame, msg: Term): Ge
   yield* callAt(ctx, path); // Mod:handle_call/3 (apply)
 }
 
+/** gen_server's compiled path from the loop's receive to Mod:handle_info/2 (frames.ts):
+ * decode_msg/9 and handle_msg/6 (tail calls), handle_msg's info clause `allocate 6` (the
+ * message in a y register), `call` try_dispatch/3, its `call_only` to try_dispatch/4
+ * (`allocate 8`, its `try`), then `apply`'s return address: the callback is entered at stack
+ * 21 (22 in the model). */
+function* enterCompiledInfoPath(ctx: ProcessContext, path: Frame, msg: Term): Gen<void> {
+  ctx.setStack(HANDLE_MSG_ENTRY_STACK);
+  yield* callAt(ctx, path); // decode_msg/9
+  yield* callAt(ctx, path); // handle_msg/6
+  path.hold(msg);
+  allocateIn(ctx.heap, path, 6);
+  path.stackWords += 1;
+  yield* callAt(ctx, path); // try_dispatch/3
+  yield* callAt(ctx, path); // try_dispatch/4 (call_only)
+  allocateIn(ctx.heap, path, 8);
+  path.stackWords += 1;
+  yield* callAt(ctx, path); // Mod:handle_info/2 (apply)
+}
+
+/** After try_dispatch returned to handle_msg/6's info clause: its `call_last` to
+ * handle_common_reply/8 (handle_msg's frame gone), which for `{noreply, NState}` tail-calls
+ * loop/7: loop's `allocate 6` tests the heap before the next receive. */
+function compiledInfoReturn(ctx: ProcessContext): void {
+  const heap = ctx.heap;
+  const loopFrame = heap.pushFrame(0);
+  allocateIn(heap, loopFrame, 6);
+  heap.popFrame(loopFrame);
+}
 
 /** handle_msg/6's `{reply, Reply, NState}` clause in the compiled path: `trim 5, 5` (5 y
  * registers and the return address stay), `call` gen_server:reply/2 → gen:reply/2's
@@ -700,7 +740,9 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     return A.infinity;
   }
   const r = yield* guarded(ctx, s, Cb.Info, msg, undefined, undefined, msg);
-  return yield* handleNoreply(ctx, s, r, setState, msg);
+  const next = yield* handleNoreply(ctx, s, r, setState, msg);
+  if (s.compiledInfo === true) compiledInfoReturn(ctx);
+  return next;
 }
 
 function sendReply(ctx: ProcessContext, from: Term, value: Term): void {

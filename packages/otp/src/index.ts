@@ -16,5 +16,5 @@ export type { AsyncStreamOptions, StreamReducer, StreamStep, Enumerable } from "
 export type { SupervisorModule, SupFlags, Strategy, AutoShutdown } from "./supervisor.js";
 export { checkChildSpec, ChildSpecError, type ChildSpec, type CheckedSpec, type StartFn, type StartMFA, type Restart, type Shutdown, type ChildType } from "./child-spec.js";
 export { genCall, reply, type ServerRef, type Timeout } from "./gen.js";
-export { spawnProcLib, spawnMonitorProcLib, initAck, crashReport, type ProcLibOptions } from "./proc-lib.js";
+export { spawnProcLib, spawnProcLibCompiled, spawnMonitorProcLib, initAck, crashReport, type ProcLibOptions } from "./proc-lib.js";
 export { A, fun, applyFun, liveFunCount, run, caught, setLogger, reports, log, isNormalish, type CbResult, type Gen, type Report, type Caught } from "./common.js";

@@ -16,6 +16,7 @@ import { atom, Cons, list, nil, printTerm, Tuple, type Pid, type Term } from "@b
 import { EVENTS } from "@beamlab/telemetry";
 import { ExitThrow, type Body, type ProcessContext, type SpawnOptions } from "@beamlab/scheduler";
 import { A, caught, isNormalish, log, tuple, type Gen } from "./common.js";
+import { allocateIn } from "./frames.js";
 
 const K = { ancestors: atom("$ancestors"), initial_call: atom("$initial_call") };
 
@@ -74,6 +75,44 @@ export function spawnProcLib(ctx: ProcessContext, body: Body, args: readonly Ter
   const opts: SpawnOptions = { initialCall: `proc_lib:init_p/${o.shape === "fun" ? 3 : 5}`, ...o.spawnOpt, ...(o.link === true ? { link: true } : {}) };
 
   return ctx.spawn(initP(body, o), builtOnCaller(ctx, initPArgs(ctx, args, o)), opts);
+}
+
+/**
+ * proc_lib:spawn(_link)/1,3 run in the caller as OTP 25 compiles them (beam_disasm of proc_lib;
+ * frames.ts for the stack rules): `allocate 2` (a fun: spawn_link/1) or `allocate 4` (M, F, A:
+ * spawn_link/3) keeping the arguments; get_my_name/0 (`allocate 0`) → proc_info/2 →
+ * `call_ext_only` erlang:process_info(self(), registered_name) — a BIF whose return runs the
+ * collection check (a collection when the heap fragments outgrow the free words: sup_gc.json's
+ * supervisor collects there, at stack 32, during a task child's start); get_ancestors/0
+ * (erlang:get/1, a guard BIF); `test_heap` for `[Parent, Ancestors | Args]` (6 or 10 words);
+ * then the spawn BIF by `call_ext_last` (the frame gone). Same process as {@link spawnProcLib}.
+ * The entry word of spawn_link itself is pushed here (the caller's `call_ext`). Each call
+ * costs its reduction; the path is not a preemption point (a few calls, synchronous).
+ */
+export function spawnProcLibCompiled(ctx: ProcessContext, body: Body, args: readonly Term[], o: ProcLibOptions): Pid {
+  const heap = ctx.heap;
+  const sl = heap.pushFrame(1); // spawn_link/1,3's entry word (the caller's call_ext)
+  ctx.bif(); // the call's reduction
+  for (const a of args) sl.hold(a);
+  if (o.argList !== undefined) sl.hold(o.argList);
+  allocateIn(heap, sl, o.shape === "fun" ? 2 : 4);
+  const gm = heap.pushFrame(1); // get_my_name/0
+  ctx.bif();
+  allocateIn(heap, gm, 0);
+  gm.stackWords += 1; // proc_info/2's entry word
+  ctx.bif();
+  ctx.bif(); // erlang:process_info(self(), registered_name) (call_ext_only)
+  const name = myName(ctx);
+  ctx.afterCallBif(name);
+  heap.popFrame(gm);
+  ctx.bif(); // get_ancestors/0: erlang:get/1 is a guard BIF
+  const xs = initPArgs(ctx, args, o);
+  ctx.alloc(list(xs)); // test_heap 6 | 10: the list erlang:spawn_link copies (garbage after)
+  sl.stackWords = 1; // call_ext_last: the frame is gone, its entry word stays for the BIF
+  const opts: SpawnOptions = { initialCall: `proc_lib:init_p/${o.shape === "fun" ? 3 : 5}`, ...o.spawnOpt, ...(o.link === true ? { link: true } : {}) };
+  const pid = ctx.spawn(initP(body, o), xs, opts);
+  heap.popFrame(sl);
+  return pid;
 }
 
 /** The argument list is built on the caller's heap before erlang:spawn_opt copies it (garbage

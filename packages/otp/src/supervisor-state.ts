@@ -138,12 +138,30 @@ export class SupStateTerm {
     this.record = this.ctx.bifResult(this.build(dynamics, this.childrenTerm()), { charge: 13 });
   }
 
-  /** dyn_erase: a dynamic child gone. */
-  removeDynamic(pid: Pid): void {
+  /** dyn_erase: a dynamic child gone. `beforeSetelement`: what the caller's frames do between
+   * the `{Kind, Db}` tuple and the record's setelement (dyn_erase's `call_ext_last`). */
+  removeDynamic(pid: Pid, beforeSetelement?: () => void): void {
     const old = this.dyn ?? emptyMap;
     this.dyn = removeOnHeap(this.ctx, old, pid);
     if (this.dyn === old) return;
-    this.commitDynamics();
+    const dynamics = this.ctx.alloc(new Tuple([this.dynKind, this.dyn]));
+    beforeSetelement?.();
+    this.record = this.ctx.bifResult(this.build(dynamics, this.childrenTerm()), { charge: 13 });
+  }
+
+  /** The `#child{}` record stored under `id` (simple_one_for_one: the template), on the heap. */
+  childRecordOf(id: Term): Tuple | undefined {
+    return mapGet(this.db, id) as Tuple | undefined;
+  }
+
+  /** What the dynamic store keeps for `pid` (`[]` in mapsets, the arguments in maps). */
+  dynamicValue(pid: Pid): Term | undefined {
+    return this.dyn === undefined ? undefined : mapGet(this.dyn, pid);
+  }
+
+  /** `mapsets` (temporary children: no arguments kept) or `maps`. */
+  get keepsArgs(): boolean {
+    return this.dynKind === K.maps;
   }
 
   /** add_restart: the restart times list (newest first, whole seconds). */
@@ -218,6 +236,9 @@ export interface ChildSteps {
   afterChild(): void;
   /** After the children map is updated (`children`: the new map), before the struct. */
   afterChildren(children: Term): void;
+  /** mfa_for_restart's result when the caller built it already (a temporary child's
+   * `{M, F, undefined}`, on the heap). */
+  readonly restartMfa?: Tuple;
 }
 
 export class DynSupStateTerm {
@@ -262,7 +283,7 @@ export class DynSupStateTerm {
     steps?.beforeChild();
     if (message !== undefined) {
       const [mfa, restart, shutdown, type, modules] = message.elements as [Tuple, Term, Term, Term, Term];
-      const kept = spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa;
+      const kept = steps?.restartMfa ?? (spec.restart === "temporary" ? new Tuple([mfa.elements[0] as Term, mfa.elements[1] as Term, A.undefined]) : mfa);
       child = this.ctx.alloc(new Tuple([kept, restart, shutdown, type, modules]));
     } else child = this.ctx.alloc(new Tuple([mfaTerm(spec), atom(spec.restart), shutdownTerm(spec), atom(spec.type), spec.modules]));
     // the words made between the steps (save_child's tuples) with the new terms live, as in x registers

@@ -39,7 +39,7 @@ import { EVENTS } from "@beamlab/telemetry";
 import type { ProcessContext } from "@beamlab/scheduler";
 import { A, caught, isGen, isNormalish, log, tuple, type CbResult, type Gen } from "./common.js";
 import { checkChildSpec, ChildSpecError, startModuleName, type CheckedSpec, type ChildSpec } from "./child-spec.js";
-import { SupStateTerm } from "./supervisor-state.js";
+import { childRecord, SupStateTerm } from "./supervisor-state.js";
 import { checkChildspec, checkStartspec, initOwnWords, initStateWords, specKeys } from "./supervisor-init.js";
 import * as GS from "./gen-server.js";
 import { allocateIn, callAt } from "./frames.js";
@@ -118,6 +118,92 @@ function dynRemove(s: SupState, key: string): void {
 }
 
 const restartingA = atom("restarting");
+
+/**
+ * handle_info({'EXIT', Pid, Reason}, State) of a simple_one_for_one supervisor for a child that
+ * is not restarted (temporary or transient, Reason normal/shutdown/{shutdown, _}), instruction
+ * by instruction as OTP 25's supervisor.erl compiles (beam_disasm; frames.ts; entered through
+ * gen_server's compiled info path at stack 21): handle_info's `allocate 0`; restart_child/3
+ * (`allocate 2`) → find_child_and_args/2 (`allocate 4`) → find_dynamic_child/2 (`allocate 2`):
+ * dyn_exists/1 (is_map_key), `trim 1, 1`, get_dynamic_child/1 (the template `#child{}` from
+ * Db), `trim 1, 0`, erlang:setelement(2, Child, Pid) (a BIF: the 10-word copy HAlloc'd) and
+ * `{ok, Child}`; back in find_child_and_args `trim 2, 2`, dyn_args/2 (mapsets: the literal
+ * `{ok, undefined}`; maps: maps:find's `{ok, Args}`), `test_heap 4` for `{M, F, Args}`,
+ * `trim 2, 0`, setelement(4, …) and `{ok, Child}`; restart_child's `call_last` to do_restart/3
+ * (`allocate 1`) → del_child/2 → dyn_erase/2 (`call_only`, `allocate 2`): maps:remove/2,
+ * `{Kind, Db}`, and setelement(5, State, …) by `call_ext_last` (dyn_erase's frame gone); then
+ * do_restart's `call_last` to do_auto_shutdown/2 (`{ok, State}`) and handle_info's
+ * `{noreply, State}`.
+ */
+function* dynamicExitForget(ctx: ProcessContext, s: SupState, tpl: CheckedSpec, pid: Pid, key: string): Gen<Term> {
+  const heap = ctx.heap;
+  const hi = heap.pushFrame(0); // handle_info/2 (its entry word is the gen_server path's)
+  allocateIn(heap, hi, 0);
+  const rc = heap.pushFrame(1); // restart_child/3
+  yield* callAt(ctx, rc);
+  allocateIn(heap, rc, 2);
+  const fa = heap.pushFrame(1); // find_child_and_args/2
+  yield* callAt(ctx, fa);
+  allocateIn(heap, fa, 4);
+  const fd = heap.pushFrame(1); // find_dynamic_child/2
+  yield* callAt(ctx, fd);
+  allocateIn(heap, fd, 2);
+  fd.stackWords += 1;
+  yield* callAt(ctx, fd); // dyn_exists/2
+  fd.stackWords -= 2; // its return, trim 1, 1
+  fd.stackWords += 1;
+  yield* callAt(ctx, fd); // get_dynamic_child/1
+  fd.stackWords -= 2; // its return, trim 1, 0
+  const tplRec = s.mirror.childRecordOf(tpl.id) ?? childRecord(tpl, A.undefined);
+  ctx.bif(); // erlang:setelement(2, Child, Pid)
+  const withPid = fd.hold(ctx.bifResult(new Tuple(tplRec.elements.map((x, i) => (i === 1 ? pid : x)))));
+  fa.hold(ctx.alloc(tuple(A.ok, withPid))); // test_heap 3
+  heap.popFrame(fd);
+  fa.stackWords -= 2; // trim 2, 2
+  fa.stackWords += 1;
+  yield* callAt(ctx, fa); // dyn_args/2
+  let args: Term = A.undefined;
+  if (s.mirror.keepsArgs) {
+    ctx.bif(); // maps:find(Pid, Db)
+    args = s.mirror.dynamicValue(pid) ?? nil;
+    fa.hold(ctx.bifResult(tuple(A.ok, args)));
+  }
+  fa.stackWords -= 1;
+  const mfa = tplRec.elements[3] as Tuple;
+  const newMfa = fa.hold(ctx.alloc(tuple(mfa.elements[0] as Term, mfa.elements[1] as Term, args))); // test_heap 4
+  fa.stackWords -= 2; // trim 2, 0
+  ctx.bif(); // erlang:setelement(4, Child, {M, F, Args})
+  const child = rc.hold(ctx.bifResult(new Tuple(withPid.elements.map((x, i) => (i === 3 ? newMfa : x)))));
+  ctx.alloc(tuple(A.ok, child)); // test_heap 3
+  heap.popFrame(fa);
+  rc.stackWords = 1; // call_last do_restart/3: restart_child's y registers gone
+  yield* callAt(ctx, rc); // do_restart/3
+  allocateIn(heap, rc, 1);
+  const dc = heap.pushFrame(1); // del_child/2
+  yield* callAt(ctx, dc);
+  yield* callAt(ctx, dc); // dyn_erase/2 (call_only)
+  allocateIn(heap, dc, 2);
+  ctx.bif(); // maps:remove(Pid, Db)
+  const d = s.dyn.get(key);
+  s.dyn.delete(key);
+  if (d !== undefined && d.pid !== "restarting") {
+    s.mirror.removeDynamic(d.pid, () => {
+      dc.stackWords = 1; // call_ext_last erlang:setelement/3: dyn_erase's y registers gone
+      ctx.bif();
+    });
+  }
+  heap.popFrame(dc);
+  rc.release(child);
+  rc.stackWords = 1; // call_last do_auto_shutdown/2
+  yield* callAt(ctx, rc);
+  const state = hi.hold(stateTerm(s));
+  ctx.alloc(tuple(A.ok, state)); // do_auto_shutdown's test_heap 3 (auto_shutdown never)
+  heap.popFrame(rc);
+  const stop = autoShutdown(s, tpl);
+  const r = ctx.alloc(stop ? GS.stop(A.shutdown, state) : GS.noreply(state)); // handle_info's test_heap 3 / 4
+  heap.popFrame(hi);
+  return r;
+}
 
 function* runStart(ctx: ProcessContext, spec: CheckedSpec, extra: readonly Term[] = []): Gen<Term> {
   try {
@@ -587,15 +673,10 @@ function supervisorCallbacks(mod: SupervisorModule, nameT: () => Term): GS.GenSe
         const key = who instanceof Pid ? pidKey(who) : "";
         const d = s.dyn.get(key);
         if (d === undefined || d.pid === "restarting") return GS.noreply(stateTerm(s));
-        // restart_child → find_child_and_args: {ok, Child#child{pid = Pid}} (13), dyn_args' {ok, Args}
-        // (a literal {ok, undefined} for temporary children, else 3), {ok, Child#child{mfargs = {M,
-        // F, Args}}} (17); do_restart's {ok, NState} (3)
-        ctx.heap.allocGarbage(tpl.restart === "temporary" ? 33 : 36);
         const rt = tpl.restart;
-        if (rt !== "permanent" && isNormalish(reason)) {
-          dynRemove(s, key);
-          return autoShutdown(s, tpl) ? GS.stop(A.shutdown, stateTerm(s)) : GS.noreply(stateTerm(s));
-        }
+        if (rt !== "permanent" && isNormalish(reason)) return yield* dynamicExitForget(ctx, s, tpl, who as Pid, key);
+        // (not yet instruction by instruction: do_restart's logger report and restart/2)
+        ctx.heap.allocGarbage(rt === "temporary" ? 33 : 36); // find_child_and_args' and do_restart's words (measured)
         report(ctx, s, "child_terminated", reason, asChild(tpl, d));
         if (rt === "temporary") {
           dynRemove(s, key);
@@ -649,7 +730,7 @@ export function startLink(ctx: ProcessContext, mod: SupervisorModule, args: Term
       return cbs.init(c, a);
     },
   };
-  return GS.startLink(ctx, wrapped, args, { compiledCallPath: true, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
+  return GS.startLink(ctx, wrapped, args, { compiledCallPath: true, compiledInfoPath: true, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.spawnOpt !== undefined ? { spawnOpt: o.spawnOpt } : {}) });
 }
 
 export function whichChildren(ctx: ProcessContext, sup: ServerRef): Gen<Term> {

@@ -36,7 +36,8 @@ import type { Body, ProcessContext } from "@beamlab/scheduler";
 import { A, activateAlias, aliasActive, applyFun, deactivateAlias, demonitorFlush, run, tuple, type Gen } from "./common.js";
 import * as DS from "./dynamic-supervisor.js";
 import type { ServerRef, Timeout } from "./gen.js";
-import { spawnProcLib } from "./proc-lib.js";
+import { spawnProcLib, spawnProcLibCompiled } from "./proc-lib.js";
+import { allocateIn } from "./frames.js";
 import { maxChildrenError } from "./task-stream.js";
 
 export {
@@ -114,24 +115,52 @@ export function async(ctx: ProcessContext, f: Term): Task {
 }
 
 /**
- * Task.start(fun) / Task.start_link(fun) as Elixir 1.14 compiles them (beam_disasm of
- * Elixir.Task and Elixir.Task.Supervised): `{erlang, apply, [Fun, []]}` (4 words and the 2-word
- * `[Fun | [[]]]`, its tail a literal), get_owner's `{node(), Pid, Pid}` (4), get_callers'
- * `[Owner | Callers]` (2) and Task.Supervised's `[Owner, Callers, MFA]` (6) on the caller's heap,
- * then proc_lib:spawn(_link)(Task.Supervised, noreply, Args) and `{ok, Pid}`. The task runs the
- * MFA's fun.
+ * Task.start(fun) / Task.start_link(fun) as Elixir 1.14 compiles them, frame by frame
+ * (beam_disasm of Elixir.Task, Elixir.Task.Supervised and Elixir.Process; frames.ts): start/1
+ * pushes its entry word (apply's or the caller's return address) and tests for
+ * `[Fun | [[]]]` (2 words, its tail a literal); start_link/3 (`allocate_heap 2, 4`) builds
+ * `{erlang, apply, [Fun, []]}` (4); get_owner/1 (`allocate 1`) calls Process.info(self(),
+ * :registered_name) (`allocate 0`; erlang:process_info/2, a BIF whose return runs the
+ * collection check) and builds `{node(), Pid, Pid}` (4); get_callers/1 `[Owner | Callers]` (2);
+ * then `call_ext_last` Task.Supervised.start_link/3 (start_link/3's frame gone):
+ * `allocate_heap 0, 6` for `[Owner, Callers, MFA]`, `call_ext` proc_lib:spawn_link/3
+ * (proc-lib.ts spawnProcLibCompiled) and `{ok, Pid}` (test_heap 3). Each call costs its
+ * reduction; the path is not a preemption point. The task runs the MFA's fun.
  */
 function startSupervised(ctx: ProcessContext, f: Term, link: boolean): Term {
   const self = ctx.self;
   const heap = ctx.heap;
-  const keep = heap.pushFrame(0);
-  const mfa = keep.hold(ctx.alloc(tuple(atom("erlang"), atom("apply"), new Cons(f, NIL_ARGS))));
-  const owner = keep.hold(ctx.alloc(tuple(atom("nonode@nohost"), self, self)));
-  const callers = keep.hold(ctx.alloc(callersOf(ctx, self)));
+  const entry = heap.pushFrame(1); // start_link/1's entry word
+  ctx.bif();
+  entry.hold(f);
+  const applyArgs = entry.hold(ctx.alloc(new Cons(f, NIL_ARGS))); // test_heap 2
+  ctx.bif(); // call_only start_link/3
+  heap.heapTest(2 + 4); // allocate_heap 2, 4
+  entry.stackWords += 2;
+  const mfa = entry.hold(ctx.alloc(tuple(atom("erlang"), atom("apply"), applyArgs)));
+  const go = heap.pushFrame(1); // get_owner/1
+  ctx.bif();
+  allocateIn(heap, go, 1);
+  const pi = heap.pushFrame(1); // Process.info/2
+  ctx.bif();
+  allocateIn(heap, pi, 0);
+  ctx.bif(); // erlang:process_info(Pid, registered_name)
+  ctx.afterCallBif(nil);
+  heap.popFrame(pi);
+  const owner = entry.hold(ctx.alloc(tuple(atom("nonode@nohost"), self, self))); // test_heap 4
+  heap.popFrame(go);
+  const gc = heap.pushFrame(1); // get_callers/1: erlang:get/1 (a guard BIF), test_heap 2
+  ctx.bif();
+  const callers = entry.hold(ctx.alloc(callersOf(ctx, self)));
+  heap.popFrame(gc);
+  entry.stackWords = 1; // call_ext_last Task.Supervised.start_link/3
+  ctx.bif();
   const args = [owner, callers, mfa];
-  const pid = spawnProcLib(ctx, noreplyBody, args, { initialCall: ["Elixir.Task.Supervised", "noreply", 3], link, argList: list(args) });
-  heap.popFrame(keep);
-  return ctx.alloc(tuple(A.ok, pid));
+  const argList = entry.hold(ctx.alloc(list(args))); // allocate_heap 0, 6
+  const pid = spawnProcLibCompiled(ctx, noreplyBody, args, { initialCall: ["Elixir.Task.Supervised", "noreply", 3], link, argList });
+  const r = ctx.alloc(tuple(A.ok, pid)); // test_heap 3
+  heap.popFrame(entry);
+  return r;
 }
 
 /** The literal `[[]]` (Task.start_link/1's `[Fun | [[]]]`: the compiler's literal tail, 0 heap words). */

@@ -67,6 +67,14 @@ function simulateGc(n: number, supPid: number): Ev[] {
   return events;
 }
 
+/** The recorder's wait_idle/2: process_info(Sup, [status, message_queue_len]) — a request the
+ * waiting supervisor answers (then collecting when a collection is desired), before the
+ * recorder's own reads. */
+function* waitIdle(ctx: ProcessContext, sup: Pid): Generator<unknown, void, unknown> {
+  yield* ctx.sleep(1);
+  ctx.processInfo(sup, ["status", "message_queue_len"]);
+}
+
 function simulate(n: number, supPid: number) {
   const out: { curve: number[]; supervisor: Record<string, number>; empty: number; child: number } = { curve: [], supervisor: {}, empty: 0, child: 0 };
   runMain(function* (ctx) {
@@ -79,11 +87,11 @@ function simulate(n: number, supPid: number) {
       const r = (yield* DynamicSupervisor.startChild(ctx, sup, agentSpec(k))) as Tuple;
       first ??= r.elements[1] as Pid;
       if (i % 10 === 0) {
-        yield* ctx.sleep(1);
+        yield* waitIdle(ctx, sup);
         out.curve.push(ctx.processInfo(sup, ["memory"])?.memory ?? 0);
       }
     }
-    yield* ctx.sleep(1);
+    yield* waitIdle(ctx, sup);
     const info = ctx.processInfo(sup)!;
     const g = info.garbage_collection_info;
     out.supervisor = { memory: info.memory, heap_size: g.heap_size, total_heap_size: info.total_heap_size, heap_block_size: g.heap_block_size, old_heap_block_size: g.old_heap_block_size, old_heap_size: g.old_heap_size, minor_gcs: info.garbage_collection.minor_gcs };

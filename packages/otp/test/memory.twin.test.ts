@@ -57,7 +57,6 @@ describe("otp_memory.json: gen_server doing the work in the server vs in a spawn
 });
 
 describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one supervisor", () => {
-  const mean = (xs: readonly number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
   /** How often the supervisor's memory fell by more than a third from one child to the next. */
   const shrinks = (xs: readonly number[]): number => xs.filter((x, i) => i > 0 && x < (xs[i - 1] as number) * (2 / 3)).length;
   for (const kind of ["agents", "tasks"] as const) {
@@ -74,15 +73,29 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     });
   }
 
-  // The supervisor's memory curve. supervisor:init/1 (supervisor-init.ts) and handle_call's
-  // start_child path for simple_one_for_one (supervisor.ts, frames.ts) follow the compiled
-  // code word for word: the heap after start is the BEAM's (197 words for agents, 203 for tasks)
-  // and the first collections of a gc-traced run are equal event for event (sup_gc.json,
-  // supervisor-gc.twin.test.ts: agents' first 24, tasks' first 6). Agents: every sample of the
-  // curve and the final heaps are the BEAM's.
-  // GAP (pinned): tasks' collections then fall elsewhere (the BEAM collects in child 2's
-  // 'EXIT' handling at stack 26 and grows its heap, the model at stack 11: handle_info's path
-  // is not yet transliterated), so the curve's steps fall a few children apart.
+  // The supervisor's memory curve. supervisor:init/1 (supervisor-init.ts), handle_call's
+  // start_child path and handle_info's 'EXIT' path for simple_one_for_one (supervisor.ts,
+  // frames.ts) and proc_lib:spawn_link/1 in task_start (proc-lib.ts) follow the compiled code
+  // word for word: the heap after start is the BEAM's (197 words for agents, 203 for tasks) and
+  // the collections of a gc-traced run are equal event for event (sup_gc.json,
+  // supervisor-gc.twin.test.ts: tasks' 30 of 30, agents' first 24).
+  it("tasks: the supervisor's memory after each of the 100 children exactly but two (pinned: children 50 and 99)", () => {
+    const b = fx.supervised.find((s) => s.id === "tasks");
+    if (b === undefined) throw new Error("no tasks");
+    const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
+    const differ = m.memoryCurve.map((x, i) => [i + 1, x, b.supervisor_memory_curve[i]]).filter(([, x, y]) => x !== y);
+    // GAP (pinned): at children 50 and 99 the supervisor's collection is pending when the
+    // recorder asks for its memory; it runs at that request (sup_gc.json, recorded with the same
+    // reads, shows it there), but the BEAM answers with the state before it (25,272 B) where the
+    // model collects first (5,776 B) — as dynsup_memory's and kit_blocks' reads require. The
+    // next sample is equal again: the sawtooth (drops at children 51 and 100) is the BEAM's.
+    expect(differ).toEqual([
+      [50, 5776, 25272],
+      [99, 5776, 25272],
+    ]);
+    expect(shrinks(b.supervisor_memory_curve)).toBe(2);
+  });
+
   it("agents: the supervisor's memory after each of the 100 children exactly", () => {
     const b = fx.supervised.find((s) => s.id === "agents");
     if (b === undefined) throw new Error("no agents");
@@ -91,19 +104,13 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     expect(shrinks(m.memoryCurve)).toBe(0);
   });
 
-  it("tasks: the supervisor's memory over the 100 children — mean within 5%, peak within 1% (pinned: one drop where the BEAM has 2)", () => {
+  it("tasks: the supervisor after 100 children, every item exactly (minor_gcs and old heap too)", () => {
     const b = fx.supervised.find((s) => s.id === "tasks");
     if (b === undefined) throw new Error("no tasks");
     const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
-    const beam = b.supervisor_memory_curve;
-    expect(m.memoryCurve.length).toBe(beam.length);
-    // measured: mean 17,020 vs 17,773 B (0.958), peak 25,208 vs 25,272 B
-    expect(within(mean(m.memoryCurve), mean(beam), 0.05)).toBe(true);
-    expect(within(Math.max(...m.memoryCurve), Math.max(...beam), 0.01)).toBe(true);
-    // the BEAM drops (by a third or more) at children 51 and 100; the model at 51 only, its
-    // second drop comes after the last sample
-    expect(shrinks(beam)).toBe(2);
-    expect(shrinks(m.memoryCurve)).toBe(1);
+    // 5,808 B: just after the second drop of the sawtooth (young heap 233 words, old heap 48)
+    for (const k of [...ITEMS, "mbuf_size", "minor_gcs", "old_heap_size"] as const) expect(m.supervisor[k], k).toBe(b.supervisor[k]);
+    expect(b.supervisor.memory).toBe(5808);
   });
 
   it("agents: the supervisor after 100 children, memory and heap sizes exactly (pinned: old_heap_size 282 vs 242 words, minor_gcs 14 vs 13)", () => {
@@ -122,17 +129,4 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
     expect(m.supervisor.minor_gcs).toBe(14);
   });
 
-  it("tasks: after 100 children (pinned: the BEAM is at the low point of its sawtooth, the model one child before its drop)", () => {
-    // The supervisor's young heap grows 233 → … → 2586 words as 'EXIT' messages pile up in
-    // fragments, then one collection grows it past 3000 and shrinks it to a few hundred words:
-    // a sawtooth with a period of ~50 children. The BEAM's last sample is just after a drop
-    // (5,808 B), the model's just before it (25,144 B, its peak 25,208).
-    const b = fx.supervised.find((s) => s.id === "tasks");
-    if (b === undefined) throw new Error("no tasks");
-    const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
-    expect(b.supervisor.memory).toBeLessThan(Math.max(...b.supervisor_memory_curve) / 2);
-    expect(b.supervisor.memory).toBe(5808);
-    expect(m.supervisor.memory).toBe(25144);
-    expect(m.supervisor.heap_size).toBe(2586);
-  });
 });

@@ -14,7 +14,7 @@
 import { atom, Cons, nil, Tuple, type GcTraceEntry, type Pid, type Term } from "@beamlab/heap";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { loadFixture } from "@beamlab/beam-oracle";
-import { A, fun, GenServer, spawnProcLib, Supervisor, type Gen } from "../src/index.js";
+import { A, fun, GenServer, spawnProcLibCompiled, Supervisor, type Gen } from "../src/index.js";
 import { tuple } from "../src/common.js";
 
 function listToArray(l: Term): Term[] {
@@ -171,22 +171,23 @@ export function runSupervisedTwin(kind: "agents" | "tasks", m: number, onChild?:
     handleCall: (_c, _r, _f, st) => GenServer.reply(100, st),
   };
   const agentStart = (c: ProcessContext): Gen<Term> => GenServer.startLink(c, agent, atom("agent"), { loopStack: P.LOOP_STACK });
-  // task_start/2: `allocate 0` (its frame is the return address apply pushed), the fun, the
-  // call of proc_lib:spawn_link/1, `{ok, Pid}`
+  // task_start/2 (erlc -S): `allocate_heap 0` with the fun's 6 words (make_fun3, one free
+  // variable), `call_ext` proc_lib:spawn_link/1 (proc-lib.ts spawnProcLibCompiled), then
+  // `test_heap 3` for `{ok, Pid}`; its frame is the return address apply pushed
   const taskStart = (c: ProcessContext, rec: Term): Term => {
     const frame = c.heap.pushFrame(1);
-    const r = new Tuple([
-      A.ok,
-      spawnProcLib(
-        c,
-        function* taskFun(t: ProcessContext) {
-          t.send(rec as Pid, new Tuple([atom("done"), (build(t, 100, 4), 100)]));
-          yield* t.call();
-        },
-        [fun(() => nil, [rec])], // proc_lib:spawn_link(fun() -> Rec ! … end)
-        { initialCall: ["erlang", "apply", 2], link: true, shape: "fun" },
-      ),
-    ]);
+    const f = frame.hold(c.alloc(fun(() => nil, [rec]))); // fun() -> Rec ! … end
+    const pid = spawnProcLibCompiled(
+      c,
+      function* taskFun(t: ProcessContext) {
+        t.send(rec as Pid, new Tuple([atom("done"), (build(t, 100, 4), 100)]));
+        yield* t.call();
+      },
+      [f],
+      { initialCall: ["erlang", "apply", 2], link: true, shape: "fun" },
+    );
+    frame.release(f);
+    const r = c.alloc(new Tuple([A.ok, pid]));
     c.heap.popFrame(frame);
     return r;
   };

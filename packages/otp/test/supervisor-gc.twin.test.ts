@@ -3,9 +3,10 @@
  * simple_one_for_one supervisor (OTP 25 supervisor.erl) over 100 temporary children — agents
  * (gen_servers) and tasks (proc_lib processes that exit) — against otp_memory's twin
  * (memory.twin.ts) gc-traced the same way (from after its start, each event tagged with the
- * child it happened in). The model follows supervisor:init/1 and handle_call's start_child path
- * word for word (supervisor-init.ts, supervisor.ts); the first collections are equal in every
- * field, the rest is pinned at its first divergence.
+ * child it happened in; both read the supervisor's memory after each child, as otp_memory
+ * does). The model follows supervisor:init/1, handle_call's start_child path and handle_info's
+ * 'EXIT' path word for word (supervisor-init.ts, supervisor.ts, proc-lib.ts); tasks are equal
+ * in every event, agents are pinned at their first divergence.
  */
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "@beamlab/beam-oracle";
@@ -36,17 +37,17 @@ const prefix = (a: readonly Ev[], b: readonly Ev[]): number => {
 };
 
 describe("sup_gc.json: the Erlang supervisor's collections over 100 start_child calls", () => {
-  // agents: the first 10 events (children 1-10: the major at child 1's try_handle_call, heap
-  // 212 / stack 17, live 66; then the minors of children 3, 6 and 10) are the BEAM's.
-  // GAP (pinned): event 10, the BEAM collects during child 15 at heap 573 with a 7-word
-  // fragment, stack 23; the model at heap 563, stack 35.
-  // tasks: the first 6 events (the major at child 1's handle_msg, heap 218 / stack 6, live 76;
-  // child 2's minor in task_start, stack 27) are the BEAM's.
-  // GAP (pinned): event 6, the BEAM collects during child 3's start (stack 26) and grows its
-  // heap to 376 words; the model collects in handle_info('EXIT') of child 2's task at stack 11
-  // (the 'EXIT' path — restart_child → do_restart → del_child → dyn_erase — is charged as one
-  // block of its measured 33 words + dyn_erase's, not yet instruction by instruction).
-  const expected = { agents: { equal: 24, beam: 30 }, tasks: { equal: 6, beam: 30 } } as const;
+  // agents: the first 24 events (children 1-33: the major at child 1's try_handle_call, heap
+  // 212 / stack 17, live 66; then the minors of the start path) are the BEAM's.
+  // GAP (pinned): event 24, the BEAM collects during child 47 at stack 11 (waiting) with a
+  // 25-word fragment; the model at heap 964 in the start path (stack 23).
+  // tasks: all 30 events (12 per ~50 children, the sawtooth) are the BEAM's: the start path with
+  // proc_lib:spawn_link/1's frames (its process_info BIF collects at stack 32, child 18), the
+  // 'EXIT' path instruction by instruction (gen_server's compiled info path; handle_info →
+  // restart_child → find_child_and_args → do_restart → del_child → dyn_erase: maps:remove
+  // collects at stack 26, child 3), and each 'EXIT' joining the fragments only when the
+  // supervisor's receive handles it (child 30's schedule-in collection runs without it).
+  const expected = { agents: { equal: 24, beam: 30 }, tasks: { equal: 30, beam: 30 } } as const;
   for (const run of fx.runs) {
     it(`${run.id}: the first ${expected[run.id].equal} collections equal in every field`, () => {
       const got = simulate(run.id, fx.children, run.sup_pid);

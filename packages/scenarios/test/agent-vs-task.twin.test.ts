@@ -141,34 +141,30 @@ describe("agent-vs-task against the real BEAM (437 events, result_kb 48)", () =>
     expect(s.final).toEqual(real.final);
   }, 300_000);
 
-  it("fix: GAP (pinned): the supervisor's gc trace parts from the BEAM's at its first event (the Task start path)", () => {
+  it("fix: GAP (pinned): the supervisor's gc trace is the BEAM's for its first 6 events, then one 'EXIT' apart", () => {
     const real = gcFixture.runs.find((r) => r.mode === "fix")!;
     const s = supervisorGc("fix");
-    // BEAM: 154 events; the first collection at heap 202, stack 28, leaving 99 live words; the
-    // model's at heap 198, stack 33, leaving 85 — in the first Task's start (Task.Supervised's
-    // frames are not yet transliterated as the Agent path's are)
+    // BEAM: 154 events. With otp's Task start path and the DynamicSupervisor's 'EXIT' path
+    // frame by frame (dynsup_task_gc.json: 100 small Tasks, every event equal), the first 6
+    // collections are equal; at the 7th the model's fragments hold 42 words where the BEAM's
+    // hold 38 — one `{'EXIT', Pid, normal}` (4 words) more: a Task's exit arrives earlier
+    // relative to the supervisor's collections than on the BEAM (its tasks run long here).
     expect(real.events.length).toBe(154);
-    expect(samePrefix(s.events, real.events)).toBe(0);
-    expect([real.events[0]!.heap_size, real.events[0]!.stack_size, real.events[3]!.heap_size]).toEqual([202, 28, 99]);
-    expect([s.events[0]!.heap_size, s.events[0]!.stack_size, s.events[3]!.heap_size]).toEqual([198, 33, 85]);
+    expect(samePrefix(s.events, real.events)).toBe(6);
+    expect([real.events[6]!.mbuf_size, s.events[6]!.mbuf_size]).toEqual([38, 42]);
   }, 300_000);
 
-  it("fix: GAP (pinned): the supervisor's heaps, 2.6 times the BEAM's total heap (Task start path and 'EXIT' handling not yet frame by frame)", () => {
+  it("fix: GAP (pinned): the supervisor's heaps, 3.8 times the BEAM's total heap at the end of the run", () => {
     const fix = recordOf("agent-vs-task", "fix").roles;
     const s = sim("fix").supervisor!;
-    // Both nodes now do the same deterministic work (no polling, no listener sleeps: see the
-    // header). measured: young 1,598 vs 233 words, total 2,240 vs 847 (2.64), memory 18,824 vs
-    // 7,680 B (2.45). The gc traces part at the very first collection (the model's live heap 85
-    // words at stack 33, the BEAM's 99 at stack 28: the Task start path), and the run's end
-    // samples a sawtooth of 'EXIT' fragments: the BEAM's last collection left the heap at its
-    // smallest size, the model's one size up.
+    // Both nodes do the same deterministic work (no polling, no listener sleeps: see the
+    // header). measured: young 2,586 vs 233 words, total 3,220 vs 847, memory 26,664 vs 7,680 B.
+    // The run's end samples a sawtooth of 'EXIT' fragments: the BEAM's last collection left the
+    // heap at its smallest size, the model's two sizes up.
     expect(fix.supervisor!.avg_heap_size).toBe(233);
-    expect(s.avg_heap_size).toBe(1598);
+    expect(s.avg_heap_size).toBe(2586);
     const rt = ratio(s.avg_total_heap_size, fix.supervisor!.avg_total_heap_size);
-    expect(rt).toBeGreaterThan(2.6);
-    expect(rt).toBeLessThan(2.7);
-    const rm = ratio(s.avg_memory, fix.supervisor!.avg_memory);
-    expect(rm).toBeGreaterThan(2.4);
-    expect(rm).toBeLessThan(2.5);
+    expect(rt).toBeGreaterThan(3.7);
+    expect(rt).toBeLessThan(3.9);
   }, 300_000);
 });

@@ -598,7 +598,8 @@ export class Scheduler {
       if (!signal && st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > words) {
         h.deliverMessage(copied);
         e = { msg: copied, words, where: "heap" };
-      } else {
+      } else if (signal) e = { msg: copied, words, where: "signal" };
+      else {
         st.mbufSz += words;
         e = { msg: copied, words, where: "fragment" };
       }
@@ -628,6 +629,7 @@ export class Scheduler {
   take(p: Proc, pattern: Pattern): Term | typeof NO_MESSAGE {
     const mb = p.mailbox;
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
+    this.fetchSignals(p, mb);
     const e = mb.take(pattern);
     if (e === undefined) return NO_MESSAGE;
     this.received(p, e);
@@ -636,6 +638,15 @@ export class Scheduler {
       p.timer = undefined;
     }
     return e.msg;
+  }
+
+  /** The receiver handles its pending exit/'DOWN' signals (in a receive): they become queued
+   * messages whose data is a heap fragment (mbuf_size). Measured (sup_gc.json): a supervisor
+   * scheduled in for a child's 'EXIT' collects without it — neither in mbuf_size nor moved onto
+   * the heap by that collection — and the 'EXIT' joins the fragments when its receive runs. */
+  private fetchSignals(p: Proc, mb: Mailbox): void {
+    const words = mb.fetchSignals();
+    if (words > 0) this.heapOf(p).state.mbufSz += words;
   }
 
   /** A message taken out of the queue: its data outside the heap becomes a heap fragment, and
@@ -782,6 +793,7 @@ export class Scheduler {
     if (flush && mb !== undefined && mb.length > 0) {
       // erlang:flush_monitor_messages/3 receives the 'DOWN' (`receive {_, Ref, _, _, _} -> ok
       // after 0 -> ok end`): its data moves into the heap's fragments like any received message
+      this.fetchSignals(origin, mb);
       const gone = mb.removeAll((m) => m instanceof Tuple && m.elements[0] === A.DOWN && m.elements.length === 5 && equals(m.elements[1] as Term, ref));
       for (const e of gone) this.received(origin, e);
     }
