@@ -53,7 +53,8 @@ function supervisorGc(mode: Mode): { events: GcEv[]; final: { heap_size: number;
 }
 const samePrefix = (a: readonly GcEv[], b: readonly GcEv[]): number => {
   let i = 0;
-  while (i < a.length && i < b.length && JSON.stringify(a[i]) === JSON.stringify(b[i])) i++;
+  const same = (x: GcEv, y: GcEv): boolean => x.tag === y.tag && GC_ITEMS.every((k) => x[k] === y[k]);
+  while (i < a.length && i < b.length && same(a[i]!, b[i]!)) i++;
   return i;
 };
 const runs = new Map<Mode, Record<string, RoleFigures>>();
