@@ -87,6 +87,8 @@ export interface LabReport {
    */
   readonly gc_events?: readonly ProcessGcEvents[];
   readonly crash?: CrashReport;
+  /** The workload could not reach its end: at `t_ms` every process waited and no timer was pending. */
+  readonly stalled?: { readonly t_ms: number; readonly message: string };
   readonly band?: BandReport;
   readonly beam?: BeamComparison | { readonly skipped: string };
 }

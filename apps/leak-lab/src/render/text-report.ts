@@ -115,6 +115,7 @@ export function runLines(r: LabReport, title: string, style: Style, chart: boole
   out.push(...summaryLines(r), "");
   const gc = gcTimelineLines(r.gc_events, style);
   if (gc.length > 0) out.push(...gc, "");
+  if (r.stalled !== undefined) out.push(`  ${style.yellow(style.bold(r.stalled.message))}`, "");
   if (r.crash !== undefined) {
     out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
     out.push(`  ${r.crash.dump === null ? "no crash dump written" : `crash dump: ${r.crash.dump} (open it with crashdump_viewer:start().)`}`, "");

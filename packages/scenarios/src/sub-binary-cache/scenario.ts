@@ -21,7 +21,7 @@ import { atom, binary, binaryCopy, binaryPart, nil, Tuple, type BitString, type 
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
-import { intParam, type ParamSpec, type ParamValues } from "../params.js";
+import { intParam, ScenarioInputError, type ParamSpec, type ParamValues } from "../params.js";
 import type { Mode, ParametricScenario, ScenarioRun, ScenarioRunOptions } from "../scenario.js";
 
 export const SUB_BINARY_CACHE_PARAMS: readonly ParamSpec[] = [
@@ -81,7 +81,11 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   const payloads = p("payloads");
   const payloadBytes = p("payload_bytes");
   const keyBytes = p("key_bytes");
+  // binary:part(P, 0, key_bytes) of a shorter P is badarg: the cache would crash and the client
+  // wait for its sync forever (on the BEAM as here), so this is bad input, said before running
+  if (keyBytes > payloadBytes) throw new ScenarioInputError(`parameter key_bytes: ${keyBytes} is more than payload_bytes (${payloadBytes}); the key is cut from the payload, so key_bytes must be 1..payload_bytes`);
   let done = false;
+  let sent = 0;
   const run = newNode(opts, { duration: 3_600_000, interval: 1 });
   run.scheduler.spawn(
     function* client(ctx: ProcessContext) {
@@ -92,6 +96,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
         // back to back, as the twin sends them: the cache runs when the client is preempted
         // (binary:copy charges bytes/100 reductions), as on the single scheduler
         sendPayload(ctx, c, i, payloadBytes);
+        sent = i;
       }
       ctx.send(c, ctx.alloc(new Tuple([A.sync, ctx.self])));
       yield* ctx.receive((t) => t === A.synced);
@@ -102,7 +107,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
     [],
     { initialCall: "escript:run/2" },
   );
-  return { ...run, finished: () => done };
+  return { ...run, finished: () => done, progress: () => sent / payloads };
 }
 
 export const subBinaryCache: ParametricScenario = defineScenario({
