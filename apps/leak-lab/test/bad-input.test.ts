@@ -43,7 +43,7 @@ describe("leak-lab: bad input", () => {
   });
 
   it("a bad --mode lists the modes", async () => {
-    expect(await bad(["run", "tenured-garbage", "--mode", "broken"])).toMatch(/'broken' is invalid\. Allowed choices are leak, fix/);
+    expect(await bad(["run", "tenured-garbage", "--mode", "broken"])).toBe("leak-lab run: option '--mode <mode>' argument 'broken' is invalid. Allowed choices are leak, fix.");
   });
 
   it("a bad number option names the flag and the range", async () => {
@@ -56,9 +56,16 @@ describe("leak-lab: bad input", () => {
     expect(await bad(["run", "tenured-garbage", "--set", "memory_limit=2XB"])).toMatch(/--set memory_limit: "2XB" is not a size/);
   });
 
-  it("an unknown command or flag", async () => {
-    expect(await bad(["frobnicate"])).toMatch(/unknown command 'frobnicate'/);
-    expect(await bad(["run", "tenured-garbage", "--frob"])).toMatch(/unknown option '--frob'/);
+  it("an unknown command or flag: leak-lab's one line, with the valid ones (commander said `error: …` without them)", async () => {
+    expect(await bad(["frobnicate"])).toBe("leak-lab: unknown command 'frobnicate'; valid: list, run, compare, diagnose, dump, term, scenario");
+    expect(await bad(["term", "sise"])).toBe("leak-lab term: unknown command 'sise' (did you mean size?); valid: size, parse");
+    expect(await bad(["list", "--frob"])).toBe("leak-lab list: unknown option '--frob'; valid: --json, --no-color, --help");
+    const run = await bad(["run", "tenured-garbage", "--ban", "3"]);
+    expect(run).toMatch(/^leak-lab run: unknown option '--ban' \(did you mean --band\?\); valid: --mode, --set, --seed, .*--band, .*--memory-limit, .*--help$/);
+  });
+
+  it("a missing scenario names the built-ins", async () => {
+    expect(await bad(["run"])).toMatch(/^leak-lab run: missing required argument 'scenario'; valid: gen-server-work, .*healthy-node, or a file \.\/my-scenario\.ts$/);
   });
 
   it("a scenario file that does not exist", async () => {

@@ -11,6 +11,7 @@ import { PID_BAND } from "@beamlab/scenarios";
 import type { Finding } from "@beamlab/telemetry";
 import { headlineUnit } from "../lab/headlines.js";
 import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
+import { culpritList, groupFindings } from "./finding-groups.js";
 import { gcTimelineLines } from "./gc-timeline.js";
 import { memoryChart } from "./memory-chart.js";
 import { fmtBytes, fmtNumber, table, type Style } from "./style.js";
@@ -48,32 +49,17 @@ export function summaryLines(r: LabReport): string[] {
   return out;
 }
 
-/**
- * Findings in plain words. Findings of one kind that each name one process spawned the same way
- * (300 servers each keeping tenured garbage) are one story: shown once, with the count, the
- * first one's summary as the example and every culprit counted (`--json` keeps each finding).
- */
+/** Findings in plain words, one group per story (see {@link groupFindings}). */
 export function findingLines(findings: readonly Finding[], style: Style, detail = false): string[] {
   if (findings.length === 0) return [`  ${style.green("no leak found")}`];
-  const groups = new Map<string, Finding[]>();
-  findings.forEach((f, i) => {
-    const only = f.culprits.length === 1 ? f.culprits[0] : undefined;
-    const key = only === undefined ? `#${i}` : `${f.kind}\u0000${only.initialCall}\u0000${only.role ?? ""}`;
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, [f]);
-    else g.push(f);
-  });
-  const n = groups.size;
+  const groups = groupFindings(findings);
+  const n = groups.length;
   const out = [`  ${style.bold(style.red(`${n} leak${n === 1 ? "" : "s"} found:`))}`];
-  for (const g of groups.values()) {
-    const f = g[0] as Finding;
-    const culprits = g.flatMap((x) => x.culprits);
-    const head = g.length === 1 ? f.summary : `${g.length} × ${culprits[0]?.initialCall ?? "?"}${culprits[0]?.role === undefined ? "" : ` (${culprits[0].role})`}, e.g. ${f.summary}`;
-    out.push(`  ${style.bold(f.kind.replace(/_/g, " "))}: ${head}`);
-    const shown = culprits.slice(0, detail ? 10 : 3);
-    out.push(`    in ${shown.map((c) => `${c.pid}${c.role === undefined ? "" : ` (${c.role})`}`).join(", ")}${culprits.length > shown.length ? ` and ${culprits.length - shown.length} more` : ""}`);
-    if (detail) out.push(`    evidence: ${Object.entries(f.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${fmtNumber(v)}`).join(", ")}`);
-    out.push(`    fix: ${f.fix}`);
+  for (const g of groups) {
+    out.push(`  ${style.bold(g.first.kind.replace(/_/g, " "))}: ${g.headline}`);
+    out.push(`    in ${culpritList(g.culprits, detail ? 10 : 3)}`);
+    if (detail) out.push(`    evidence: ${Object.entries(g.first.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${fmtNumber(v)}`).join(", ")}`);
+    out.push(`    fix: ${g.first.fix}`);
   }
   return out;
 }
