@@ -1,4 +1,5 @@
 // Bad input: one clear line naming the problem and the valid choices, exit code 2, no stack trace.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, FIXTURES, hasStackTrace, HOARDER } from "./harness.js";
 
@@ -86,6 +87,14 @@ describe("leak-lab: bad input", () => {
 
   it("a scenario whose run() throws", async () => {
     expect(await bad(["run", `${FIXTURES}/throws-in-run.ts`])).toMatch(/scenario throws-in-run \(leak\) threw while running: the workload failed to start/);
+  });
+
+  it("a scenario whose run() does not return a node's run says what it must return (it said `a run takes at least one sample`)", async () => {
+    expect(await bad(["run", join(FIXTURES, "run-returns-number.ts")])).toBe("leak-lab: returns-number: run() must return the run newNode(opts, { duration, interval }) builds; it returned 42");
+  });
+
+  it("a sample interval of 0 is bad input (the sampling loop never ended)", async () => {
+    expect(await bad(["run", join(FIXTURES, "zero-interval.ts")])).toBe("leak-lab: zero-interval: run() must return the run newNode(opts, { duration, interval }) builds; its interval must be a whole number of ms ≥ 1, not 0");
   });
 
   it("ID.fixed with --mode leak is a contradiction", async () => {

@@ -13,6 +13,9 @@
  * With a limit the chunks are small ({@link limitChunk}), so the node dies close to it.
  * A node with nothing runnable and no timer pending before its workload is `finished()` can
  * never finish (a process it waits for crashed, say): the run stops there, with `stalled`.
+ * Processes that exit with a reason other than normal or shutdown (a BEAM error report; a JS
+ * error in a scenario's process body) are counted, the first few kept (`abnormal_exits`): the
+ * run goes on, as the node does, but a person is told.
  *
  * Invariant: deterministic. Chunking only decides where the loop looks at the node (progress,
  * memory limit); it never changes what the scheduler does, because `run({until, maxSlices})`
@@ -21,9 +24,9 @@
 import { diagnoseSeries } from "../commands/diagnose-snapshot.js";
 import { ertsNextHeapSize } from "@beamlab/heap";
 import { memory } from "@beamlab/scheduler";
-import type { NodeSnapshot } from "@beamlab/telemetry";
-import { finalOf, memoryReport, peakMemory, type LabReport, type SampleReport } from "./report.js";
-import type { Mode, ParametricScenario, ParamValues, Perturbation, ScenarioRun } from "./scenario-api.js";
+import { EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
+import { finalOf, memoryReport, peakMemory, type AbnormalExit, type LabReport, type SampleReport } from "./report.js";
+import { ScenarioInputError, type Mode, type ParametricScenario, type ParamValues, type Perturbation, type ScenarioRun } from "./scenario-api.js";
 
 /** Slices run between two looks at the node (progress, memory limit). */
 export const CHUNK_SLICES = 2000;
@@ -70,10 +73,36 @@ export interface Execution {
   readonly died?: NodeDied;
 }
 
-/** What a stalled run says (the report's `stalled`). */
-export function stalledMessage(t: number): string {
-  return `the workload stopped at t = ${t} ms before its end: every process waits and no timer is pending (a process it waits for may have crashed or exited)`;
+/** What a stalled run says (the report's `stalled`), naming the first abnormal exit when there was one. */
+export function stalledMessage(t: number, firstExit?: AbnormalExit): string {
+  const why = firstExit === undefined ? "a process it waits for may have exited" : `${firstExit.pid}${firstExit.role === null ? "" : ` (${firstExit.role})`} exited with ${firstExit.reason}`;
+  return `the workload stopped at t = ${t} ms before its end: every process waits and no timer is pending (${why})`;
 }
+
+/** Exit reasons the BEAM writes no error report for. */
+export function isNormalExit(reason: string): boolean {
+  return reason === "normal" || reason === "shutdown" || reason.startsWith("{shutdown,");
+}
+
+/** Bytes printed as `<<84,121>>` or `<<"Ty">>`, as text. */
+function binaryText(printed: string): string {
+  if (printed.startsWith('"')) return printed.slice(1, -1);
+  return printed === "" ? "" : Buffer.from(printed.split(",").map(Number)).toString("utf8");
+}
+
+/**
+ * An exit reason as a person reads it: a JS error thrown in a process's body (the scheduler's
+ * `{{js_exception, Name, Message}, Stack}`) as `JS TypeError: message` — its stack names this
+ * machine's files, so it is left out (same run, same bytes) — and any reason cut at 200 characters.
+ */
+export function readableReason(reason: string): string {
+  const js = /^\{\{js_exception,<<(".*?"|[\d,]*)>>,<<(".*?"|[\d,]*)>>\},/s.exec(reason);
+  if (js !== null) return `JS ${binaryText(js[1] ?? "")}: ${binaryText(js[2] ?? "")}`;
+  return reason.length > 200 ? `${reason.slice(0, 200)}…` : reason;
+}
+
+/** Abnormal exits kept in a report (all are counted). */
+export const ABNORMAL_EXITS_KEPT = 10;
 
 /**
  * The allocation that fails: the largest process's next heap size (the size its next growing
@@ -91,9 +120,35 @@ export function heapSlogan(bytes: number): string {
   return `eheap_alloc: Cannot allocate ${bytes} bytes of memory (of type "heap").`;
 }
 
+/**
+ * What a scenario's `run()` must give (a user's file is not type-checked): the run `newNode`
+ * builds, with a sample grid leak-lab can walk (an interval of 0 would never end).
+ */
+export function checkRun(x: unknown): ScenarioRun {
+  const r = x as Partial<ScenarioRun> | null | undefined;
+  const shape = "run() must return the run newNode(opts, { duration, interval }) builds";
+  if (r === null || typeof r !== "object" || typeof r.scheduler?.run !== "function" || typeof r.source?.snapshot !== "function") {
+    throw new ScenarioInputError(`${shape}; it returned ${r === null || typeof r !== "object" ? String(r) : `an object without ${typeof r.scheduler?.run !== "function" ? "a scheduler" : "a source"}`}`);
+  }
+  if (typeof r.interval !== "number" || !Number.isSafeInteger(r.interval) || r.interval < 1) throw new ScenarioInputError(`${shape}; its interval must be a whole number of ms ≥ 1, not ${String(r.interval)}`);
+  if (typeof r.duration !== "number" || !Number.isSafeInteger(r.duration) || r.duration < 0) throw new ScenarioInputError(`${shape}; its duration must be a whole number of ms ≥ 0, not ${String(r.duration)}`);
+  return r as ScenarioRun;
+}
+
 export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Execution {
-  const run = scenario.run({ seed: opts.seed, mode: opts.mode, params: opts.params, ...(opts.perturb === undefined ? {} : { perturb: opts.perturb }) });
+  const bus = new TelemetryBus();
+  const exits: { pid: string; reason: string; t_ms: number }[] = [];
+  let abnormal = 0;
+  let now = (): number => 0;
+  bus.attach("leak-lab.abnormal-exits", EVENTS.process.exit, (_e, _m, meta: Metadata) => {
+    const reason = typeof meta.reason === "string" ? meta.reason : String(meta.reason);
+    if (isNormalExit(reason)) return;
+    abnormal++;
+    if (exits.length < ABNORMAL_EXITS_KEPT) exits.push({ pid: String(meta.pid), reason: readableReason(reason), t_ms: now() });
+  });
+  const run = checkRun(scenario.run({ seed: opts.seed, mode: opts.mode, params: opts.params, telemetry: bus, ...(opts.perturb === undefined ? {} : { perturb: opts.perturb }) }));
   const s = run.scheduler;
+  now = () => s.clock.now;
   const { duration, interval } = run;
   const snapshots: NodeSnapshot[] = [];
   const samples: SampleReport[] = [];
@@ -144,6 +199,15 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
 
   const last = snapshots[snapshots.length - 1];
   if (last === undefined) throw new Error("a run takes at least one sample");
+  // a dead process's role: from the last sample that saw it alive (null if none did)
+  const roleOf = (pid: string): string | null => {
+    for (let i = snapshots.length - 1; i >= 0; i--) {
+      const p = snapshots[i]?.processes.find((x) => x.pid === pid);
+      if (p !== undefined) return p.role ?? null;
+    }
+    return null;
+  };
+  const first: AbnormalExit[] = exits.map((e) => ({ pid: e.pid, role: roleOf(e.pid), reason: e.reason, t_ms: e.t_ms }));
   const report: LabReport = {
     scenario: scenario.id,
     mode: opts.mode,
@@ -153,7 +217,8 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
     final: finalOf(last),
     findings: diagnoseSeries(snapshots),
     ...(run.gcEvents === undefined ? {} : { gc_events: run.gcEvents() }),
-    ...(stalledAt === undefined ? {} : { stalled: { t_ms: stalledAt, message: stalledMessage(stalledAt) } }),
+    ...(abnormal === 0 ? {} : { abnormal_exits: { count: abnormal, first } }),
+    ...(stalledAt === undefined ? {} : { stalled: { t_ms: stalledAt, message: stalledMessage(stalledAt, first[0]) } }),
   };
   return died === undefined ? { report, run } : { report, run, died };
 }

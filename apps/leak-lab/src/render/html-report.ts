@@ -63,6 +63,10 @@ export function htmlReport(r: LabReport, title: string): string {
     `<h2>erlang:memory() over virtual time</h2><div id="chart"></div>`,
     tableHtml(["erlang:memory()", "final", "peak"], memRows),
   ];
+  if (r.abnormal_exits !== undefined) {
+    const a = r.abnormal_exits;
+    sections.push(`<h2>${a.count} process${a.count === 1 ? "" : "es"} exited abnormally</h2><ul>${a.first.map((e) => `<li><code>${esc(e.pid)}</code>${e.role === null ? "" : ` (${esc(e.role)})`} at t = ${e.t_ms} ms: <code>${esc(e.reason)}</code></li>`).join("")}${a.count > a.first.length ? `<li>… and ${a.count - a.first.length} more</li>` : ""}</ul>`);
+  }
   if (r.stalled !== undefined) sections.push(`<h2>The workload did not finish</h2><p class="bad">${esc(r.stalled.message)}</p>`);
   if (r.crash !== undefined) sections.push(`<h2>The node died</h2><p class="bad">t = ${r.crash.t_ms} ms: <code>${esc(r.crash.slogan)}</code></p>`);
   sections.push(`<h2>Findings</h2>${findings.length === 0 ? "<p>No leak found.</p>" : `<ul>${findings.join("")}</ul>`}`);

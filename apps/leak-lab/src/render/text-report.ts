@@ -64,6 +64,14 @@ export function findingLines(findings: readonly Finding[], style: Style, detail 
   return out;
 }
 
+/** `2 processes exited abnormally:` and one line per kept exit (pid, role, time, reason). */
+export function abnormalExitLines(a: NonNullable<LabReport["abnormal_exits"]>, style: Style): string[] {
+  const out = [`  ${style.yellow(style.bold(`${a.count} process${a.count === 1 ? "" : "es"} exited abnormally (not normal or shutdown):`))}`];
+  for (const e of a.first) out.push(`    ${e.pid}${e.role === null ? "" : ` (${e.role})`} at t = ${e.t_ms} ms: ${e.reason}`);
+  if (a.count > a.first.length) out.push(`    … and ${a.count - a.first.length} more`);
+  return out;
+}
+
 export function bandLines(b: BandReport): string[] {
   return [
     `  --band: the run and ${b.runs} reruns with the model's free choices moved (stacks by up to ${b.words} words, the pid counter by up to ${PID_BAND - 1})`,
@@ -101,6 +109,7 @@ export function runLines(r: LabReport, title: string, style: Style, chart: boole
   out.push(...summaryLines(r), "");
   const gc = gcTimelineLines(r.gc_events, style);
   if (gc.length > 0) out.push(...gc, "");
+  if (r.abnormal_exits !== undefined) out.push(...abnormalExitLines(r.abnormal_exits, style), "");
   if (r.stalled !== undefined) out.push(`  ${style.yellow(style.bold(r.stalled.message))}`, "");
   if (r.crash !== undefined) {
     out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
