@@ -3,7 +3,8 @@
  *
  * Owns the driving loop of leak-lab: build the run (`mode`, `params`, `seed`, `perturb`), step
  * the scheduler towards each sample time in chunks of at most {@link CHUNK_SLICES} slices, take
- * a telemetry snapshot on the scenario's sample grid (0, interval, …, duration), stop early once
+ * a telemetry snapshot on the scenario's sample grid (0, interval, …, duration; the detectors
+ * keep a bounded, evenly thinned series of them: {@link SnapshotSeries}), stop early once
  * the scenario says its workload is done (`finished()`), and run the leak detectors; the GC
  * trace of the processes the scenario traces (`gcEvents()`) goes into the report as `gc_events`.
  * Between chunks it reports progress (the scenario's own `progress()` when it has one: a run
@@ -25,6 +26,7 @@ import { diagnoseSeries } from "../commands/diagnose-snapshot.js";
 import { ertsNextHeapSize } from "@beamlab/heap";
 import { memory } from "@beamlab/scheduler";
 import { EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
+import { SnapshotSeries } from "./snapshot-series.js";
 import { finalOf, memoryReport, peakMemory, type AbnormalExit, type LabReport, type SampleReport } from "./report.js";
 import { ScenarioInputError, type Mode, type ParametricScenario, type ParamValues, type Perturbation, type ScenarioRun } from "./scenario-api.js";
 
@@ -150,7 +152,8 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
   const s = run.scheduler;
   now = () => s.clock.now;
   const { duration, interval } = run;
-  const snapshots: NodeSnapshot[] = [];
+  const kept = new SnapshotSeries<NodeSnapshot>(); // the detectors' series, bounded
+  let lastSnap: NodeSnapshot | undefined;
   const samples: SampleReport[] = [];
   // erlang:memory() as the node source reports it = the scheduler's memory() + constant system
   // bytes (atom, code, ets of the booted node); measured at the first sample.
@@ -158,7 +161,8 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
   let died: NodeDied | undefined;
   const take = (): NodeSnapshot => {
     const snap = run.source.snapshot();
-    snapshots.push(snap);
+    kept.add(snap);
+    lastSnap = snap;
     samples.push({ t_ms: snap.time, memory: memoryReport(snap.memory) });
     return snap;
   };
@@ -192,13 +196,14 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
     }
     if (s.clock.now < t) s.clock.now = t; // an idle node: time still passes
     const snap = take();
-    if (snapshots.length === 1) systemOffset = snap.memory.total - memory(s).total;
+    if (samples.length === 1) systemOffset = snap.memory.total - memory(s).total;
     if (run.finished?.() === true) break;
   }
   opts.onProgress?.(1, s.clock.now);
 
-  const last = snapshots[snapshots.length - 1];
+  const last = lastSnap;
   if (last === undefined) throw new Error("a run takes at least one sample");
+  const snapshots = kept.series();
   // a dead process's role: from the last sample that saw it alive (null if none did)
   const roleOf = (pid: string): string | null => {
     for (let i = snapshots.length - 1; i >= 0; i--) {
