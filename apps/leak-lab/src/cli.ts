@@ -45,7 +45,7 @@ function scenarioOptions(c: Command, withMode = true): Command {
   if (withMode) c.addOption(new Option("--mode <mode>", "leak (the bug) or fix (the same workload, fixed)").choices(MODES));
   return c
     .option("--set <name=value>", "set a scenario parameter (repeatable); see `leak-lab list`", collect, [])
-    .option("--seed <n>", "seed of the simulated node (default 1)", integerAtLeast("--seed", 0))
+    .option("--seed <n>", "seed of the simulated node (default 1)", integerAtLeast("--seed", 0, 0xffffffff))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is respected too)");
 }
 

@@ -49,6 +49,8 @@ describe("leak-lab: bad input", () => {
 
   it("a bad number option names the flag and the range", async () => {
     expect(await bad(["run", "tenured-garbage", "--seed", "-3"])).toMatch(/--seed takes a whole number from 0/);
+    // the scheduler's seed is 32 bits: 4294967297 was silently the run of seed 1
+    expect(await bad(["run", "tenured-garbage", "--seed", "4294967297"])).toMatch(/--seed takes a whole number from 0 to 4294967295, got "4294967297"/);
     expect(await bad(["run", "tenured-garbage", "--band", "0"])).toMatch(/--band takes a whole number from 1 to 256/);
   });
 

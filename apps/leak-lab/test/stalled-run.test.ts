@@ -28,6 +28,13 @@ describe("a run whose workload stalls", () => {
     expect(text.out[i + 1]).toBe("    <0.2.0> (worker) at t = 3 ms: JS TypeError: the worker's bug");
   });
 
+  it("a node with no process left says so instead of an empty role table", async () => {
+    const text = await cli(["run", join(FIXTURES, "all-exit.ts"), "--no-chart"]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("  no process of the scenario is alive at the end");
+    expect(text.out.some((l) => l.trimStart().startsWith("role "))).toBe(false);
+  });
+
   it("the text report says it too", async () => {
     const r = await cli(["run", STALLS, "--no-chart"]);
     expect(r.out.some((l) => l.includes("the workload stopped at t = 3 ms before its end"))).toBe(true);

@@ -45,7 +45,8 @@ export function summaryLines(r: LabReport): string[] {
   const out: string[] = [];
   out.push(...table(["erlang:memory()", "final", "peak"], MEMORY_ROWS.map((k) => [k, fmtBytes(r.final.memory[k] ?? 0), fmtBytes(r.peak.memory[k] ?? 0)])));
   out.push("");
-  out.push(...table(["role", "processes", "avg total_heap_size", "avg memory", "memory", "binaries referenced"], roleRows(r.final.processes)));
+  if (r.final.processes.length === 0) out.push("  no process of the scenario is alive at the end");
+  else out.push(...table(["role", "processes", "avg total_heap_size", "avg memory", "memory", "binaries referenced"], roleRows(r.final.processes)));
   return out;
 }
 
