@@ -23,6 +23,7 @@ import { diagnoseSnapshotCommand, isSnapshotArgument } from "./commands/diagnose
 import { dumpCommand } from "./commands/dump.js";
 import { diagnoseScenarioCommand } from "./commands/scenario-diagnose.js";
 import { termInputs, termParse, termSize } from "./commands/term.js";
+import { builtinIds } from "./lab/load-scenario.js";
 import { oneLine, UsageError } from "./lab/usage-error.js";
 
 export type { CliEnvironment } from "./commands/context.js";
@@ -44,7 +45,7 @@ function scenarioOptions(c: Command, withMode = true): Command {
   if (withMode) c.addOption(new Option("--mode <mode>", "leak (the bug) or fix (the same workload, fixed)").choices(MODES));
   return c
     .option("--set <name=value>", "set a scenario parameter (repeatable); see `leak-lab list`", collect, [])
-    .option("--seed <n>", "seed of the simulated node (default 1)", integerAtLeast("--seed", 0))
+    .option("--seed <n>", "seed of the simulated node (default 1)", integerAtLeast("--seed", 0, 0xffffffff))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is respected too)");
 }
 
@@ -107,6 +108,40 @@ function addCommands(parent: Command, io: CliEnvironment, setCode: (c: number) =
     .action(async (file: string, opts: Parameters<typeof dumpCommand>[1]) => { setCode(await dumpCommand(file, opts, io)); });
 }
 
+/** Commander's codes for help it printed itself (`leak-lab` alone, `--help`): no error line. */
+const HELP_CODES = new Set(["commander.help", "commander.helpDisplayed", "commander.version"]);
+
+/** The command `argv` reached: the program, then each subcommand named in turn. */
+function reached(program: Command, argv: readonly string[]): Command[] {
+  const path = [program];
+  for (const a of argv) {
+    if (a.startsWith("-")) continue;
+    const sub = path[path.length - 1]?.commands.find((c) => c.name() === a);
+    if (sub === undefined) break;
+    path.push(sub);
+  }
+  return path;
+}
+
+/**
+ * A command line commander rejected, as one line: `leak-lab run: unknown option '--frob'
+ * (did you mean --band?); valid: --mode, --set, …`. Unknown commands and options name the valid
+ * ones; the other errors (a bad value, a missing argument) already name what is expected.
+ */
+export function parseErrorLine(program: Command, argv: readonly string[], error: CommanderError): string {
+  const path = reached(program, argv);
+  const cmd = path[path.length - 1] ?? program;
+  const where = path.map((c) => c.name()).join(" ");
+  const text = error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.+)\?\)$/, " (did you mean $1?)").replace(/\n/g, " ");
+  if (error.code === "commander.unknownCommand") return `${where}: ${text}; valid: ${cmd.commands.map((c) => c.name()).join(", ")}`;
+  if (error.code === "commander.unknownOption") {
+    const flags = cmd.options.map((o) => o.long ?? o.short ?? o.flags);
+    return `${where}: ${text}; valid: ${[...flags, "--help"].join(", ")}`;
+  }
+  if (error.code === "commander.missingArgument" && text.endsWith("'scenario'")) return `${where}: ${text}; valid: ${builtinIds()}, or a file ./my-scenario.ts`;
+  return `${where}: ${text}`;
+}
+
 export async function run(argv: readonly string[], io: CliEnvironment): Promise<number> {
   let exitCode = 0;
   const setCode = (c: number) => {
@@ -117,6 +152,8 @@ export async function run(argv: readonly string[], io: CliEnvironment): Promise<
     .configureOutput({
       writeOut: (s) => { io.out(s.replace(/\n$/, "")); },
       writeErr: (s) => { io.err(s.replace(/\n$/, "")); },
+      // a parse error is said once, as leak-lab's one line, by the catch below
+      outputError: () => undefined,
     });
   addCommands(program, io, setCode);
 
@@ -145,7 +182,10 @@ export async function run(argv: readonly string[], io: CliEnvironment): Promise<
   try {
     await program.parseAsync(["node", "leak-lab", ...argv]);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0 && !HELP_CODES.has(error.code)) io.err(parseErrorLine(program, argv, error));
+      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
     if (error instanceof UsageError) {
       io.err(`leak-lab: ${error.message}`);
       return EXIT.badInput;

@@ -1,4 +1,5 @@
 // Bad input: one clear line naming the problem and the valid choices, exit code 2, no stack trace.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, FIXTURES, hasStackTrace, HOARDER } from "./harness.js";
 
@@ -43,11 +44,13 @@ describe("leak-lab: bad input", () => {
   });
 
   it("a bad --mode lists the modes", async () => {
-    expect(await bad(["run", "tenured-garbage", "--mode", "broken"])).toMatch(/'broken' is invalid\. Allowed choices are leak, fix/);
+    expect(await bad(["run", "tenured-garbage", "--mode", "broken"])).toBe("leak-lab run: option '--mode <mode>' argument 'broken' is invalid. Allowed choices are leak, fix.");
   });
 
   it("a bad number option names the flag and the range", async () => {
     expect(await bad(["run", "tenured-garbage", "--seed", "-3"])).toMatch(/--seed takes a whole number from 0/);
+    // the scheduler's seed is 32 bits: 4294967297 was silently the run of seed 1
+    expect(await bad(["run", "tenured-garbage", "--seed", "4294967297"])).toMatch(/--seed takes a whole number from 0 to 4294967295, got "4294967297"/);
     expect(await bad(["run", "tenured-garbage", "--band", "0"])).toMatch(/--band takes a whole number from 1 to 256/);
   });
 
@@ -56,9 +59,16 @@ describe("leak-lab: bad input", () => {
     expect(await bad(["run", "tenured-garbage", "--set", "memory_limit=2XB"])).toMatch(/--set memory_limit: "2XB" is not a size/);
   });
 
-  it("an unknown command or flag", async () => {
-    expect(await bad(["frobnicate"])).toMatch(/unknown command 'frobnicate'/);
-    expect(await bad(["run", "tenured-garbage", "--frob"])).toMatch(/unknown option '--frob'/);
+  it("an unknown command or flag: leak-lab's one line, with the valid ones (commander said `error: …` without them)", async () => {
+    expect(await bad(["frobnicate"])).toBe("leak-lab: unknown command 'frobnicate'; valid: list, run, compare, diagnose, dump, term, scenario");
+    expect(await bad(["term", "sise"])).toBe("leak-lab term: unknown command 'sise' (did you mean size?); valid: size, parse");
+    expect(await bad(["list", "--frob"])).toBe("leak-lab list: unknown option '--frob'; valid: --json, --no-color, --help");
+    const run = await bad(["run", "tenured-garbage", "--ban", "3"]);
+    expect(run).toMatch(/^leak-lab run: unknown option '--ban' \(did you mean --band\?\); valid: --mode, --set, --seed, .*--band, .*--memory-limit, .*--help$/);
+  });
+
+  it("a missing scenario names the built-ins", async () => {
+    expect(await bad(["run"])).toMatch(/^leak-lab run: missing required argument 'scenario'; valid: gen-server-work, .*healthy-node, or a file \.\/my-scenario\.ts$/);
   });
 
   it("a scenario file that does not exist", async () => {
@@ -79,6 +89,14 @@ describe("leak-lab: bad input", () => {
 
   it("a scenario whose run() throws", async () => {
     expect(await bad(["run", `${FIXTURES}/throws-in-run.ts`])).toMatch(/scenario throws-in-run \(leak\) threw while running: the workload failed to start/);
+  });
+
+  it("a scenario whose run() does not return a node's run says what it must return (it said `a run takes at least one sample`)", async () => {
+    expect(await bad(["run", join(FIXTURES, "run-returns-number.ts")])).toBe("leak-lab: returns-number: run() must return the run newNode(opts, { duration, interval }) builds; it returned 42");
+  });
+
+  it("a sample interval of 0 is bad input (the sampling loop never ended)", async () => {
+    expect(await bad(["run", join(FIXTURES, "zero-interval.ts")])).toBe("leak-lab: zero-interval: run() must return the run newNode(opts, { duration, interval }) builds; its interval must be a whole number of ms ≥ 1, not 0");
   });
 
   it("ID.fixed with --mode leak is a contradiction", async () => {

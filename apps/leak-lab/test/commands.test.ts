@@ -29,6 +29,13 @@ describe("leak-lab list", () => {
       for (const p of s.params) expect(r.out.join("\n")).toContain(`${p.name}=`);
     }
   });
+
+  it("says what --set accepts for each parameter: type, range (or off) and meaning (it showed name=default only)", async () => {
+    const r = await cli(["list"]);
+    expect(r.out).toContain("    servers=300            integer    1..100000       gen_servers called in each round");
+    expect(r.out).toContain("    hibernate_after=off    ms_or_off  0..3600000|off  the servers' hibernate_after (ms, or off)");
+    expect(r.out.some((l) => /^ {4}payload_bytes=65536 +bytes +65\.\.1073741824 +size of each payload/.test(l))).toBe(true);
+  });
 });
 
 describe("leak-lab compare", () => {

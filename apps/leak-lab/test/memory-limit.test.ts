@@ -61,6 +61,17 @@ describe("leak-lab run --memory-limit", () => {
   });
 });
 
+describe("the node dies close to its limit", () => {
+  it("gen-server-work's servers die within 5% of the limit (they used to run to 3× it: one look every 2000 slices)", async () => {
+    const limit = 60 * 1024 ** 2;
+    const r = await cli(["run", "gen-server-work", "--set", "servers=100", "--set", "rounds=4", "--set", "work_base=3000", "--set", "work_spread=1000", "--memory-limit", "60MiB", "--json"], { cwd: mkdtempSync(join(tmpdir(), "leak-lab-")) });
+    expect(r.code).toBe(3);
+    const total = jsonOf(r).final.memory.total ?? 0;
+    expect(total).toBeGreaterThan(limit);
+    expect(total).toBeLessThan(limit * 1.05);
+  });
+});
+
 describe("where the crash dump goes", () => {
   it("--crash-dump, else ERL_CRASH_DUMP, else ./erl_crash.dump (as the BEAM)", () => {
     expect(crashDumpPath("x.dump", { ERL_CRASH_DUMP: "/tmp/y" }, "/w")).toBe("/w/x.dump");

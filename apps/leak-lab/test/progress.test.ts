@@ -34,3 +34,38 @@ describe("dump's progress bar", () => {
     expect(t.text()).toBe("");
   });
 });
+
+describe("a run's progress", () => {
+  it("follows the workload of a scenario that ends at finished() (it used to stay at 0% for the whole run)", async () => {
+    const { execute } = await import("../src/lab/execute.js");
+    const { parametricScenarioById, resolveParams } = await import("../src/lab/scenario-api.js");
+    const s = parametricScenarioById("gen-server-work");
+    if (s === undefined) throw new Error("no gen-server-work");
+    const seen: (number | undefined)[] = [];
+    execute(s, { mode: "leak", params: resolveParams(s.params, { servers: "3", rounds: "4", work_base: "10", work_spread: "10" }), seed: 1, onProgress: (f) => seen.push(f) });
+    expect(seen).toContain(0.5);
+    expect(seen.at(-1)).toBe(1);
+    const known = seen.filter((f): f is number => f !== undefined);
+    expect(known).toHaveLength(seen.length);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+  });
+
+  it("an unknown total draws the label only, no percentage", async () => {
+    const { progressBar } = await import("../src/render/progress.js");
+    const t = terminal();
+    const bar = progressBar(t.stream, true, "routers (leak)", 0);
+    bar.update(undefined, "t = 500 ms (virtual)");
+    bar.stop();
+    expect(t.text()).toContain("routers (leak) t = 500 ms (virtual)");
+    expect(t.text()).not.toMatch(/%/);
+  });
+
+  it("a known fraction draws the bar and the percentage", async () => {
+    const { progressBar } = await import("../src/render/progress.js");
+    const t = terminal();
+    const bar = progressBar(t.stream, true, "gen-server-work (leak)", 0);
+    bar.update(0.25, "t = 15 ms (virtual)");
+    bar.stop();
+    expect(t.text()).toMatch(/gen-server-work \(leak\) \[=+-+\] 25% t = 15 ms \(virtual\)/);
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, HOARDER, jsonOf } from "./harness.js";
+import { cli, FIXTURES, HOARDER, jsonOf } from "./harness.js";
 
 describe("leak-lab run --report", () => {
   it("writes one HTML file with everything inlined: chart library, data, roles, findings", async () => {
@@ -35,6 +35,23 @@ describe("leak-lab run --report", () => {
     expect(a).toMatch(/<summary><b>hoarder<\/b>: 3 processes/);
     expect(a).toMatch(/--beam: hoarder has no twin/);
     expect(a).toContain("&lt;0.1.0&gt;"); // pids are escaped
+  });
+
+  it("tells one story per group of findings, as the terminal does (it listed every server's finding: 300 at the defaults)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leak-lab-"));
+    const r = await cli(["run", "gen-server-work", "--set", "servers=5", "--set", "rounds=3", "--set", "work_base=500", "--set", "work_spread=500", "--report", "g.html", "--json"], { cwd: dir });
+    expect(jsonOf(r).findings?.filter((f) => f.kind === "tenured_garbage")).toHaveLength(5);
+    const html = readFileSync(join(dir, "g.html"), "utf8");
+    const items = html.match(/<li><b>tenured garbage<\/b>/g) ?? [];
+    expect(items).toHaveLength(1);
+    expect(html).toMatch(/<li><b>tenured garbage<\/b>: 5 × proc_lib:init_p\/5 \(server\), e\.g\. /);
+    expect(html).toContain("in &lt;0.2.0&gt; (server), &lt;0.3.0&gt; (server), &lt;0.4.0&gt; (server), &lt;0.5.0&gt; (server), &lt;0.6.0&gt; (server)<br>");
+  });
+
+  it("a stalled workload says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leak-lab-"));
+    await cli(["run", join(FIXTURES, "stalls-scenario.ts"), "--report", "s.html"], { cwd: dir });
+    expect(readFileSync(join(dir, "s.html"), "utf8")).toMatch(/<h2>The workload did not finish<\/h2><p class="bad">the workload stopped at t = 3 ms before its end/);
   });
 
   it("a report that cannot be written is bad input, one line", async () => {

@@ -124,3 +124,15 @@ describe("headline numbers", () => {
     expect(h["hoarder.binary"]).toBe(hs.reduce((a, p) => a + p.binary.reduce((b, [, s]) => b + s, 0), 0) / 4);
   });
 });
+
+describe("every built-in scenario draws erlang:memory() over time", () => {
+  // sub-binary-cache ran its whole workload at virtual t = 0: one sample, no chart, peak = final
+  for (const s of PARAMETRIC_SCENARIOS.filter((x) => x.small !== undefined)) {
+    it(`${s.id} (small) takes samples as it runs and charts them`, async () => {
+      const doc = jsonOf(await cli(["run", s.id, ...small(s), "--json"]));
+      expect(doc.samples.length).toBeGreaterThan(1);
+      const text = await cli(["run", s.id, ...small(s)]);
+      expect(text.out.some((l) => l.includes("(virtual)   erlang:memory(total)"))).toBe(true);
+    });
+  }
+});

@@ -34,6 +34,11 @@ export interface ScenarioRun {
   /** True once the workload's own end is reached (a driver may stop sampling there). Optional. */
   finished?(): boolean;
   /**
+   * How much of the workload is done, 0..1 (rounds, events, payloads handed out), for a progress
+   * bar: a run that ends at `finished()` has no end time to measure progress by. Optional.
+   */
+  progress?(): number;
+  /**
    * The GC trace of the processes the scenario traces (`erlang:trace(Pid, true,
    * [garbage_collection])`), per process in spawn order, dead ones included. Optional: only
    * scenarios whose twin traces its processes offer it (tracing perturbs a heap, see the heap

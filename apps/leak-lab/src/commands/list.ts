@@ -1,11 +1,21 @@
 /**
- * `leak-lab list`: every built-in scenario with its parameters (name=default), roles, the leak
+ * `leak-lab list`: every built-in scenario with its parameters (name=default, type, the values
+ * `--set` accepts, what it means), the leak
  * each mode should show, and whether it has a twin for `--beam`. `--json`: one document,
  * `{"scenarios": [...]}` with the parameter specs as the scenario declares them.
  */
 import { PARAMETRIC_SCENARIOS } from "../lab/scenario-api.js";
 import { styleFor } from "../render/style.js";
+import type { ParamSpec } from "../lab/scenario-api.js";
 import { envOf, type CliEnvironment } from "./context.js";
+
+/** What `--set` accepts for a parameter: its range, choices, `or off`. */
+function rangeOf(p: ParamSpec): string {
+  if (p.type === "enum") return (p.values ?? []).join("|");
+  if (p.type === "boolean") return "true|false";
+  const r = `${p.min ?? ""}..${p.max ?? ""}`;
+  return p.type === "ms_or_off" ? `${r}|off` : r;
+}
 
 export function listCommand(flags: { readonly json?: boolean; readonly color?: boolean }, io: CliEnvironment): number {
   if (flags.json === true) {
@@ -21,7 +31,10 @@ export function listCommand(flags: { readonly json?: boolean; readonly color?: b
   for (const s of PARAMETRIC_SCENARIOS) {
     const leak = s.expects("leak");
     io.out(`${style.bold(s.id)}  ${s.title}${leak === undefined ? "" : style.dim(`  [leak: ${leak}]`)}${s.twin === undefined ? "" : style.dim(`  [twin: ${s.twin.runtime}]`)}`);
-    if (s.params.length > 0) io.out(`    ${s.params.map((p) => `${p.name}=${p.default === null ? "off" : String(p.default)}`).join("  ")}`);
+    const rows = s.params.map((p) => [`${p.name}=${p.default === null ? "off" : String(p.default)}`, p.type, rangeOf(p), p.description]);
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+    for (const r of rows) io.out(`    ${r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join("  ")}`);
+
   }
   io.out("");
   io.out("run one: leak-lab run <id> [--mode leak|fix] [--set name=value]…   both modes: leak-lab compare <id>");

@@ -16,6 +16,7 @@ import { crashDumpPath, writeDump } from "../lab/crash-dump.js";
 import { execute, type Execution } from "../lab/execute.js";
 import { headlines } from "../lab/headlines.js";
 import type { LabReport } from "../lab/report.js";
+import { ScenarioInputError } from "../lab/scenario-api.js";
 import { oneLine, UsageError } from "../lab/usage-error.js";
 import { htmlReport } from "../render/html-report.js";
 import { progressBar } from "../render/progress.js";
@@ -41,22 +42,30 @@ export interface RunFlags extends ScenarioFlags {
 /** Default `--band-words`: "a few words", the size of a stack frame's bookkeeping. */
 export const DEFAULT_BAND_WORDS = 4;
 
-/** Runs the simulation with a progress bar; a user scenario that throws is bad input. */
+/**
+ * Runs the simulation with a progress bar; a scenario that throws is bad input (a parameter the
+ * scenario rejects names it and its valid range). A run that stalled says so on stderr.
+ */
 export function simulate(p: Prepared, io: CliEnvironment, label: string): Execution {
   const bar = progressBar(io.progress?.stream, io.progress?.isTTY ?? false, label);
+  let exec: Execution;
   try {
-    return execute(p.scenario, {
+    exec = execute(p.scenario, {
       mode: p.mode,
       params: p.params,
       seed: p.seed,
       ...(p.memoryLimit === undefined ? {} : { memoryLimit: p.memoryLimit }),
-      onProgress: (f) => { bar.update(f); },
+      onProgress: (f, t) => { bar.update(f, `t = ${t} ms (virtual)`); },
     });
   } catch (error) {
+    if (error instanceof ScenarioInputError) throw new UsageError(`${p.scenario.id}: ${oneLine(error)}`);
     throw new UsageError(`scenario ${p.scenario.id} (${p.mode}) threw while running: ${oneLine(error)}`);
   } finally {
     bar.stop();
   }
+  const stalled = exec.report.stalled;
+  if (stalled !== undefined) io.err(`leak-lab: ${p.scenario.id} (${p.mode}): ${stalled.message}`);
+  return exec;
 }
 
 export async function runCommand(arg: string, flags: RunFlags, io: CliEnvironment): Promise<number> {

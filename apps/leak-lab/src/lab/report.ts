@@ -63,6 +63,15 @@ export interface GcEventsMatch {
   readonly identical: number;
 }
 
+/** A process that exited with a reason other than normal or shutdown (an error report on the BEAM). */
+export interface AbnormalExit {
+  readonly pid: string;
+  readonly role: string | null;
+  /** The exit reason, printed as Erlang prints it. */
+  readonly reason: string;
+  readonly t_ms: number;
+}
+
 export interface CrashReport {
   /** The BEAM's last words, e.g. `eheap_alloc: Cannot allocate … (of type "heap").` */
   readonly slogan: string;
@@ -87,6 +96,10 @@ export interface LabReport {
    */
   readonly gc_events?: readonly ProcessGcEvents[];
   readonly crash?: CrashReport;
+  /** Processes that exited abnormally during the run: how many, and the first ones. */
+  readonly abnormal_exits?: { readonly count: number; readonly first: readonly AbnormalExit[] };
+  /** The workload could not reach its end: at `t_ms` every process waited and no timer was pending. */
+  readonly stalled?: { readonly t_ms: number; readonly message: string };
   readonly band?: BandReport;
   readonly beam?: BeamComparison | { readonly skipped: string };
 }

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { headlines } from "../lab/headlines.js";
 import type { LabReport, ProcessReport } from "../lab/report.js";
 import { gcTimeline } from "../lab/scenario-api.js";
+import { culpritList, groupFindings } from "./finding-groups.js";
 import { timelineRows } from "./gc-timeline.js";
 import { fmtHeadline, paramsLine } from "./text-report.js";
 import { fmtBytes } from "./style.js";
@@ -54,13 +55,19 @@ function processSection(ps: readonly ProcessReport[]): string {
 export function htmlReport(r: LabReport, title: string): string {
   const { js, css } = uplotAssets();
   const data = JSON.stringify({ t: r.samples.map((s) => s.t_ms), series: ["total", "processes", "binary", "system"].map((k) => [k, r.samples.map((s) => s.memory[k] ?? 0)]) }).replace(/</g, "\\u003c");
-  const findings = (r.findings ?? []).map((f) => `<li><b>${esc(f.kind.replace(/_/g, " "))}</b>: ${esc(f.summary)}<br>in ${esc(f.culprits.slice(0, 10).map((c) => `${c.pid}${c.role === undefined ? "" : ` (${c.role})`}`).join(", "))}${f.culprits.length > 10 ? ` and ${f.culprits.length - 10} more` : ""}<br>fix: ${esc(f.fix)}</li>`);
+  // one item per story, as on the terminal (300 servers keeping garbage are one finding, 300 culprits)
+  const findings = groupFindings(r.findings ?? []).map((g) => `<li><b>${esc(g.first.kind.replace(/_/g, " "))}</b>: ${esc(g.headline)}<br>in ${esc(culpritList(g.culprits, 10))}<br>fix: ${esc(g.first.fix)}</li>`);
   const memRows = ["total", "processes", "binary", "system", "atom", "code", "ets"].map((k) => [k, fmtBytes(r.final.memory[k] ?? 0), fmtBytes(r.peak.memory[k] ?? 0)]);
   const sections: string[] = [
     `<h1>${esc(r.scenario)} — ${esc(r.mode)}</h1><p>${esc(title)}${esc(paramsLine(r))}</p>`,
     `<h2>erlang:memory() over virtual time</h2><div id="chart"></div>`,
     tableHtml(["erlang:memory()", "final", "peak"], memRows),
   ];
+  if (r.abnormal_exits !== undefined) {
+    const a = r.abnormal_exits;
+    sections.push(`<h2>${a.count} process${a.count === 1 ? "" : "es"} exited abnormally</h2><ul>${a.first.map((e) => `<li><code>${esc(e.pid)}</code>${e.role === null ? "" : ` (${esc(e.role)})`} at t = ${e.t_ms} ms: <code>${esc(e.reason)}</code></li>`).join("")}${a.count > a.first.length ? `<li>… and ${a.count - a.first.length} more</li>` : ""}</ul>`);
+  }
+  if (r.stalled !== undefined) sections.push(`<h2>The workload did not finish</h2><p class="bad">${esc(r.stalled.message)}</p>`);
   if (r.crash !== undefined) sections.push(`<h2>The node died</h2><p class="bad">t = ${r.crash.t_ms} ms: <code>${esc(r.crash.slogan)}</code></p>`);
   sections.push(`<h2>Findings</h2>${findings.length === 0 ? "<p>No leak found.</p>" : `<ul>${findings.join("")}</ul>`}`);
   if (r.beam !== undefined) {

@@ -11,6 +11,7 @@ import { PID_BAND } from "@beamlab/scenarios";
 import type { Finding } from "@beamlab/telemetry";
 import { headlineUnit } from "../lab/headlines.js";
 import type { BandReport, BeamComparison, LabReport, ProcessReport } from "../lab/report.js";
+import { culpritList, groupFindings } from "./finding-groups.js";
 import { gcTimelineLines } from "./gc-timeline.js";
 import { memoryChart } from "./memory-chart.js";
 import { fmtBytes, fmtNumber, table, type Style } from "./style.js";
@@ -44,37 +45,31 @@ export function summaryLines(r: LabReport): string[] {
   const out: string[] = [];
   out.push(...table(["erlang:memory()", "final", "peak"], MEMORY_ROWS.map((k) => [k, fmtBytes(r.final.memory[k] ?? 0), fmtBytes(r.peak.memory[k] ?? 0)])));
   out.push("");
-  out.push(...table(["role", "processes", "avg total_heap_size", "avg memory", "memory", "binaries referenced"], roleRows(r.final.processes)));
+  if (r.final.processes.length === 0) out.push("  no process of the scenario is alive at the end");
+  else out.push(...table(["role", "processes", "avg total_heap_size", "avg memory", "memory", "binaries referenced"], roleRows(r.final.processes)));
   return out;
 }
 
-/**
- * Findings in plain words. Findings of one kind that each name one process spawned the same way
- * (300 servers each keeping tenured garbage) are one story: shown once, with the count, the
- * first one's summary as the example and every culprit counted (`--json` keeps each finding).
- */
+/** Findings in plain words, one group per story (see {@link groupFindings}). */
 export function findingLines(findings: readonly Finding[], style: Style, detail = false): string[] {
   if (findings.length === 0) return [`  ${style.green("no leak found")}`];
-  const groups = new Map<string, Finding[]>();
-  findings.forEach((f, i) => {
-    const only = f.culprits.length === 1 ? f.culprits[0] : undefined;
-    const key = only === undefined ? `#${i}` : `${f.kind}\u0000${only.initialCall}\u0000${only.role ?? ""}`;
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, [f]);
-    else g.push(f);
-  });
-  const n = groups.size;
+  const groups = groupFindings(findings);
+  const n = groups.length;
   const out = [`  ${style.bold(style.red(`${n} leak${n === 1 ? "" : "s"} found:`))}`];
-  for (const g of groups.values()) {
-    const f = g[0] as Finding;
-    const culprits = g.flatMap((x) => x.culprits);
-    const head = g.length === 1 ? f.summary : `${g.length} × ${culprits[0]?.initialCall ?? "?"}${culprits[0]?.role === undefined ? "" : ` (${culprits[0].role})`}, e.g. ${f.summary}`;
-    out.push(`  ${style.bold(f.kind.replace(/_/g, " "))}: ${head}`);
-    const shown = culprits.slice(0, detail ? 10 : 3);
-    out.push(`    in ${shown.map((c) => `${c.pid}${c.role === undefined ? "" : ` (${c.role})`}`).join(", ")}${culprits.length > shown.length ? ` and ${culprits.length - shown.length} more` : ""}`);
-    if (detail) out.push(`    evidence: ${Object.entries(f.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${fmtNumber(v)}`).join(", ")}`);
-    out.push(`    fix: ${f.fix}`);
+  for (const g of groups) {
+    out.push(`  ${style.bold(g.first.kind.replace(/_/g, " "))}: ${g.headline}`);
+    out.push(`    in ${culpritList(g.culprits, detail ? 10 : 3)}`);
+    if (detail) out.push(`    evidence: ${Object.entries(g.first.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${fmtNumber(v)}`).join(", ")}`);
+    out.push(`    fix: ${g.first.fix}`);
   }
+  return out;
+}
+
+/** `2 processes exited abnormally:` and one line per kept exit (pid, role, time, reason). */
+export function abnormalExitLines(a: NonNullable<LabReport["abnormal_exits"]>, style: Style): string[] {
+  const out = [`  ${style.yellow(style.bold(`${a.count} process${a.count === 1 ? "" : "es"} exited abnormally (not normal or shutdown):`))}`];
+  for (const e of a.first) out.push(`    ${e.pid}${e.role === null ? "" : ` (${e.role})`} at t = ${e.t_ms} ms: ${e.reason}`);
+  if (a.count > a.first.length) out.push(`    … and ${a.count - a.first.length} more`);
   return out;
 }
 
@@ -115,6 +110,8 @@ export function runLines(r: LabReport, title: string, style: Style, chart: boole
   out.push(...summaryLines(r), "");
   const gc = gcTimelineLines(r.gc_events, style);
   if (gc.length > 0) out.push(...gc, "");
+  if (r.abnormal_exits !== undefined) out.push(...abnormalExitLines(r.abnormal_exits, style), "");
+  if (r.stalled !== undefined) out.push(`  ${style.yellow(style.bold(r.stalled.message))}`, "");
   if (r.crash !== undefined) {
     out.push(`  ${style.red(style.bold(`the node died at t = ${r.crash.t_ms} ms: ${r.crash.slogan}`))}`);
     out.push(`  ${r.crash.dump === null ? "no crash dump written" : `crash dump: ${r.crash.dump} (open it with crashdump_viewer:start().)`}`, "");

@@ -112,6 +112,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   const events = intParam(params, AGENT_VS_TASK_PARAMS, "events");
   const kb = intParam(params, AGENT_VS_TASK_PARAMS, "result_kb");
   let done = false;
+  let started = 0;
   const hooks = traceSupervisor === undefined ? {} : { onGcTrace: (_pid: Pid, e: GcTraceEntry) => { traceSupervisor(e); } };
   const run = newNode(opts, { duration: 3_600_000, interval: 1, firstPid: TWIN_FIRST_PID, workClock: { msPerReduction: MS_PER_REDUCTION } }, hooks);
   run.scheduler.spawn(
@@ -123,7 +124,10 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
       const listener = ctx.spawn(
         function* listener(c: ProcessContext) {
           setRole(c, "listener");
-          for (let i = 1; i <= events; i++) yield* startEventChild(c, sup, mode, i, kb);
+          for (let i = 1; i <= events; i++) {
+            yield* startEventChild(c, sup, mode, i, kb);
+            started = i;
+          }
           c.send(self, atom("listener_done"));
           yield* c.receive((t) => t === atom("stop"));
         },
@@ -147,7 +151,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
     [],
     { initialCall: "elixir:eval_external_handler/3" },
   );
-  return { ...run, finished: () => done };
+  return { ...run, finished: () => done, progress: () => started / events };
 }
 
 /** A pid's number (`<0.N.S>`: N + S × 2^15). */

@@ -85,6 +85,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   const spread = p("work_spread");
   const hibernateAfter = msOrOffParam(params, GEN_SERVER_WORK_PARAMS, "hibernate_after");
   let done = false;
+  let roundsDone = 0;
   const run = newNode(opts, { duration: 3_600_000, interval: 1 });
   run.scheduler.spawn(
     function* driver(ctx: ProcessContext) {
@@ -97,6 +98,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
         // round on leak-lab's sample grid (interval 1 ms). The twin runs the rounds back to back;
         // the wait changes no server's heap (they are idle in gen_server's receive).
         yield* ctx.sleep(1);
+        roundsDone = r;
       }
       done = true;
       yield* ctx.receive(); // stays, as the escript's process does while the report is taken
@@ -104,7 +106,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
     [],
     { initialCall: "escript:run/2" },
   );
-  return { ...run, finished: () => done };
+  return { ...run, finished: () => done, progress: () => roundsDone / rounds };
 }
 
 export const genServerWork: ParametricScenario = defineScenario({

@@ -14,14 +14,18 @@
  * `binary:copy/1` are BIF calls (a reduction each, binary:copy also bytes/100), the new list cell
  * is `test_heap 2`, then `call_last` back into cache/3. The client's comprehension result is not
  * used, so no list is built; `<<(I rem 256)>>` is a 1-byte heap binary (3 words) on its heap.
- * FREE CHOICES: none beyond those (the payload bytes are size-only: nothing reads them).
+ * FREE CHOICES: none beyond those (the payload bytes are size-only: nothing reads them), and
+ * the sample grid: virtual time follows the reductions run (agent-vs-task's REDUCTIONS_PER_MS, the
+ * BEAM's pace on the recording machine), so the run is sampled as it unfolds, as the twin's
+ * sampler does, instead of once at t = 0; no process runs differently (no timer in the workload).
  */
 import { allocateTest } from "../kit/allocate.js";
 import { atom, binary, binaryCopy, binaryPart, nil, Tuple, type BitString, type Pid, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
+import { REDUCTIONS_PER_MS } from "../agent-vs-task/scenario.js";
 import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
-import { intParam, type ParamSpec, type ParamValues } from "../params.js";
+import { intParam, ScenarioInputError, type ParamSpec, type ParamValues } from "../params.js";
 import type { Mode, ParametricScenario, ScenarioRun, ScenarioRunOptions } from "../scenario.js";
 
 export const SUB_BINARY_CACHE_PARAMS: readonly ParamSpec[] = [
@@ -81,8 +85,12 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   const payloads = p("payloads");
   const payloadBytes = p("payload_bytes");
   const keyBytes = p("key_bytes");
+  // binary:part(P, 0, key_bytes) of a shorter P is badarg: the cache would crash and the client
+  // wait for its sync forever (on the BEAM as here), so this is bad input, said before running
+  if (keyBytes > payloadBytes) throw new ScenarioInputError(`parameter key_bytes: ${keyBytes} is more than payload_bytes (${payloadBytes}); the key is cut from the payload, so key_bytes must be 1..payload_bytes`);
   let done = false;
-  const run = newNode(opts, { duration: 3_600_000, interval: 1 });
+  let sent = 0;
+  const run = newNode(opts, { duration: 3_600_000, interval: 1, reductionsPerMs: REDUCTIONS_PER_MS });
   run.scheduler.spawn(
     function* client(ctx: ProcessContext) {
       setRole(ctx, "client");
@@ -92,6 +100,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
         // back to back, as the twin sends them: the cache runs when the client is preempted
         // (binary:copy charges bytes/100 reductions), as on the single scheduler
         sendPayload(ctx, c, i, payloadBytes);
+        sent = i;
       }
       ctx.send(c, ctx.alloc(new Tuple([A.sync, ctx.self])));
       yield* ctx.receive((t) => t === A.synced);
@@ -102,7 +111,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
     [],
     { initialCall: "escript:run/2" },
   );
-  return { ...run, finished: () => done };
+  return { ...run, finished: () => done, progress: () => sent / payloads };
 }
 
 export const subBinaryCache: ParametricScenario = defineScenario({
