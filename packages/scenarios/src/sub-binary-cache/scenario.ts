@@ -15,14 +15,14 @@
  * is `test_heap 2`, then `call_last` back into cache/3. The client's comprehension result is not
  * used, so no list is built; `<<(I rem 256)>>` is a 1-byte heap binary (3 words) on its heap.
  * FREE CHOICES: none beyond those (the payload bytes are size-only: nothing reads them), and
- * the sample grid: virtual time follows the reductions run (agent-vs-task's REDUCTIONS_PER_MS, the
+ * the sample grid: virtual time follows the reductions run (agent-vs-task's MS_PER_REDUCTION on the work clock, the
  * BEAM's pace on the recording machine), so the run is sampled as it unfolds, as the twin's
  * sampler does, instead of once at t = 0; no process runs differently (no timer in the workload).
  */
 import { allocateTest } from "../kit/allocate.js";
 import { atom, binary, binaryCopy, binaryPart, nil, Tuple, type BitString, type Pid, type Term } from "@beamlab/heap";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
-import { REDUCTIONS_PER_MS } from "../agent-vs-task/scenario.js";
+import { MS_PER_REDUCTION } from "../agent-vs-task/scenario.js";
 import { defineScenario } from "../define-scenario.js";
 import { newNode, setRole } from "../node.js";
 import { intParam, ScenarioInputError, type ParamSpec, type ParamValues } from "../params.js";
@@ -90,7 +90,7 @@ function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOpt
   if (keyBytes > payloadBytes) throw new ScenarioInputError(`parameter key_bytes: ${keyBytes} is more than payload_bytes (${payloadBytes}); the key is cut from the payload, so key_bytes must be 1..payload_bytes`);
   let done = false;
   let sent = 0;
-  const run = newNode(opts, { duration: 3_600_000, interval: 1, reductionsPerMs: REDUCTIONS_PER_MS });
+  const run = newNode(opts, { duration: 3_600_000, interval: 1, workClock: { msPerReduction: MS_PER_REDUCTION } });
   run.scheduler.spawn(
     function* client(ctx: ProcessContext) {
       setRole(ctx, "client");
