@@ -10,26 +10,32 @@
 import type { Blob, ProcessHeap, RootSource, Term } from "@beamlab/heap";
 
 export class BlobRoots implements RootSource {
-  private readonly blobs = new Set<Blob>();
+  /**
+   * The live blobs in the order they were added (what a Set would iterate): an array, because a
+   * block holds a few dozen blobs at most and a Set entry costs every new blob an identity hash.
+   */
+  private readonly blobs: Blob[] = [];
   constructor(private readonly heap: ProcessHeap) {
     heap.addRootSource(this);
   }
 
   add(b: Blob): Blob {
-    this.blobs.add(b);
+    if (!this.blobs.includes(b)) this.blobs.push(b);
     return b;
   }
 
   delete(b: Blob): void {
-    this.blobs.delete(b);
+    const i = this.blobs.lastIndexOf(b);
+    if (i >= 0) this.blobs.splice(i, 1);
   }
 
   forEachRoot(visit: (t: Term) => void): void {
-    for (const b of this.blobs) visit(b as unknown as Term);
+    const blobs = this.blobs;
+    for (let i = 0; i < blobs.length; i++) visit(blobs[i] as unknown as Term);
   }
 
   close(): void {
-    this.blobs.clear();
+    this.blobs.length = 0;
     this.heap.removeRootSource(this);
   }
 }
