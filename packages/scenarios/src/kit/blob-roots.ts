@@ -34,6 +34,11 @@ export class BlobRoots implements RootSource {
     for (let i = 0; i < blobs.length; i++) visit(blobs[i] as unknown as Term);
   }
 
+  pushRoots(out: Term[]): void {
+    const blobs = this.blobs;
+    for (let i = 0; i < blobs.length; i++) out.push(blobs[i] as unknown as Term);
+  }
+
   close(): void {
     this.blobs.length = 0;
     this.heap.removeRootSource(this);
