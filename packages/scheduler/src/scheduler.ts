@@ -172,7 +172,7 @@ class DictRoots implements RootSource {
   }
   pushRoots(out: Term[]): void {
     const d = this.p.dict;
-    if (d !== undefined) for (let i = 0; i < d.length; i++) out.push(d[i] as Term);
+    if (d !== undefined) for (const t of d) out.push(t);
   }
 }
 

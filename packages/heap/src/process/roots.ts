@@ -87,11 +87,7 @@ export class Frame implements RootSource {
 
   /** @internal Pushes the boxed terms it holds onto `out` (what `forEachRoot` visits, without a callback). */
   pushRoots(out: Term[]): void {
-    const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) {
-      const t = slots[i];
-      if (typeof t === "object") out.push(t);
-    }
+    for (const t of this.slots) if (typeof t === "object") out.push(t);
   }
 }
 
@@ -171,9 +167,7 @@ export class RootSet {
 
   /** Pushes every root onto `out`: sources, then frames (unless `withFrames` is false). */
   collect(out: Term[], withFrames = true): void {
-    const sources = this.sources;
-    for (let i = 0; i < sources.length; i++) {
-      const s = sources[i] as RootSource;
+    for (const s of this.sources) {
       if (s.pushRoots !== undefined) {
         s.pushRoots(out);
         continue;
@@ -187,8 +181,7 @@ export class RootSet {
       }
     }
     if (withFrames) {
-      const stack = this.stack;
-      for (let i = 0; i < stack.length; i++) (stack[i] as Frame).pushRoots(out);
+      for (const f of this.stack) f.pushRoots(out);
     }
   }
 }

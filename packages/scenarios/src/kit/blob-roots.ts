@@ -30,13 +30,11 @@ export class BlobRoots implements RootSource {
   }
 
   forEachRoot(visit: (t: Term) => void): void {
-    const blobs = this.blobs;
-    for (let i = 0; i < blobs.length; i++) visit(blobs[i] as unknown as Term);
+    for (const b of this.blobs) visit(b as unknown as Term);
   }
 
   pushRoots(out: Term[]): void {
-    const blobs = this.blobs;
-    for (let i = 0; i < blobs.length; i++) out.push(blobs[i] as unknown as Term);
+    for (const b of this.blobs) out.push(b as unknown as Term);
   }
 
   close(): void {
