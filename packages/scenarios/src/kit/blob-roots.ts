@@ -11,10 +11,13 @@ import type { Blob, ProcessHeap, RootSource, Term } from "@beamlab/heap";
 
 export class BlobRoots implements RootSource {
   /**
-   * The live blobs in the order they were added (what a Set would iterate): an array, because a
-   * block holds a few dozen blobs at most and a Set entry costs every new blob an identity hash.
+   * The live blobs in the order they were added (what a Set would iterate), with `undefined`
+   * holes where a blob was deleted (compacted once they are half the array): a block holds a few
+   * dozen blobs at most and drops them oldest first, and a Set entry costs every new blob an
+   * identity hash.
    */
-  private readonly blobs: Blob[] = [];
+  private blobs: (Blob | undefined)[] = [];
+  private holes = 0;
   constructor(private readonly heap: ProcessHeap) {
     heap.addRootSource(this);
   }
@@ -26,19 +29,25 @@ export class BlobRoots implements RootSource {
 
   delete(b: Blob): void {
     const i = this.blobs.lastIndexOf(b);
-    if (i >= 0) this.blobs.splice(i, 1);
+    if (i < 0) return;
+    this.blobs[i] = undefined;
+    if (++this.holes * 2 > this.blobs.length) {
+      this.blobs = this.blobs.filter((x) => x !== undefined);
+      this.holes = 0;
+    }
   }
 
   forEachRoot(visit: (t: Term) => void): void {
-    for (const b of this.blobs) visit(b as unknown as Term);
+    for (const b of this.blobs) if (b !== undefined) visit(b as unknown as Term);
   }
 
   pushRoots(out: Term[]): void {
-    for (const b of this.blobs) out.push(b as unknown as Term);
+    for (const b of this.blobs) if (b !== undefined) out.push(b as unknown as Term);
   }
 
   close(): void {
     this.blobs.length = 0;
+    this.holes = 0;
     this.heap.removeRootSource(this);
   }
 }
