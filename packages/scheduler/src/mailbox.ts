@@ -149,6 +149,14 @@ export class Mailbox implements RootSource {
     }
   }
 
+  /** What {@link forEachRoot} visits, pushed onto `out` (the collector's fast form). */
+  pushRoots(out: Term[]): void {
+    for (let i = this.head; i < this.items.length; i++) {
+      const e = this.items[i] as Entry;
+      if (e.where === "heap" && typeof e.msg === "object") out.push(e.msg);
+    }
+  }
+
   clear(): void {
     this.items = [];
     this.head = 0;

@@ -49,7 +49,6 @@ import {
   ProcessKilled,
   type ProcessHeapOptions,
   Tuple,
-  type GcEvent,
   type GcTraceEntry,
   type Ref,
   type RootSource,
@@ -186,6 +185,10 @@ class DictRoots implements RootSource {
   forEachRoot(visit: (t: Term) => void): void {
     const d = this.p.dict;
     if (d !== undefined) for (const t of d) visit(t);
+  }
+  pushRoots(out: Term[]): void {
+    const d = this.p.dict;
+    if (d !== undefined) for (const t of d) out.push(t);
   }
 }
 
@@ -486,9 +489,15 @@ export class Scheduler {
     const ho: { -readonly [K in keyof ProcessHeapOptions]: ProcessHeapOptions[K] } = {
       owner: printTerm(p.pid),
       spawnArgs: p.args,
-      onGc: (e) => {
-        this.afterGc(p, e);
-      },
+    };
+    // the event trace prints each collection; otherwise only its cost and reclaimed words are
+    // needed, and the heap builds no event object for them
+    if (this.tracing) ho.onGc = (e) => {
+      this.afterGc(p, e.reductions, e.reclaimed);
+      this.event(`gc ${printTerm(p.pid)} ${e.kind} ${e.wordsBefore}->${e.wordsAfter} heap ${e.after.heap_block_size}`);
+    };
+    else ho.onGcCost = (reductions, reclaimed) => {
+      this.afterGc(p, reductions, reclaimed);
     };
     if (o.minHeapSize !== undefined) ho.minHeapSize = o.minHeapSize;
     if (o.minBinVheapSize !== undefined) ho.minBinVheapSize = o.minBinVheapSize;
@@ -714,11 +723,10 @@ export class Scheduler {
 
   /** After each collection (queued on_heap fragments were copied onto the new heap inside it,
    * see ProcessHeap.setQueuedFragments). */
-  private afterGc(p: Proc, e: GcEvent): void {
-    if (this.current === p) p.fcalls -= e.reductions;
+  private afterGc(p: Proc, reductions: number, reclaimed: number): void {
+    if (this.current === p) p.fcalls -= reductions;
     this.stats.gcs++;
-    this.stats.wordsReclaimed += e.reclaimed;
-    if (this.tracing) this.event(`gc ${printTerm(p.pid)} ${e.kind} ${e.wordsBefore}->${e.wordsAfter} heap ${e.after.heap_block_size}`);
+    this.stats.wordsReclaimed += reclaimed;
   }
 
   /** Makes a blocked process runnable (or remembers the wake-up while it is suspended). */

@@ -19,9 +19,9 @@
  * process can use the whole binary); one reached only through sub-binaries that the GC keeps as
  * sub-binaries is `"sub_binary"`; a ProcBin of the MSO lists not reached at all is garbage
  * (`"unreachable"`: it still pins its binary until a collection sweeps it).
- * Invariants: nothing is mutated — no stamp, no heap field, no root (a visited `Set` replaces the
- * collector's re-stamping); the live counts equal the `words` a major collection started now would
- * copy from each generation. Cost: O(objects reachable), one Set entry per object.
+ * Invariants: nothing is left mutated — no stamp, no heap field, no root; the live counts equal
+ * the `words` a major collection started now would copy from each generation (visited objects carry a temporary stamp, restored before the trace
+ * returns: traces never nest). Cost: O(objects reachable), no Set entry per object.
  */
 import { Tag } from "../term/tag.js";
 import type { Binary, Term } from "../term/types.js";
@@ -51,70 +51,104 @@ export interface Liveness {
 const T_SUB_BINARY = Tag.SubBinary;
 const T_BINARY = Tag.Binary;
 
-/** Traces `roots` over `st` without changing anything (see the header). */
+// Temporary stamps of the objects a liveness trace has visited, by the stamp they had (restored
+// before the trace returns, even when it throws): the "seen" mark without a Set entry per object.
+// Distinct from LITERAL (-1), PENDING (-2) and trace-live.ts's THROUGH_* (-3, -4); traces never nest.
+const SEEN_NEW = -10;
+const SEEN_MATURE = -11;
+const SEEN_OLD = -12;
+const SEEN_UNSTAMPED = -13;
+const SEEN_PENDING = -14;
+
+function isSeen(stamp: number): boolean {
+  return stamp <= SEEN_NEW && stamp >= SEEN_PENDING;
+}
+
+/**
+ * Traces `roots` over `st` without changing anything (see the header): each visited object is
+ * marked with a SEEN_* stamp while the trace runs and gets its own stamp back before it returns.
+ */
 export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
   const young1 = st.newStamp;
   const young2 = st.matureStamp;
   const old = st.oldStamp;
-  const seen = new Set<HeapObject>();
+  const seen: HeapObject[] = [];
   /** ProcBins reached from something other than a (kept) sub-binary. */
-  const direct = new Set<object>();
-  const viaSub: Binary[] = [];
+  let direct: Set<object> | undefined;
+  let viaSub: Binary[] | undefined;
   let youngLive = 0;
   let oldLive = 0;
   let unplaced = 0;
   const work: Term[] = [];
   for (const r of roots) if (typeof r === "object") work.push(r);
-  const visit = (t: Term, fromSub: boolean): void => {
-    if (typeof t !== "object") return;
-    const st0 = (t as { gcStamp?: number }).gcStamp;
-    if (st0 === undefined) return; // atom, []
-    const o = t as HeapObject;
-    if (!fromSub && o.tag === T_BINARY && (o).isRefc) direct.add((o).data);
-    if (seen.has(o)) return;
-    if (st0 === young1 || st0 === young2 || st0 === old) {
-      seen.add(o);
-      const w = nodeWords(o, true);
-      if (st0 === old) oldLive += w;
-      else youngLive += w;
-    } else if (st0 === 0 || st0 === PENDING) {
-      seen.add(o);
-      if (st0 === 0) unplaced += nodeWords(o, false);
-    } else return;
-    if (o.tag === T_SUB_BINARY) {
-      const s = o;
-      if (!subBinaryBecomesHeapBinary(s)) viaSub.push(s.orig);
-      return;
+  try {
+    let fromSub = false;
+    let subIndex = 0;
+    for (;;) {
+      let t: Term;
+      if (work.length > 0) t = work.pop() as Term;
+      else if (viaSub !== undefined && subIndex < viaSub.length) {
+        // originals reached only through sub-binaries: live for the GC (counted once), pinned for refc
+        t = viaSub[subIndex++] as Binary;
+        fromSub = true;
+      } else break;
+      if (typeof t !== "object") continue;
+      const st0 = (t as { gcStamp?: number }).gcStamp;
+      if (st0 === undefined) continue; // atom, []
+      const o = t as HeapObject;
+      if (!fromSub && o.tag === T_BINARY && o.isRefc) (direct ??= new Set()).add(o.data);
+      if (st0 === young1) {
+        o.gcStamp = SEEN_NEW;
+        youngLive += nodeWords(o, true);
+      } else if (st0 === young2) {
+        o.gcStamp = SEEN_MATURE;
+        youngLive += nodeWords(o, true);
+      } else if (st0 === old) {
+        o.gcStamp = SEEN_OLD;
+        oldLive += nodeWords(o, true);
+      } else if (st0 === 0) {
+        o.gcStamp = SEEN_UNSTAMPED;
+        unplaced += nodeWords(o, false);
+      } else if (st0 === PENDING) o.gcStamp = SEEN_PENDING;
+      else continue; // seen already, LITERAL, another heap's or a stale stamp
+      seen.push(o);
+      if (o.tag === T_SUB_BINARY) {
+        if (!subBinaryBecomesHeapBinary(o)) (viaSub ??= []).push(o.orig);
+        continue;
+      }
+      // (an original reached through sub-binaries is a ProcBin: no children to trace)
+      if (!fromSub) pushChildren(o, work, true);
     }
-    pushChildren(o, work, true);
-  };
-  while (work.length > 0) visit(work.pop() as Term, false);
-  // Originals reached only through sub-binaries: live for the GC (counted once), pinned for refc.
-  for (const b of viaSub) visit(b, true);
-  const youngUsed = st.htop + st.mbufSz;
-  const result = {
-    heapLiveWords: youngLive,
-    heapGarbageWords: Math.max(0, youngUsed - youngLive),
-    oldHeapLiveWords: oldLive,
-    oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
-    unplacedWords: unplaced,
-  };
-  // no ProcBin on this heap: nothing to rank (most processes)
-  if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
-  const binaries = new Map<object, BinaryReach>();
-  const sizes = new Map<object, number>();
-  let garbageBytes = 0;
-  for (const list of [st.youngMso, st.oldMso]) {
-    for (const b of list) {
-      const reach: BinaryReach = direct.has(b.data) ? "procbin" : seen.has(b) ? "sub_binary" : "unreachable";
-      const prev = binaries.get(b.data);
-      sizes.set(b.data, b.byteSize);
-      // several ProcBins over one binary: the strongest reach wins
-      if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
+    const youngUsed = st.htop + st.mbufSz;
+    const result = {
+      heapLiveWords: youngLive,
+      heapGarbageWords: Math.max(0, youngUsed - youngLive),
+      oldHeapLiveWords: oldLive,
+      oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
+      unplacedWords: unplaced,
+    };
+    // no ProcBin on this heap: nothing to rank (most processes)
+    if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
+    const binaries = new Map<object, BinaryReach>();
+    const sizes = new Map<object, number>();
+    let garbageBytes = 0;
+    for (const list of [st.youngMso, st.oldMso]) {
+      for (const b of list) {
+        const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
+        const prev = binaries.get(b.data);
+        sizes.set(b.data, b.byteSize);
+        // several ProcBins over one binary: the strongest reach wins
+        if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
+      }
+    }
+    for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;
+    return { ...result, binaryGarbageBytes: garbageBytes, binaries };
+  } finally {
+    for (const o of seen) {
+      const m = o.gcStamp;
+      o.gcStamp = m === SEEN_NEW ? young1 : m === SEEN_MATURE ? young2 : m === SEEN_OLD ? old : m === SEEN_UNSTAMPED ? 0 : PENDING;
     }
   }
-  for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;
-  return { ...result, binaryGarbageBytes: garbageBytes, binaries };
 }
 
 /** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */

@@ -44,18 +44,21 @@ export function fullSweepHeaps(st: HeapState, roots: Term[], ctx: CollectContext
   const live = FROM_NEW.words + FROM_MATURE.words + FROM_OLD.words;
 
   const overheadBefore = st.vheap;
-  const kept: typeof st.youngMso = [];
   let vheap = 0;
-  for (const list of [st.youngMso, st.oldMso]) {
-    for (const b of list) {
-      if (b.gcStamp === to) {
-        kept.push(b);
-        vheap += Math.floor(b.byteSize / 8);
-      } else ctx.onProcBinSwept?.(b);
+  // no ProcBin (most collections): the empty lists stay, no arrays per collection
+  if (st.youngMso.length > 0 || st.oldMso.length > 0) {
+    const kept: typeof st.youngMso = [];
+    for (const list of [st.youngMso, st.oldMso]) {
+      for (const b of list) {
+        if (b.gcStamp === to) {
+          kept.push(b);
+          vheap += Math.floor(b.byteSize / 8);
+        } else ctx.onProcBinSwept?.(b);
+      }
     }
+    st.youngMso = kept;
+    st.oldMso = [];
   }
-  st.youngMso = kept;
-  st.oldMso = [];
   st.oldVheap = 0;
   st.oldVheapSz = nextVheapSize(st.minVheapSize, overheadBefore, st.oldVheapSz);
   st.vheapSz = nextVheapSize(st.minVheapSize, vheap, st.vheapSz);

@@ -123,19 +123,22 @@ export function minorCollection(st: HeapState, stack: number, need: number, ygen
   if (ctx.debug && promote.collect !== undefined) checkOldPointsOnlyToOld(promote.collect, youngTo, st.newStamp);
 
   // sweep_off_heap(p, 0): young ProcBins are kept, promoted or released; old ones are not looked at.
-  const young: typeof st.youngMso = [];
+  // (no young ProcBin — most collections — keeps the empty list: no array per collection)
   let vheap = 0;
-  for (const b of st.youngMso) {
-    const w = Math.floor(b.byteSize / 8);
-    if (b.gcStamp === youngTo) {
-      young.push(b);
-      vheap += w;
-    } else if (b.gcStamp === st.oldStamp) {
-      st.oldMso.push(b);
-      st.oldVheap += w;
-    } else ctx.onProcBinSwept?.(b);
+  if (st.youngMso.length > 0) {
+    const young: typeof st.youngMso = [];
+    for (const b of st.youngMso) {
+      const w = Math.floor(b.byteSize / 8);
+      if (b.gcStamp === youngTo) {
+        young.push(b);
+        vheap += w;
+      } else if (b.gcStamp === st.oldStamp) {
+        st.oldMso.push(b);
+        st.oldVheap += w;
+      } else ctx.onProcBinSwept?.(b);
+    }
+    st.youngMso = young;
   }
-  st.youngMso = young;
   st.vheapSz = nextVheapSize(st.minVheapSize, vheap, st.vheapSz);
   st.vheap = vheap;
 

@@ -52,6 +52,20 @@ import { traceLiveness, type Liveness } from "./liveness.js";
 
 /** Extra roots of a collection that has none (never written: `collect` only reads its extra roots). */
 const NO_EXTRA_ROOTS: readonly Term[] = Object.freeze([]);
+/** The gc info a collection nobody observes carries (see ProcessHeap.wantsGcInfo): never read. */
+const UNREAD_GC_INFO: GcInfo = Object.freeze({
+  old_heap_block_size: 0,
+  heap_block_size: 0,
+  mbuf_size: 0,
+  recent_size: 0,
+  stack_size: 0,
+  old_heap_size: 0,
+  heap_size: 0,
+  bin_vheap_size: 0,
+  bin_vheap_block_size: 0,
+  bin_old_vheap_size: 0,
+  bin_old_vheap_block_size: 0,
+});
 
 /** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
 const T_CONS = Tag.Cons;
@@ -74,6 +88,12 @@ export interface ProcessHeapOptions {
   readonly telemetry?: TelemetryBus;
   /** Called after each collection. */
   readonly onGc?: (e: GcEvent) => void;
+  /**
+   * Called after each collection when `onGc` is not given, with only what an owner charging the
+   * collection needs (its reductions and the words it reclaimed): no event object, nor the gc
+   * info before and after, is built for it (a scheduler collects hundreds of thousands of times).
+   */
+  readonly onGcCost?: (reductions: number, reclaimed: number) => void;
   /** Called with each gc trace message the BEAM would send to a `garbage_collection` tracer. */
   readonly onTrace?: (t: GcTraceEntry) => void;
   /** Called for each refc binary whose ProcBin a collection found dead (after the refc store, if any, was told). */
@@ -882,7 +902,7 @@ export class ProcessHeap {
     const reason = this.reason;
     let failedMinor = afterFailedMinor;
     if (!((st.flags & F_NEED_FULLSWEEP) !== 0 || st.genGcs >= st.maxGenGcs)) {
-      const before = this.gcInfo();
+      const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
       if (this.opts.onTrace !== undefined) this.trace("gc_minor_start", need, before, dirty);
       this.emitStart("minor", need, before, reason);
       const r = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
@@ -904,7 +924,7 @@ export class ProcessHeap {
         return true;
       }
     }
-    const before = this.gcInfo();
+    const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
     if (this.opts.onTrace !== undefined) this.trace("gc_major_start", need, before, dirty);
     this.emitStart("major", need, before, reason);
     const r = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
@@ -914,6 +934,16 @@ export class ProcessHeap {
     this.finish("major", reason, need, failedMinor, dirty, r, before);
     st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
     return false;
+  }
+
+  /**
+   * Whether anyone reads a collection's gc info: a tracer, an `onGc` listener or an enabled
+   * telemetry handler. When nobody does, {@link run} hands {@link UNREAD_GC_INFO} around instead.
+   */
+  private wantsGcInfo(): boolean {
+    if (this.opts.onTrace !== undefined || this.opts.onGc !== undefined) return true;
+    const t = this.tel;
+    return t !== undefined && (t.minorStart.enabled || t.minorStop.enabled || t.majorStart.enabled || t.majorStop.enabled);
   }
 
   private killed(): boolean {
@@ -964,8 +994,13 @@ export class ProcessHeap {
 
   private finish(kind: GcKind, reason: GcReason, need: number, afterFailedMinor: boolean, dirty: boolean, r: CollectResult, before: GcInfo): void {
     this.refcHolders?.afterCollection(this.state.matureStamp, this.state.oldStamp, subBinaryBecomesHeapBinary);
-    const after = this.gcInfo();
     const h = kind === "minor" ? this.tel?.minorStop : this.tel?.majorStop;
+    const onGc = this.opts.onGc;
+    if (onGc === undefined && h?.enabled !== true) {
+      this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
+      return;
+    }
+    const after = this.gcInfo();
     if (h?.enabled === true) {
       h.emit(
         {
@@ -986,7 +1021,11 @@ export class ProcessHeap {
         { owner: this.owner, reason },
       );
     }
-    this.opts.onGc?.({
+    if (onGc === undefined) {
+      this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
+      return;
+    }
+    onGc({
       kind,
       reason,
       need,

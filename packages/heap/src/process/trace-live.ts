@@ -58,6 +58,7 @@ interface Stamped {
 // `Tag.X` (a property of an imported binding) stays a memory load in the hot paths below.
 const T_CONS = Tag.Cons;
 const T_FUN = Tag.Fun;
+const T_TUPLE = Tag.Tuple;
 
 /** Stamp of a missing rule: matches no object (stamps are > 0, LITERAL or PENDING). */
 const NO_RULE = -1000;
@@ -181,6 +182,13 @@ export function claimFresh(term: Term, out: HeapObject[]): { words: number; vhea
       out.push(c);
       return { words: nodeWords(c, false), vheap: 0 };
     }
+  }
+  // Fast path: one new non-empty tuple whose elements are all placed or immediate (a message, a
+  // reply): the general loop below would claim it alone, with vheap 0.
+  if (typeof term === "object" && term.tag === T_TUPLE && (term as unknown as Stamped).gcStamp === 0 && term.elements.length > 0 && !term.elements.some(unclaimed)) {
+    term.gcStamp = PENDING;
+    out.push(term);
+    return { words: nodeWords(term, false), vheap: 0 };
   }
   let words = 0;
   let vheap = 0;
