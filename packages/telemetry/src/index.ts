@@ -26,6 +26,7 @@ export {
   type SystemInfoSnapshot,
 } from "./snapshot.js";
 export { RingBuffer } from "./ring-buffer.js";
+export { formatBytes } from "./format-bytes.js";
 export { Sampler, startRealTime, type MetricReader, type OverflowPolicy, type Point, type SamplerOptions } from "./sampler.js";
 export { NODE_METRICS, processMetric } from "./node-metrics.js";
 export { GcStatistics } from "./gc-statistics.js";

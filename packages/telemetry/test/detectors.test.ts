@@ -10,6 +10,7 @@ import {
   detectPinnedRefc,
   detectSubBinaryPinning,
   detectTenuredGarbage,
+  formatBytes,
   type BinaryHolderRow,
   type NodeSnapshot,
   type ProcessSnapshot,
@@ -145,7 +146,7 @@ describe("tenured garbage", () => {
       majors_in_window: 2,
       old_heap_size_peak: 10_000,
     });
-    expect(f?.summary).toMatch(/up to 92% of its old heap is garbage \(73600 bytes\), ≥ 50% in 6 of 9 samples, refilled 2 times across 2 major GCs/);
+    expect(f?.summary).toMatch(/up to 92% of its old heap is garbage \(71.9 KiB\), ≥ 50% in 6 of 9 samples, refilled 2 times across 2 major GCs/);
     expect(detectTenuredGarbage(sawtooth(12))[0]?.evidence.garbage_refills).toBe(3);
   });
 
@@ -252,7 +253,7 @@ describe("sub-binary pinning", () => {
     expect(f.map((x) => x.culprits[0]?.name)).toEqual(["cache"]);
     // pinned in both of the last 2 samples: the 25 payloads cached by sample 4 (of 0..5)
     expect(f[0]?.evidence).toMatchObject({ binaries: 25, binary_bytes: 25 * 64 * KB, used_bytes: 2500, wasted_bytes: 25 * (64 * KB - 100), largest_binary_bytes: 64 * KB, largest_wasted_bytes: 64 * KB - 100 });
-    expect(f[0]?.summary).toBe("cache (<0.92.0>): 2500 bytes of sub-binaries keep 25 refc binaries of 1638400 bytes alive (1635900 wasted)");
+    expect(f[0]?.summary).toBe("cache (<0.92.0>): 2.4 KiB of sub-binaries keep 25 refc binaries of 1.6 MiB alive (1.6 MiB wasted)");
     // one such payload alone (65 436 bytes wasted) is below the per-process threshold
     const one = series((i) => [proc(pid(92)), ...healthyBusy(i)], (i) => [...healthyRows(i), { binaryId: 10_000, size: 64 * KB, holders: [{ pid: pid(92), via: "sub_binary", subSize: 100 }] }]);
     expect(detectSubBinaryPinning(one)).toEqual([]);
@@ -314,5 +315,15 @@ describe("detectLeaks", () => {
     expect(detectLeaks(mixed, { only: ["mailbox_backlog"] }).map((f) => f.kind)).toEqual(["mailbox_backlog"]);
     expect(detectLeaks(mixed, { mailboxBacklog: { minQueueLen: 10_000 } }).map((f) => f.kind)).toEqual(["tenured_garbage"]);
     expect(detectLeaks(mixed)).toEqual(detectLeaks(mixed)); // deterministic
+  });
+});
+
+describe("formatBytes (findings' sizes)", () => {
+  it("prints exact bytes below 1 KiB and binary units above, as observer does", () => {
+    expect(formatBytes(952)).toBe("952 B");
+    expect(formatBytes(1024)).toBe("1.0 KiB");
+    expect(formatBytes(73_600)).toBe("71.9 KiB");
+    expect(formatBytes(327_352_320)).toBe("312 MiB");
+    expect(formatBytes(2 * 1024 ** 3)).toBe("2.0 GiB");
   });
 });

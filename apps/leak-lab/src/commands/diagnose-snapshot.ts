@@ -12,7 +12,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { detectAtMoment, detectLeaks, readSnapshotFile, SnapshotFileError, type Finding, type NodeSnapshot } from "@beamlab/telemetry";
-import { EXIT_BAD_INPUT, EXIT_OK, fileProblem, findingLines, fmtBytes, type EvidenceEnvironment } from "./dump.js";
+import { fmtBytes } from "../render/style.js";
+import { EXIT_BAD_INPUT, EXIT_OK, fileProblem, findingLines, type EvidenceEnvironment } from "./dump.js";
 
 export const EXIT_LEAK_FOUND = 1;
 

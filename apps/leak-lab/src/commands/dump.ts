@@ -11,6 +11,7 @@
 import { resolve } from "node:path";
 import { CrashDumpError, detectAtMoment, processName, readCrashDump, type CrashDump, type Finding, type ProcessSnapshot } from "@beamlab/telemetry";
 import { progressBar } from "../render/progress.js";
+import { fmtBytes, table } from "../render/style.js";
 import type { Output } from "./term.js";
 
 export interface EvidenceEnvironment extends Output {
@@ -27,24 +28,6 @@ export interface DumpFlags {
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
-
-export function fmtBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${Math.round(v)} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
-
-/** A plain text table: first column left-aligned, the others right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], indent = "  "): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string => indent + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 /** How a user knows a process: registered name, else initial call; plus role and first ancestor. */
 export function who(p: ProcessSnapshot): string {

@@ -6,6 +6,7 @@
  * shares. Invariant: with colour off, output is plain ASCII-compatible text with no escapes, so
  * piped output and tests see exactly the words.
  */
+import { formatBytes } from "@beamlab/telemetry";
 import { createColors } from "picocolors";
 
 export type Style = ReturnType<typeof createColors>;
@@ -16,17 +17,8 @@ export function styleFor(isTTY: boolean, env: Readonly<Record<string, string | u
   return createColors(isTTY && flag && !noColor);
 }
 
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"] as const;
-
-export function fmtBytes(n: number): string {
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${Math.round(v)} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${UNITS[u]}`;
-}
+/** Sizes as findings print them (telemetry's formatter: one rule for both). */
+export const fmtBytes = formatBytes;
 
 export function fmtNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);

@@ -14,6 +14,7 @@
  */
 import { culpritOf, nonDecreasingFraction, round, tracks, type Finding } from "./finding.js";
 import { byPid, comparePids, type NodeSnapshot, type ProcessSnapshot } from "../snapshot.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface IdleChildrenOptions {
   readonly minSamples?: number;
@@ -85,7 +86,7 @@ export function detectIdleChildren(series: readonly NodeSnapshot[], options: Idl
         "job in a Task (Task.Supervisor.async_nolink, or a spawned process that returns), so it exits when done; " +
         "or have the child stop itself when its work is over (return {stop, normal, ...}, an idle timeout) and " +
         "make it temporary so the supervisor forgets it.",
-      summary: `${culpritOf(sup).name} (${sup.pid}): children ${first} → ${lastCount}, ${idle.length} of ${compared.length} idle holding ${idleBytes} bytes`,
+      summary: `${culpritOf(sup).name} (${sup.pid}): children ${first} → ${lastCount}, ${idle.length} of ${compared.length} idle holding ${formatBytes(idleBytes)}`,
     });
   }
   return out;

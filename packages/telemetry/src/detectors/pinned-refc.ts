@@ -16,6 +16,7 @@
  */
 import { culpritOf, round, tracks, WORD_BYTES, type Finding } from "./finding.js";
 import { binaryMemory, type NodeSnapshot } from "../snapshot.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface PinnedRefcOptions {
   readonly minSamples?: number;
@@ -76,7 +77,7 @@ export function detectPinnedRefc(series: readonly NodeSnapshot[], options: Pinne
         "keeps dead ProcBins (and their binaries) alive. Hibernate it when idle or call erlang:garbage_collect/0 after " +
         "forwarding big binaries; lower min_bin_vheap_size (spawn_opt) so the binary virtual heap triggers " +
         "collections sooner; or keep such binaries out of long-lived routers (let the final consumer fetch them).",
-      summary: `${culpritOf(last).name} (${last.pid}): references ${binLast} bytes of refc binaries (${round(ratio, 1)}× its heap) after ${gcs} GCs in ${track.length} samples`,
+      summary: `${culpritOf(last).name} (${last.pid}): references ${formatBytes(binLast)} of refc binaries (${round(ratio, 1)}× its heap) after ${gcs} GCs in ${track.length} samples`,
     });
   }
   return out;

@@ -36,6 +36,7 @@ import { culpritOf, round, WORD_BYTES, type Finding } from "./finding.js";
 import { PINNED_REFC_DEFAULTS } from "./pinned-refc.js";
 import { detectSubBinaryPinning, SUB_BINARY_PINNING_DEFAULTS } from "./sub-binary-pinning.js";
 import { binaryMemory, byPid, comparePids, processName, type NodeSnapshot, type ProcessSnapshot } from "../snapshot.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface MomentOptions {
   readonly minHeapWords?: number;
@@ -189,7 +190,7 @@ function idleChildren(s: NodeSnapshot, o: Required<MomentOptions>): Finding[] {
           "Each job gets a process that stays alive after the job is done (an Agent or GenServer per job). Run the " +
           "job in a Task (or a spawned process that returns) so it exits when done, or have the child stop itself " +
           "when its work is over and make it temporary.",
-        summary: `${processName(sup)} (${sup.pid}): ${kids.length} children spawned as ${call}, ${idle.length} idle with empty queues holding ${idleBytes} bytes`,
+        summary: `${processName(sup)} (${sup.pid}): ${kids.length} children spawned as ${call}, ${idle.length} idle with empty queues holding ${formatBytes(idleBytes)}`,
       });
     }
   }
@@ -227,7 +228,7 @@ function refcHeld(s: NodeSnapshot, o: Required<MomentOptions>): Finding[] {
         "The process keeps refc binaries it no longer uses: it handles large binaries but allocates little on its " +
         "own heap, so it rarely collects. Hibernate it when idle or call erlang:garbage_collect/0 after forwarding " +
         "big binaries; do not raise min_bin_vheap_size / min_heap_size for it.",
-      summary: `${processName(p)} (${p.pid}): keeps ${held} bytes of refc binaries it cannot reach (${round(ratio, 1)}× its heap)`,
+      summary: `${processName(p)} (${p.pid}): keeps ${formatBytes(held)} of refc binaries it cannot reach (${round(ratio, 1)}× its heap)`,
     });
   }
   return out.sort((a, b) => (b.evidence.binary_bytes ?? 0) - (a.evidence.binary_bytes ?? 0));
@@ -251,7 +252,7 @@ function subBinaries(s: NodeSnapshot, o: Required<MomentOptions>): Finding[] {
       fix:
         "The process keeps small parts of large binaries (sub-binaries), which keep the whole binaries alive. Copy " +
         "the part with binary:copy/1 before storing it (or sending it on), so the large binary can be freed.",
-      summary: `${processName(p)} (${p.pid}): ${sub.count} sub-binaries of ${sub.bytes} bytes keep ${kept} bytes of refc binaries alive (${wasted} wasted)`,
+      summary: `${processName(p)} (${p.pid}): ${sub.count} sub-binaries of ${formatBytes(sub.bytes)} keep ${formatBytes(kept)} of refc binaries alive (${formatBytes(wasted)} wasted)`,
     });
   }
   return out;
@@ -268,7 +269,7 @@ function backlog(s: NodeSnapshot, o: Required<MomentOptions>): Finding[] {
       fix:
         "Messages arrive faster than the process handles them. Apply back-pressure (call instead of cast, bounded " +
         "producers), shed or batch load, or spread the work over a pool of workers.",
-      summary: `${processName(p)} (${p.pid}): ${p.message_queue_len} messages queued, ${p.memory} bytes`,
+      summary: `${processName(p)} (${p.pid}): ${p.message_queue_len} messages queued, ${formatBytes(p.memory)}`,
     }));
 }
 

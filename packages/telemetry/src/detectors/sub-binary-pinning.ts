@@ -19,6 +19,7 @@
 import { BinaryHolderIndex, type PinnedBinary } from "../binary-holders.js";
 import { byPid, comparePids, type NodeSnapshot } from "../snapshot.js";
 import { culpritOf, round, type Culprit, type Finding } from "./finding.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface SubBinaryPinningOptions {
   /** Consecutive snapshots (with holder rows) the binary must stay pinned in (default 2). */
@@ -86,7 +87,7 @@ export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options:
         fix:
           "The process keeps a small part of a large binary (a sub-binary), which keeps the whole binary alive. " +
           "Copy the part with binary:copy/1 before storing it (or sending it on), so the large binary can be freed.",
-        summary: `${culprit.name} (${pid}): ${used} bytes of sub-binaries keep ${bins.length} refc binar${bins.length === 1 ? "y" : "ies"} of ${size} bytes alive (${wasted} wasted)`,
+        summary: `${culprit.name} (${pid}): ${formatBytes(used)} of sub-binaries keep ${bins.length} refc binar${bins.length === 1 ? "y" : "ies"} of ${formatBytes(size)} alive (${formatBytes(wasted)} wasted)`,
       },
     });
   }

@@ -30,6 +30,7 @@
  */
 import { culpritOf, round, tracks, WORD_BYTES, type Finding } from "./finding.js";
 import type { NodeSnapshot } from "../snapshot.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface TenuredGarbageOptions {
   /** Samples the process must span (default 3). */
@@ -149,7 +150,7 @@ export function detectTenuredGarbage(series: readonly NodeSnapshot[], options: T
         "{reply, R, S, hibernate}: a fullsweep that shrinks the heap), or lower fullsweep_after " +
         `(spawn_opt/process_flag; now ${fullsweep ?? "the default"}) so majors run sooner.`,
       summary:
-        `${name} (${last.pid}): up to ${Math.round(peakFraction * 100)}% of its old heap is garbage (${peakGarbage * WORD_BYTES} bytes), ` +
+        `${name} (${last.pid}): up to ${Math.round(peakFraction * 100)}% of its old heap is garbage (${formatBytes(peakGarbage * WORD_BYTES)}), ` +
         `≥ ${Math.round(o.minGarbageFraction * 100)}% in ${high} of ${track.length} samples, ` +
         `refilled ${refills} time${refills === 1 ? "" : "s"}${majors !== undefined ? ` across ${majors} major GC${majors === 1 ? "" : "s"}` : ""}`,
     });
