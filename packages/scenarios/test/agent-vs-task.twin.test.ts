@@ -8,9 +8,10 @@
  * deterministically — (fix) the driver monitors the children's pids and takes their 'DOWN's,
  * then one :sys.get_state round trip. The simulation spawns at those numbers (TWIN_FIRST_PID),
  * does the same end of run, and puts the run on leak-lab's sample grid with the scheduler's
- * compute clock instead of sleeps (the listener and the Tasks interleave as on the BEAM: a
- * running trace of the twin, BEAMLAB_TRACE=running, gives the same order of slices until the
- * supervisor's heap first differs in fix mode).
+ * compute clock instead of sleeps (the listener and the Tasks interleave as on the BEAM: the
+ * twin's BEAMLAB_TRACE=order — the listener and the Tasks running-traced, the supervisor only
+ * gc-traced — gives the model's order of slices for the first 375 of them, through the
+ * supervisor's first 26 gc events; from there that tracing perturbs the listener, see the twin).
  *
  * What lands, and the rule that made it land:
  * - the children (437 Agents kept in leak, none left in fix) and every Agent's young heap (6,772
