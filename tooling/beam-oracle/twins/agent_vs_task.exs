@@ -42,9 +42,8 @@
 #   the events of agent_vs_task_gc.json); the supervisor's own slices show only by their effects
 #   (its collections, the children it spawns, the listener it wakes). Unperturbed only so far:
 #   the running trace moves the listener too — at its 65th call it is preempted after a reply
-#   (a collection desired) where the
-#   model is not, and from the supervisor's 27th gc event on its events are no longer
-#   agent_vs_task_gc.json's (which the model's are, all 154).
+#   (a collection desired) where the model is not, and from the supervisor's 27th gc event on
+#   its events are no longer agent_vs_task_gc.json's (which the model's are, all 154).
 dir = Path.dirname(__ENV__.file)
 {:ok, :twin_report, bin} = :compile.file(String.to_charlist(Path.join(dir, "twin_report.erl")), [:binary, :report])
 {:module, :twin_report} = :code.load_binary(:twin_report, ~c"twin_report.erl", bin)
