@@ -7,10 +7,10 @@
  *    queued), "fragment" (on_heap data that did not fit: counted in the heap's mbuf_size and
  *    total_heap_size, unstamped, not a GC root — a GC copies these onto the new heap after it
  *    has run, like erl_gc.c's move of queued message fragments), "off_heap" (counted only in
- *    `memory`, 8 bytes per word, until received), "signal" (an 'EXIT' or 'DOWN' not yet handled:
- *    erl_proc_sig.c keeps a non-message signal in the signal queue, outside the message queue
- *    and mbuf_size, until the receiver handles its signals in a receive; {@link fetchSignals}
- *    then turns it into a "fragment" message).
+ *    `memory`, 8 bytes per word, until received), "signal" (a trapped 'EXIT': its message is
+ *    a combined heap fragment of the exit signal, outside mbuf_size and never moved onto the heap
+ *    by a collection while it is queued; it joins the heap's fragments when a receive takes it —
+ *    measured in exit_signal_fetch.json).
  *  - Selective receive: a receive scans from its save pointer; messages it skips stay queued in
  *    order and are not scanned again by the same receive; a match removes the message and the
  *    next receive starts from the front again. `length` counts every queued message.
@@ -44,7 +44,6 @@ export class Mailbox implements RootSource {
   push(e: Entry): void {
     this.items.push(e);
     if (e.where === "fragment") this.fragmentWords += e.words;
-    else if (e.where === "signal") this.pendingSignals++;
     else if (e.where === "off_heap") this.offHeapWords += e.words;
   }
 
@@ -91,7 +90,6 @@ export class Mailbox implements RootSource {
         kept ??= items.slice(this.head, i);
         if (e.where === "fragment") this.fragmentWords -= e.words;
         else if (e.where === "off_heap") this.offHeapWords -= e.words;
-        else if (e.where === "signal") this.pendingSignals--;
         removed.push(e);
       } else kept?.push(e);
     }
@@ -106,27 +104,6 @@ export class Mailbox implements RootSource {
   entries(): readonly Entry[] {
     return this.items.slice(this.head);
   }
-
-  /**
-   * The receiver handles its pending signals (erts_proc_sig_handle_incoming, run by a receive):
-   * each "signal" entry becomes a "fragment" message. Returns the words that join mbuf_size.
-   */
-  fetchSignals(): number {
-    if (this.pendingSignals === 0) return 0;
-    let words = 0;
-    for (let i = this.head; i < this.items.length; i++) {
-      const e = this.items[i] as Entry;
-      if (e.where !== "signal") continue;
-      e.where = "fragment";
-      this.fragmentWords += e.words;
-      words += e.words;
-    }
-    this.pendingSignals = 0;
-    return words;
-  }
-
-  /** "signal" entries queued (see {@link fetchSignals}). */
-  pendingSignals = 0;
 
   /** Entries in "fragment" (on_heap data outside the heap), oldest first. */
   forEachFragment(f: (e: Entry) => void): void {
@@ -163,14 +140,12 @@ export class Mailbox implements RootSource {
     this.save = 0;
     this.fragmentWords = 0;
     this.offHeapWords = 0;
-    this.pendingSignals = 0;
   }
 
   private removeAt(i: number): void {
     const e = this.items[i] as Entry;
     if (e.where === "fragment") this.fragmentWords -= e.words;
     else if (e.where === "off_heap") this.offHeapWords -= e.words;
-    else if (e.where === "signal") this.pendingSignals--;
     if (i === this.head) {
       this.head++;
       if (this.head === this.items.length) {

@@ -587,8 +587,9 @@ export class Scheduler {
   /** Copies `msg` into `to`'s mailbox (see the header for where the data goes); `from` is the
    * sender for the `message.send` event (default: the outside world). */
   /** Puts `msg` (a copy) in `to`'s queue: on its heap when it fits, else in a fragment. A
-   * `signal` message (an 'EXIT' from a trapped exit signal, a 'DOWN') stays in the heap fragment
-   * the signal carried, as erl_proc_sig.c converts it in place. */
+   * `signal` message (the 'EXIT' of a trapped exit signal) stays in the heap fragment the signal
+   * carried, as erl_proc_sig.c converts it in place, outside mbuf_size until a receive takes it
+   * (see received()). */
   deliver(to: Proc, msg: Term, from?: Proc, signal = false): void {
     if (to.status === "exited" || to.status === "exiting") return;
     const mb = this.mailboxOf(to);
@@ -638,7 +639,6 @@ export class Scheduler {
   take(p: Proc, pattern: Pattern): Term | typeof NO_MESSAGE {
     const mb = p.mailbox;
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
-    this.fetchSignals(p, mb);
     const e = mb.take(pattern);
     if (e === undefined) return NO_MESSAGE;
     this.received(p, e);
@@ -649,17 +649,19 @@ export class Scheduler {
     return e.msg;
   }
 
-  /** The receiver handles its pending exit/'DOWN' signals (in a receive): they become queued
-   * messages whose data is a heap fragment (mbuf_size). Measured (sup_gc.json): a supervisor
-   * scheduled in for a child's 'EXIT' collects without it — neither in mbuf_size nor moved onto
-   * the heap by that collection — and the 'EXIT' joins the fragments when its receive runs. */
-  private fetchSignals(p: Proc, mb: Mailbox): void {
-    const words = mb.fetchSignals();
-    if (words > 0) this.heapOf(p).state.mbufSz += words;
-  }
-
-  /** A message taken out of the queue: its data outside the heap becomes a heap fragment, and
-   * the GC-desired rule applies. */
+  /**
+   * A message taken out of the queue: its data outside the heap becomes a heap fragment, and
+   * the GC-desired rule applies. A trapped 'EXIT' ("signal" entry) joins mbuf_size here, at the
+   * receive that takes it, and not before: erts makes the exit signal's message a combined heap
+   * fragment (send_gen_exit_signal), which a collection neither counts nor moves onto the heap
+   * while it is queued (erl_proc_sig_queue.c move_msg_to_heap leaves combined messages), and which
+   * erts_save_message_in_proc adds to the process's fragments when a receive removes it.
+   * Measured (exit_signal_fetch.json): an 'EXIT' queued behind a taken message, or skipped by a
+   * selective receive, or a second 'EXIT' behind a taken one, is in no collection's mbuf_size and
+   * on no collection's heap until its own receive; agent_vs_task_gc.json's supervisor (154 GC
+   * events) is exact with it — its 7th collection had one 'EXIT' too many when every queued 'EXIT'
+   * joined at the first receive after it arrived.
+   */
   private received(p: Proc, e: Entry): void {
     p.messagesOut++;
     if (e.where !== "heap") {
@@ -801,7 +803,6 @@ export class Scheduler {
     if (flush && mb !== undefined && mb.length > 0) {
       // erlang:flush_monitor_messages/3 receives the 'DOWN' (`receive {_, Ref, _, _, _} -> ok
       // after 0 -> ok end`): its data moves into the heap's fragments like any received message
-      this.fetchSignals(origin, mb);
       const gone = mb.removeAll((m) => m instanceof Tuple && m.elements[0] === A.DOWN && m.elements.length === 5 && equals(m.elements[1] as Term, ref));
       for (const e of gone) this.received(origin, e);
     }

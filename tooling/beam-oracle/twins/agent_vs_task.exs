@@ -35,7 +35,15 @@
 #   a gc-traced run's figures are not necessarily the untraced twin's (they are the same here).
 #   BEAMLAB_TRACE=running: prints the running trace (in/out, pid numbers) of the supervisor, the
 #   children and the listener to stderr — the order the single scheduler runs them in (it
-#   perturbs the supervisor's heap: its fix figures move).
+#   perturbs the supervisor's heap: its fix figures and so the order of later slices move).
+#   BEAMLAB_TRACE=order: the same order without that perturbation — the listener and the
+#   children running-traced (in/out, and out_exited when a Task is done), the supervisor only
+#   gc-traced, its collections printed in line (`gc_minor_start 113 mbuf … heap … blk … old …`,
+#   the events of agent_vs_task_gc.json); the supervisor's own slices show only by their effects
+#   (its collections, the children it spawns, the listener it wakes). Unperturbed only so far:
+#   the running trace moves the listener too — at its 65th call it is preempted after a reply
+#   (a collection desired) where the model is not, and from the supervisor's 27th gc event on
+#   its events are no longer agent_vs_task_gc.json's (which the model's are, all 154).
 dir = Path.dirname(__ENV__.file)
 {:ok, :twin_report, bin} = :compile.file(String.to_charlist(Path.join(dir, "twin_report.erl")), [:binary, :report])
 {:module, :twin_report} = :code.load_binary(:twin_report, ~c"twin_report.erl", bin)
@@ -65,6 +73,7 @@ defmodule BeamlabTwin.Work do
     {:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
     if trace == :sup, do: :erlang.trace(sup, true, [:garbage_collection])
     if trace == :running, do: :erlang.trace(sup, true, [:running, :set_on_spawn])
+    if trace == :order, do: (:erlang.trace(sup, true, [:garbage_collection]); :erlang.trace(:new, true, [:running, :exiting]))
     driver = self()
     listener = spawn(fn -> listen(sup, mode, events, kb, driver) end)
     if trace == :running, do: :erlang.trace(listener, true, [:running])
@@ -109,16 +118,18 @@ defmodule BeamlabTwin.Work do
     end
   end
 
-  # The trace messages in this process's mailbox, in order: gc events as maps (returned),
-  # running events printed to stderr.
-  def take_trace(acc) do
+  # The trace messages in this process's mailbox, in order: gc events as maps (returned; also
+  # printed to stderr when print_gc), running events printed to stderr.
+  def take_trace(acc, print_gc) do
     receive do
-      {:trace, _, tag, info} when tag in [:gc_minor_start, :gc_minor_end, :gc_major_start, :gc_major_end] ->
+      {:trace, p, tag, info} when tag in [:gc_minor_start, :gc_minor_end, :gc_major_start, :gc_major_end] ->
         items = [:heap_size, :heap_block_size, :old_heap_size, :old_heap_block_size, :mbuf_size, :stack_size, :recent_size]
-        take_trace([Map.new([{:tag, tag} | Enum.map(items, fn k -> {k, info[k]} end)]) | acc])
-      {:trace, p, inout, mfa} when inout in [:in, :out] ->
+        if print_gc,
+          do: IO.puts(:stderr, "#{tag} #{pid_number(p)} mbuf #{info[:mbuf_size]} heap #{info[:heap_size]} blk #{info[:heap_block_size]} old #{info[:old_heap_size]}")
+        take_trace([Map.new([{:tag, tag} | Enum.map(items, fn k -> {k, info[k]} end)]) | acc], print_gc)
+      {:trace, p, inout, mfa} when inout in [:in, :out, :in_exiting, :out_exiting, :out_exited] ->
         IO.puts(:stderr, "#{inout} #{pid_number(p)} #{inspect(mfa)}")
-        take_trace(acc)
+        take_trace(acc, print_gc)
     after
       0 -> Enum.reverse(acc)
     end
@@ -132,6 +143,7 @@ trace =
   case System.get_env("BEAMLAB_TRACE") do
     "sup" -> :sup
     "running" -> :running
+    "order" -> :order
     _ -> false
   end
 for m <- [:leak, :fix] do
@@ -149,7 +161,7 @@ if next != l + events + 1 do
   System.halt(1)
 end
 pids = %{supervisor: BeamlabTwin.Work.pid_number(sup), listener: l, children: [l + 1, l + events]}
-sup_gc = if trace != false, do: BeamlabTwin.Work.take_trace([]), else: []
+sup_gc = if trace != false, do: BeamlabTwin.Work.take_trace([], trace == :order), else: []
 report = Map.put(report, :pids, pids)
 report = if trace == :sup, do: Map.put(report, :sup_gc, sup_gc), else: report
 IO.puts(:twin_report.to_json(report))
