@@ -17,8 +17,9 @@
 %%   left), with reds() = element(2, process_info(self(), reductions)), and records
 %%   "reductions" = (R2 - R1) - (R1 - R0): the call's reduction plus the BIF's own BUMP_REDS.
 %%   The inputs: binaries of Size bytes ($a), lists of Size characters, lists:seq(1, Size),
-%%   term_to_binary(lists:seq(1, Size)), [{I, I} || I <- lists:seq(1, Size)], and a 20-character
-%%   atom. X is kept live past R2 so the compiler keeps the call.
+%%   term_to_binary(lists:seq(1, Size)), [{I, I} || I <- lists:seq(1, Size)], a 20-character
+%%   atom, and for term_to_binary/binary_to_term two more shapes: a list of Size tuples
+%%   {I, a, <<"xy">>} and the map of [{I, I}] (a HAMT above 32 keys), or their encodings. X is kept live past R2 so the compiler keeps the call.
 %%
 %% DETERMINISM: repeated runs give identical files but for maps:from_list of more than 32
 %%   pairs, whose reductions vary between runs (marked volatile).
@@ -33,8 +34,12 @@
                 {binary_copy, [100, 1000, 10000]},
                 {binary_copy3, [100, 1000, 10000]},
                 {binary_part, [100, 10000]},
-                {term_to_binary, [10, 100, 1000, 10000]},
-                {binary_to_term, [10, 100, 1000, 10000]},
+                {term_to_binary, [10, 60, 61, 64, 100, 200, 255, 256, 1000, 1016, 10000]},
+                {term_to_binary_tuples, [10, 100, 1000]},
+                {term_to_binary_map, [10, 33, 40, 1000]},
+                {binary_to_term, [10, 100, 255, 256, 1000, 5000, 10000]},
+                {binary_to_term_tuples, [10, 100, 1000]},
+                {binary_to_term_map, [10, 40, 1000]},
                 {maps_from_list, [20, 33, 200, 1000]},
                 {length, [1000, 10000]}]).
 
@@ -74,8 +79,14 @@ input(binary_copy3, N) -> list_to_binary(lists:duplicate(N, $a));
 input(binary_part, N) -> list_to_binary(lists:duplicate(N, $a));
 input(term_to_binary, N) -> lists:seq(1, N);
 input(binary_to_term, N) -> term_to_binary(lists:seq(1, N));
+input(term_to_binary_tuples, N) -> tuples(N);
+input(term_to_binary_map, N) -> maps:from_list([{I, I} || I <- lists:seq(1, N)]);
+input(binary_to_term_tuples, N) -> term_to_binary(tuples(N));
+input(binary_to_term_map, N) -> term_to_binary(maps:from_list([{I, I} || I <- lists:seq(1, N)]));
 input(maps_from_list, N) -> [{I, I} || I <- lists:seq(1, N)];
 input(length, N) -> lists:duplicate(N, $a).
+
+tuples(N) -> [{I, a, <<"xy">>} || I <- lists:seq(1, N)].
 
 reds() -> element(2, process_info(self(), reductions)).
 
@@ -95,7 +106,11 @@ measure(Bif, Size, To) ->
             binary_copy3 -> binary:copy(In, 3);
             binary_part -> binary:part(In, 1, 10);
             term_to_binary -> term_to_binary(In);
+            term_to_binary_tuples -> term_to_binary(In);
+            term_to_binary_map -> term_to_binary(In);
             binary_to_term -> binary_to_term(In);
+            binary_to_term_tuples -> binary_to_term(In);
+            binary_to_term_map -> binary_to_term(In);
             maps_from_list -> maps:from_list(In);
             length -> length(In)
         end,

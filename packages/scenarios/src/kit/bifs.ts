@@ -14,13 +14,13 @@
  * (kit/list-to-binary.ts, checked against l2b_traps.json).
  * Each call's reductions (the call's 1 plus the BIF's BUMP_REDS) are checked one by one against
  * kit_bif_reds.json (a process that never collects): binary_to_list's bytes / 256 and
- * term_to_binary's 1 for a small result are charged; GAP (pinned there): term_to_binary of more
- * than 64 bytes charges its passes' units / 32, not modelled.
+ * term_to_binary's passes (kit/etf-work.ts) are charged.
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { Binary, binary, charlist, Cons, encodeEtf, nil, ON_HEAP_BINARY_LIMIT, type Atom, type Term } from "@beamlab/heap";
+import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { bifCall } from "./bif-call.js";
+import { termToBinaryWork } from "./etf-work.js";
 import { iolistShape, L2B_MIN_EXEC_REDS, L2B_RESCHED_REDS, listToBinaryShaped } from "./list-to-binary.js";
 
 /**
@@ -133,15 +133,17 @@ function* sameBinary(ctx: ProcessContext, b: Binary): Generator<Op, Binary, unkn
 
 /**
  * `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary.
- * Reductions (external.c erts_term_to_binary_int, OTP 25): a result of at most 64 bytes
- * (ERL_ONHEAP_BINARY_LIMIT) is built in one go with BUMP_REDS(1) — 2 with the call (measured,
- * kit_bif_reds.json). GAP: a larger result charges the units of its size and encode passes / 32
- * (TERM_TO_BINARY_LOOP_FACTOR), not modelled (the call's reduction only; pinned in
- * test/kit-bif-reds.twin.test.ts).
+ * Reductions (external.c erts_term_to_binary_int, OTP 25): the size and encode passes' units
+ * from a budget of the reductions left × 32 (kit/etf-work.ts); a result of at most 64 bytes
+ * (ERL_ONHEAP_BINARY_LIMIT) is built in one go with BUMP_REDS(1), a larger one charges the
+ * passes' units / 32 — lists:seq(1, 1000) 70 on top of the call (kit_bif_reds.json). Not
+ * modelled: a call whose budget runs out traps (a `RangeError` names the limit).
  */
 export function* termToBinary(ctx: ProcessContext, t: Term): Generator<Op, Binary, unknown> {
   yield* bifCall(ctx); // call_ext erlang:term_to_binary/1
   const b = binary(encodeEtf(t));
-  if (b.byteSize <= ON_HEAP_BINARY_LIMIT) ctx.bumpReductions(1);
+  const work = termToBinaryWork(t, b.byteSize, ctx.reductionsLeft);
+  if (work.traps) throw new RangeError(`termToBinary: a term of ${b.byteSize} encoded bytes with ${ctx.reductionsLeft} reductions left would make term_to_binary/1 trap; not modelled`);
+  ctx.bumpReductions(work.reductions);
   return ctx.bifResult(b);
 }

@@ -8,11 +8,10 @@
  * Owns, from the C source of OTP 25:
  *  - `binary_to_term(B)` (external.c binary_to_term_int): sizes the term first (decoded_size),
  *    then preallocates that many words with one HAlloc (erts_factory_proc_prealloc_init) and
- *    decodes into them; what the sizing over-estimated is released (erts_factory_close). It
- *    yields only when the term's words exceed the slice's reductions × 128 (B2T_BYTES_PER_REDUCTION)
- *    — half a million words at a full slice: not modelled (a `RangeError` names the limit).
- *    GAP (pinned in test/kit-bif-reds.twin.test.ts): its BUMP_REDS (the units of decoded_size
- *    and dec_term / 128) is not charged — 0 for lists:seq(1, 100), 23 for 1,000 elements.
+ *    decodes into them; what the sizing over-estimated is released (erts_factory_close). Its
+ *    BUMP_REDS: the units of decoded_size and dec_term / 128 (kit/etf-work.ts; 0 for
+ *    lists:seq(1, 100), 23 for 1,000 elements, kit_bif_reds.json). It traps when those units
+ *    exceed the slice's reductions × 128: not modelled (a `RangeError` names the limit).
  *  - `binary:copy(B, N)` (erl_bif_binary.c do_binary_copy): a heap binary up to 64 bytes, else a
  *    new refc binary (its 6-word ProcBin on the heap, the bytes in the binary virtual heap);
  *    BUMP_REDS(bytes / 100) (`ctx.bif`). (`ctx.binaryCopy` places the result through a heap test
@@ -25,15 +24,14 @@
  * Each is checked against a recorded GC trace of a loop calling it (kit_blocks.json).
  * Invariant: the argument is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { atom, Binary, binary, decodeEtf, flatSize, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, type BitString, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, decodeEtf, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, type BitString, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
+import { binaryToTermWork } from "./etf-work.js";
 
 /** `BINARY_COPY_LOOP_FACTOR` of erl_bif_binary.c: bytes copied per reduction. */
 const BINARY_COPY_LOOP_FACTOR = 100;
-/** `B2T_BYTES_PER_REDUCTION` of external.c. */
-const B2T_BYTES_PER_REDUCTION = 128;
 
 const badarg = (): never => {
   throw new ErlangError(atom("badarg"));
@@ -54,7 +52,10 @@ function place<T extends Term>(ctx: ProcessContext, result: T): T {
   return result;
 }
 
-/** `binary_to_term(B)`: the decoded term, placed with one HAlloc of its words. */
+/**
+ * `binary_to_term(B)`: the decoded term, placed with one HAlloc of its words; BUMP_REDS of its
+ * passes' units / 128 (kit/etf-work.ts).
+ */
 export function* binaryToTerm(ctx: ProcessContext, b: BitString): Generator<Op, Term, unknown> {
   yield* bifCall(ctx); // call_ext erlang:binary_to_term/1
   const w = bytesOf(b);
@@ -64,9 +65,9 @@ export function* binaryToTerm(ctx: ProcessContext, b: BitString): Generator<Op, 
   } catch {
     return badarg();
   }
-  const words = flatSize(t);
-  const budget = Math.max(0, ctx.reductionsLeft) * B2T_BYTES_PER_REDUCTION;
-  if (words > budget) throw new RangeError(`binaryToTerm: a term of ${words} words would make binary_to_term/1 yield (more than ${budget}); not modelled`);
+  const work = binaryToTermWork(t, w.size - 1, ctx.reductionsLeft);
+  if (work.traps) throw new RangeError(`binaryToTerm: ${w.size} bytes with ${ctx.reductionsLeft} reductions left would make binary_to_term/1 trap (or export its state); not modelled`);
+  ctx.bumpReductions(work.reductions);
   return place(ctx, t);
 }
 
