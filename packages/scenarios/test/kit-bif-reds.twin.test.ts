@@ -15,7 +15,13 @@ interface Case {
   size: number;
   reductions: number;
 }
-const fixture = loadFixture("kit_bif_reds") as { cases: Case[] };
+interface Trap {
+  bif: string;
+  size: number;
+  result_bytes: number;
+  bin_vheap_size: number;
+}
+const fixture = loadFixture("kit_bif_reds") as { cases: Case[]; traps: Trap[] };
 
 const list = (xs: readonly Term[]): Term => xs.reduceRight<Term>((t, h) => new Cons(h, t), nil);
 const seqList = (n: number): Term => list(Array.from({ length: n }, (_, i) => i + 1));
@@ -45,24 +51,31 @@ const CALLS: Record<string, (n: number) => [Term, (ctx: ProcessContext, x: Term)
   length: (n) => [chars(n), (ctx, x) => length(ctx, x)],
 };
 
-/** Reductions the kit's call takes from a fresh slice, in a process that never collects. */
+/**
+ * Reductions the kit's call takes from a fresh slice, in a process that never collects: the
+ * process's `reductions` with the call less without it (a call that traps runs over several
+ * slices: term_to_binary of lists:seq(1, 70000)).
+ */
 function kitReductions(c: Case): number {
-  const [input, call] = CALLS[c.bif]!(c.size);
-  const s = new Scheduler();
-  let used: number | undefined;
-  s.spawn(
-    function* measure(ctx) {
-      ctx.heap.alloc(input);
-      const before = ctx.reductionsLeft;
-      yield* call(ctx, input);
-      used = before - ctx.reductionsLeft;
-    },
-    [],
-    { minHeapSize: 1 << 21 },
-  );
-  s.run();
-  if (used === undefined) throw new Error(`${c.bif} ${c.size}: the process did not finish`);
-  return used;
+  const run = (withCall: boolean): number => {
+    const [input, call] = CALLS[c.bif]!(c.size);
+    const s = new Scheduler();
+    const pid = s.spawn(
+      function* measure(ctx) {
+        ctx.heap.alloc(input);
+        if (withCall) yield* call(ctx, input);
+        yield* ctx.call();
+        yield* ctx.receive(); // waits: the process stays to be read
+      },
+      [],
+      { minHeapSize: 1 << 21 },
+    );
+    s.run();
+    const p = s.lookup(pid);
+    if (p === undefined) throw new Error(`${c.bif} ${c.size}: the process did not finish`);
+    return p.reductions;
+  };
+  return run(true) - run(false);
 }
 
 const name = (c: Case) => `${c.bif}(${c.size})`;
@@ -85,7 +98,7 @@ describe("kit_bif_reds.json: a kit BIF call's reductions are the BEAM's", () => 
     expect(cs.map((c) => c.reductions)).toEqual(cs.map((c) => 1 + Math.floor((c.size - 1) / 256) + 1));
   });
 
-  it("term_to_binary of lists:seq(1, N), N > 255, charges (2N + 257) / 32 on top of the call (external.c's two passes)", () => {
+  it("term_to_binary of lists:seq(1, N), N > 255, charges (2N + 257) / 32 on top of the call (external.c's two passes), trapping or not (70,000: once)", () => {
     const cs = fixture.cases.filter((c) => c.bif === "term_to_binary" && c.size > 255);
     expect(cs.length).toBeGreaterThan(2);
     expect(cs.map((c) => c.reductions)).toEqual(cs.map((c) => 1 + Math.floor((2 * c.size + 257) / 32)));
@@ -102,5 +115,27 @@ describe("kit_bif_reds.json: BIF reductions the kit does not charge (pinned)", (
   it.each(fixture.cases.filter(isGap).map((c) => [name(c), c] as const))("%s: the kit charges the call only, the BEAM more", (_n, c) => {
     expect(kitReductions(c)).toBe(1);
     expect(c.reductions).toBeGreaterThan(1);
+  });
+});
+
+describe("kit_bif_reds.json: term_to_binary calls that trap", () => {
+  it.each(fixture.traps.map((t) => [`${t.bif}(${t.size})`, t] as const))("%s: the binary virtual heap after the call is the BEAM's (the result's words and the state's, once per trap)", (_n, t) => {
+    const [input, call] = CALLS[t.bif]!(t.size);
+    const s = new Scheduler();
+    let vheap = -1;
+    let bytes = -1;
+    s.spawn(
+      function* measure(ctx) {
+        ctx.heap.alloc(input);
+        const b = (yield* call(ctx, input)) as ReturnType<typeof binary>;
+        bytes = b.byteSize;
+        vheap = ctx.heap.state.vheap;
+      },
+      [],
+      { minHeapSize: 1 << 21 },
+    );
+    s.run();
+    expect(bytes).toBe(t.result_bytes);
+    expect(vheap).toBe(t.bin_vheap_size);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * term_to_binary's and binary_to_term's budgets (kit/etf-work.ts, external.c): the cases the
  * recorder's fresh-slice calls do not reach — a size pass whose string overshoots the budget
- * (clamped to 0), and the budgets running out (the BIF would trap; the kit names the limit).
+ * (clamped to 0), and the budgets running out (the BIF traps: modelled for term_to_binary).
  */
 import { binary, Cons, encodeEtf, nil, type Term } from "@beamlab/heap";
 import { Scheduler } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { binaryToTermWork, termToBinaryWork } from "../src/kit/etf-work.js";
 import { termToBinary } from "@beamlab/scenarios/kit";
+import { TTB_CONTEXT_VHEAP_WORDS } from "../src/kit/bifs.js";
 
 const seqList = (n: number): Term => Array.from({ length: n }, (_, i) => i + 1).reduceRight<Term>((t, h) => new Cons(h, t), nil);
 
@@ -41,18 +42,32 @@ describe("kit/etf-work: term_to_binary's and binary_to_term's units", () => {
     expect(binaryToTermWork(binary("x"), 6, 1).traps).toBe(false);
   });
 
-  it("the kit's termToBinary names the limit instead of trapping", () => {
-    const s = new Scheduler();
-    let err: unknown;
-    s.spawn(function* (ctx) {
-      try {
-        yield* termToBinary(ctx, seqList(70000));
-      } catch (e) {
-        err = e;
-      }
-    });
-    s.run();
-    expect(err).toBeInstanceOf(RangeError);
-    expect(String(err)).toMatch(/term_to_binary\/1 trap/);
+  it("the kit's termToBinary of lists:seq(1, 70000) traps once: scheduled out mid-call, its state's 8 words and 31 binary-heap words, the passes' units / 32 in all", () => {
+    const run = (withCall: boolean) => {
+      const s = new Scheduler();
+      let vheap = 0;
+      let htop = 0;
+      const pid = s.spawn(
+        function* measure(ctx) {
+          const input = ctx.heap.alloc(seqList(70000));
+          const [v0, h0] = [ctx.heap.state.vheap, ctx.heap.state.htop];
+          if (withCall) yield* termToBinary(ctx, input);
+          [vheap, htop] = [ctx.heap.state.vheap - v0, ctx.heap.state.htop - h0];
+          yield* ctx.call();
+          yield* ctx.receive();
+        },
+        [],
+        { minHeapSize: 1 << 21 },
+      );
+      s.run();
+      return { slices: s.stats.slices, reductions: s.lookup(pid)?.reductions ?? -1, vheap, htop };
+    };
+    const [on, off] = [run(true), run(false)];
+    expect(on.slices - off.slices).toBe(1);
+    expect(on.reductions - off.reductions).toBe(1 + Math.floor(140257 / 32));
+    // the state (RETURN_STATE's HAlloc of 3 + 1 + 4 words) and the result's ProcBin (6) on the
+    // heap; the state's words in the binary virtual heap next to the result's (kit_bif_reds.json's traps)
+    expect(on.htop).toBe(8 + 6);
+    expect(on.vheap - Math.floor(349242 / 8)).toBe(TTB_CONTEXT_VHEAP_WORDS);
   });
 });

@@ -21,11 +21,14 @@
 %%   atom, and for term_to_binary/binary_to_term two more shapes: a list of Size tuples
 %%   {I, a, <<"xy">>} and the map of [{I, I}] (a HAMT above 32 keys), or their encodings. X is kept live past R2 so the compiler keeps the call.
 %%
+%%   "traps": term_to_binary calls that trap (lists:seq(1, 70000), 17,000 tuples), traced with
+%%   garbage_collection: the bin_vheap_size of a collection forced right after the call.
+%%
 %% DETERMINISM: repeated runs give identical files but for maps:from_list of more than 32
 %%   pairs, whose reductions vary between runs (marked volatile).
 -module(beamlab_kit_bif_reds_recorder).
 -mode(compile).
--export([main/1, measure/3]).
+-export([main/1, measure/3, trapped/3]).
 
 -define(CASES, [{binary_to_list, [100, 1000, 10000, 20000]},
                 {atom_to_list, [20]},
@@ -34,8 +37,8 @@
                 {binary_copy, [100, 1000, 10000]},
                 {binary_copy3, [100, 1000, 10000]},
                 {binary_part, [100, 10000]},
-                {term_to_binary, [10, 60, 61, 64, 100, 200, 255, 256, 1000, 1016, 10000]},
-                {term_to_binary_tuples, [10, 100, 1000]},
+                {term_to_binary, [10, 60, 61, 64, 100, 200, 255, 256, 1000, 1016, 10000, 70000]},
+                {term_to_binary_tuples, [10, 100, 1000, 17000]},
                 {term_to_binary_map, [10, 33, 40, 1000]},
                 {binary_to_term, [10, 100, 255, 256, 1000, 5000, 10000]},
                 {binary_to_term_tuples, [10, 100, 1000]},
@@ -43,21 +46,44 @@
                 {maps_from_list, [20, 33, 200, 1000]},
                 {length, [1000, 10000]}]).
 
+%% term_to_binary calls that trap (their budget, the reductions left x 32, runs out): the binary
+%% virtual heap at a collection forced right after the call — the result's words plus each
+%% trap's magic ref to the state (erts_mk_magic_ref's OH_OVERHEAD).
+-define(TRAPS, [{term_to_binary, 70000}, {term_to_binary_tuples, 17000}]).
+
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
     Records = [record(Bif, Size) || {Bif, Sizes} <- ?CASES, Size <- Sizes],
+    Traps = [record_trap(Bif, Size) || {Bif, Size} <- ?TRAPS],
     Doc = [<<"{\n">>,
            kv(<<"recorder">>, <<"kit_bif_reds.escript">>), <<",\n">>,
            kv(<<"otp_release">>, list_to_binary(erlang:system_info(otp_release))), <<", ">>,
            kv(<<"erts_version">>, list_to_binary(erlang:system_info(version))), <<", ">>,
            kv(<<"wordsize">>, erlang:system_info(wordsize)), <<",\n">>,
-           <<"\"cases\": [\n">>, join(Records, <<",\n">>), <<"\n]\n}\n">>],
+           <<"\"cases\": [\n">>, join(Records, <<",\n">>), <<"\n],\n">>,
+           <<"\"traps\": [\n">>, join(Traps, <<",\n">>), <<"\n]\n}\n">>],
     Path = filename:join(OutDir, "kit_bif_reds.json"),
     ok = file:write_file(Path, Doc),
     io:format("wrote ~s~n", [Path]);
 main(_) ->
     io:format(standard_error, "usage: escript kit_bif_reds.escript OUTPUT_DIR~n", []),
     halt(1).
+
+record_trap(Bif, Size) ->
+    P = spawn_opt(?MODULE, trapped, [Bif, Size, self()], [{min_heap_size, 1 bsl 21}]),
+    erlang:trace(P, true, [garbage_collection]),
+    P ! go,
+    Vheap = receive {trace, P, gc_major_start, Info} -> proplists:get_value(bin_vheap_size, Info) end,
+    Bytes = receive {P, B} -> B end,
+    [<<"{">>, kv(<<"bif">>, atom_to_binary(Bif)), <<", ">>, kv(<<"size">>, Size), <<", ">>,
+     kv(<<"result_bytes">>, Bytes), <<", ">>, kv(<<"bin_vheap_size">>, Vheap), <<"}">>].
+
+trapped(Bif, Size, To) ->
+    In = input(Bif, Size),
+    receive go -> ok end,
+    X = term_to_binary(In),
+    erlang:garbage_collect(),
+    To ! {self(), byte_size(X)}.
 
 record(Bif, Size) ->
     P = spawn_opt(?MODULE, measure, [Bif, Size, self()], [{min_heap_size, 1 bsl 21}]),

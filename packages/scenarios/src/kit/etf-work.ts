@@ -23,8 +23,9 @@
  *    The binary is taken as term_to_binary writes it (the decoded term's canonical encoding:
  *    a proper list of at most 65,535 bytes is a STRING_EXT).
  * Where a budget runs out the BIF traps (its state in a magic binary, continued in the next
- * slices): {@link TtbWork.traps} / {@link B2tWork.traps} say so; the kit does not model those
- * traps yet (its BIFs name the limit in a RangeError).
+ * slices): {@link TtbWork.traps} / {@link B2tWork.traps} say so; term_to_binary's passes over
+ * several calls are {@link TermToBinaryPasses}; binary_to_term's traps are not modelled (the
+ * kit names the limit in a RangeError).
  * Invariant: the terms are only read.
  */
 import { Binary, Cons, ErlMap, hamtLayout, HamtNode, isFlatmap, LocalFun, nil, SubBinary, Tuple, type Term } from "@beamlab/heap";
@@ -90,6 +91,11 @@ class Budget {
   exhaust(): void {
     this.out = true;
   }
+  /** A new call of the BIF (a trap's continuation): a fresh budget. */
+  refill(r: number): void {
+    this.r = r;
+    this.out = false;
+  }
   take(n: number): void {
     this.r -= n;
   }
@@ -108,23 +114,55 @@ export interface TtbWork {
  * with `redsLeft` reductions left (ERTS_BIF_REDS_LEFT when the BIF starts).
  */
 export function termToBinaryWork(t: Term, bytes: number, redsLeft: number): TtbWork {
-  const initial = Math.max(0, redsLeft) * TTB_UNITS_PER_REDUCTION;
-  const b = new Budget(initial);
-  sizePass(t, b);
-  if (b.exhausted()) return { traps: true, reductions: 0 };
-  if (b.r < 0) b.r = 0; // encode_size_struct_int: `*reds = r < 0 ? 0 : r`
-  if (bytes <= 64) return { traps: false, reductions: 1 }; // erts_term_to_binary_simple, BUMP_REDS(1)
-  encodePass(t, b);
-  if (b.exhausted()) return { traps: true, reductions: 0 };
-  return { traps: false, reductions: Math.floor((initial - b.r) / TTB_UNITS_PER_REDUCTION) };
+  const step = new TermToBinaryPasses(t, bytes).step(redsLeft);
+  return { traps: !step.done, reductions: step.reductions };
 }
 
-/** encode_size_struct_int's units: a tick per term visited, half of each list's leading bytes. */
-function sizePass(top: Term, b: Budget): void {
+/** `ERTS_MAGIC_REF_THING_SIZE + 1 + 4`: the words RETURN_STATE allocates at each trap (a magic ref and the 4-tuple passed to the continuation). */
+export const TTB_TRAP_STATE_WORDS = 8;
+
+/**
+ * term_to_binary's passes as they run over several calls when they trap: each call
+ * ({@link step}) gets a fresh budget of its reductions left × 32 and continues where the last
+ * one stopped — the size pass re-ticks the term it stopped at (the loop's top runs again), the
+ * encode pass encodes the popped term it stopped at without another tick.
+ */
+export class TermToBinaryPasses {
+  private readonly budget = new Budget(0);
+  private readonly passes: Generator<void, void, unknown>;
+  private simple = false;
+
+  constructor(t: Term, bytes: number) {
+    this.passes = this.run(t, bytes);
+  }
+
+  private *run(t: Term, bytes: number): Generator<void, void, unknown> {
+    const b = this.budget;
+    yield* resumableSizePass(t, b);
+    if (b.r < 0) b.r = 0;
+    if (bytes <= 64) {
+      this.simple = true;
+      return;
+    }
+    yield* resumableEncodePass(t, b);
+  }
+
+  /** One call of the BIF with `redsLeft` reductions left: done (and its BUMP_REDS), or it traps again. */
+  step(redsLeft: number): { readonly done: boolean; readonly reductions: number } {
+    const initial = Math.max(0, redsLeft) * TTB_UNITS_PER_REDUCTION;
+    this.budget.refill(initial);
+    if (!(this.passes.next().done ?? false)) return { done: false, reductions: 0 };
+    if (this.simple) return { done: true, reductions: 1 };
+    return { done: true, reductions: Math.floor((initial - this.budget.r) / TTB_UNITS_PER_REDUCTION) };
+  }
+}
+
+/** encode_size_struct_int's units (a tick per term visited, half of each list's leading bytes), yielding where the budget runs out (the same term ticks again on resume). */
+function* resumableSizePass(top: Term, b: Budget): Generator<void, void, unknown> {
   const stack: (Term | HamtNode)[] = [top];
   while (stack.length > 0) {
     const obj = stack.pop() as Term | HamtNode;
-    if (b.tick()) return;
+    while (b.tick()) yield;
     if (obj instanceof HamtNode) {
       nodeChildren(obj, (c) => stack.push(c));
       continue;
@@ -133,23 +171,15 @@ function sizePass(top: Term, b: Budget): void {
       const { len, isString } = externalString(obj);
       b.take(Math.floor(len / 2));
       if (isString) continue;
-      // each element, then the tail
-      const cells: Term[] = [];
-      let t: Term = obj;
-      while (t instanceof Cons) {
-        cells.push(t.head);
-        t = t.tail;
-      }
-      stack.push(t);
-      for (let i = cells.length - 1; i >= 0; i--) stack.push(cells[i] as Term);
+      pushCells(obj, stack);
       continue;
     }
     children(obj, (c) => stack.push(c));
   }
 }
 
-/** enc_term_int's units: a tick per term popped (not the top one), the lists' byte counts. */
-function encodePass(top: Term, b: Budget): void {
+/** enc_term_int's units (a tick per term popped, not the top one; the lists' byte counts), yielding where the budget runs out (the popped term is encoded on resume). */
+function* resumableEncodePass(top: Term, b: Budget): Generator<void, void, unknown> {
   const stack: (Term | HamtNode)[] = [];
   let obj: Term | HamtNode = top;
   for (;;) {
@@ -159,27 +189,27 @@ function encodePass(top: Term, b: Budget): void {
       if (isString) b.take(len);
       else {
         b.take(Math.floor(len / 2));
-        // encode_one_cons: a tick per cell (its head encoded next), then one for the tail
-        const cells: Term[] = [];
-        let t: Term = obj;
-        while (t instanceof Cons) {
-          cells.push(t.head);
-          t = t.tail;
-        }
-        stack.push(t);
-        for (let i = cells.length - 1; i >= 0; i--) stack.push(cells[i] as Term);
+        pushCells(obj, stack);
       }
     } else if (obj instanceof Binary || obj instanceof SubBinary) {
-      // ENC_BIN_COPY (a copy charged bytes / 8 and split over slices) only when the bytes exceed 8 × the units left
-      if (Math.ceil(obj.bitSize / 8) > b.r * 8) {
-        b.exhaust();
-        return;
-      }
+      if (Math.ceil(obj.bitSize / 8) > b.r * 8) throw new RangeError("termToBinary: a binary copied over several slices (ENC_BIN_COPY) is not modelled");
     } else children(obj, (c) => stack.push(c));
     if (stack.length === 0) return;
     obj = stack.pop() as Term | HamtNode;
-    if (b.tick()) return;
+    if (b.tick()) yield;
   }
+}
+
+/** A list's elements then its tail, pushed so that the first element pops first. */
+function pushCells(list: Cons, stack: (Term | HamtNode)[]): void {
+  const cells: Term[] = [];
+  let t: Term = list;
+  while (t instanceof Cons) {
+    cells.push(t.head);
+    t = t.tail;
+  }
+  stack.push(t);
+  for (let i = cells.length - 1; i >= 0; i--) stack.push(cells[i] as Term);
 }
 
 /** What binary_to_term's passes take from a budget. */
