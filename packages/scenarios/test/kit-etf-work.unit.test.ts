@@ -1,18 +1,18 @@
 /**
  * term_to_binary's and binary_to_term's budgets (kit/etf-work.ts, external.c): the cases the
  * recorder's fresh-slice calls do not reach — a size pass whose string overshoots the budget
- * (clamped to 0), and the budgets running out (the BIF traps: modelled for term_to_binary).
+ * (clamped to 0), and the budgets running out (the BIF traps; binary_to_term exports its state).
  */
 import { binary, Cons, encodeEtf, nil, type Term } from "@beamlab/heap";
 import { Scheduler } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
-import { binaryToTermWork, termToBinaryWork } from "../src/kit/etf-work.js";
-import { termToBinary } from "@beamlab/scenarios/kit";
+import { termToBinaryWork } from "../src/kit/etf-work.js";
+import { binaryToTerm, termToBinary } from "@beamlab/scenarios/kit";
 import { TTB_CONTEXT_VHEAP_WORDS } from "../src/kit/bifs.js";
 
 const seqList = (n: number): Term => Array.from({ length: n }, (_, i) => i + 1).reduceRight<Term>((t, h) => new Cons(h, t), nil);
 
-describe("kit/etf-work: term_to_binary's and binary_to_term's units", () => {
+describe("kit/etf-work: term_to_binary's units", () => {
   it("a string of 200: 1 + 100 units in the size pass, 200 in the encode pass; with 2 reductions left the size pass's overshoot is clamped", () => {
     const t = seqList(200);
     const bytes = encodeEtf(t).length;
@@ -29,17 +29,6 @@ describe("kit/etf-work: term_to_binary's and binary_to_term's units", () => {
 
   it("with no reductions left even a small term's first size unit runs the budget out", () => {
     expect(termToBinaryWork(seqList(3), 10, 0).traps).toBe(true);
-  });
-
-  it("binary_to_term of lists:seq(1, 1000): 1,002 terms sized, then 1,002 + 999 decoded; its 4,241 bytes must fit the units left after sizing, else the state is exported", () => {
-    const t = seqList(1000);
-    const ext = encodeEtf(t).length - 1;
-    expect(ext).toBe(4241);
-    expect(binaryToTermWork(t, ext, 3999)).toEqual({ traps: false, reductions: Math.floor(3003 / 128) });
-    // 41 × 128 − 1,002 = 4,246 units left after sizing: the bytes fit
-    expect(binaryToTermWork(t, ext, 41)).toEqual({ traps: false, reductions: 23 });
-    expect(binaryToTermWork(t, ext, 40).traps).toBe(true);
-    expect(binaryToTermWork(binary("x"), 6, 1).traps).toBe(false);
   });
 
   it("the kit's termToBinary of lists:seq(1, 70000) traps once: scheduled out mid-call, its state's 8 words and 31 binary-heap words, the passes' units / 32 in all", () => {
@@ -69,5 +58,35 @@ describe("kit/etf-work: term_to_binary's and binary_to_term's units", () => {
     // heap; the state's words in the binary virtual heap next to the result's (kit_bif_reds.json's traps)
     expect(on.htop).toBe(8 + 6);
     expect(on.vheap - Math.floor(349242 / 8)).toBe(TTB_CONTEXT_VHEAP_WORDS);
+  });
+
+  it("binaryToTerm: 90,000 elements export the state (3 words before the result) without trapping; 180,000 trap once", () => {
+    const run = (n: number, withCall: boolean) => {
+      const s = new Scheduler();
+      let htop = 0;
+      const pid = s.spawn(
+        function* measure(ctx) {
+          const input = ctx.heap.alloc(binary(encodeEtf(seqList(n))));
+          ctx.heap.pushFrame(1).set(0, input);
+          ctx.garbageCollect();
+          const h0 = ctx.heap.state.htop;
+          if (withCall) yield* binaryToTerm(ctx, input);
+          htop = ctx.heap.state.htop - h0;
+          yield* ctx.call();
+          yield* ctx.receive();
+        },
+        [],
+        { minHeapSize: 1 << 21 },
+      );
+      s.run();
+      return { slices: s.stats.slices, reductions: s.lookup(pid)?.reductions ?? -1, htop };
+    };
+    const [exported, none] = [run(90000, true), run(90000, false)];
+    expect(exported.slices - none.slices).toBe(0);
+    expect(exported.htop).toBe(3 + 2 * 90000);
+    const [trapped, none2] = [run(180000, true), run(180000, false)];
+    expect(trapped.slices - none2.slices).toBe(1);
+    expect(trapped.reductions - none2.reductions).toBe(1 + Math.floor((3 * 180000 + 3) / 128));
+    expect(trapped.htop).toBe(3 + 2 * 180000);
   });
 });

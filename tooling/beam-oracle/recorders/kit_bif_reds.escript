@@ -21,8 +21,10 @@
 %%   atom, and for term_to_binary/binary_to_term two more shapes: a list of Size tuples
 %%   {I, a, <<"xy">>} and the map of [{I, I}] (a HAMT above 32 keys), or their encodings. X is kept live past R2 so the compiler keeps the call.
 %%
-%%   "traps": term_to_binary calls that trap (lists:seq(1, 70000), 17,000 tuples), traced with
-%%   garbage_collection: the bin_vheap_size of a collection forced right after the call.
+%%   "traps": term_to_binary calls that trap (lists:seq(1, 70000), 17,000 tuples) and
+%%   binary_to_term calls that export their state (90,000 elements) or trap (180,000), traced
+%%   with garbage_collection: the bin_vheap_size of a collection forced right after the call
+%%   ("result_bytes": the binary made, or the one decoded).
 %%
 %% DETERMINISM: repeated runs give identical files but for maps:from_list of more than 32
 %%   pairs, whose reductions vary between runs (marked volatile).
@@ -40,16 +42,17 @@
                 {term_to_binary, [10, 60, 61, 64, 100, 200, 255, 256, 1000, 1016, 10000, 70000]},
                 {term_to_binary_tuples, [10, 100, 1000, 17000]},
                 {term_to_binary_map, [10, 33, 40, 1000]},
-                {binary_to_term, [10, 100, 255, 256, 1000, 5000, 10000]},
+                {binary_to_term, [10, 100, 255, 256, 1000, 5000, 10000, 90000, 180000]},
                 {binary_to_term_tuples, [10, 100, 1000]},
                 {binary_to_term_map, [10, 40, 1000]},
                 {maps_from_list, [20, 33, 200, 1000]},
                 {length, [1000, 10000]}]).
 
-%% term_to_binary calls that trap (their budget, the reductions left x 32, runs out): the binary
-%% virtual heap at a collection forced right after the call — the result's words plus each
-%% trap's magic ref to the state (erts_mk_magic_ref's OH_OVERHEAD).
--define(TRAPS, [{term_to_binary, 70000}, {term_to_binary_tuples, 17000}]).
+%% calls that trap (their budget, the reductions left x 32 or x 128, runs out) or export their
+%% state: the binary virtual heap at a collection forced right after the call — the binaries'
+%% words plus each magic ref to the state (erts_mk_magic_ref's OH_OVERHEAD).
+-define(TRAPS, [{term_to_binary, 70000}, {term_to_binary_tuples, 17000},
+                {binary_to_term, 90000}, {binary_to_term, 180000}]).
 
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
@@ -71,6 +74,7 @@ main(_) ->
 
 record_trap(Bif, Size) ->
     P = spawn_opt(?MODULE, trapped, [Bif, Size, self()], [{min_heap_size, 1 bsl 21}]),
+    receive {P, ready} -> ok end,
     erlang:trace(P, true, [garbage_collection]),
     P ! go,
     Vheap = receive {trace, P, gc_major_start, Info} -> proplists:get_value(bin_vheap_size, Info) end,
@@ -80,10 +84,15 @@ record_trap(Bif, Size) ->
 
 trapped(Bif, Size, To) ->
     In = input(Bif, Size),
+    erlang:garbage_collect(), % what building the input left (a trapped term_to_binary's state) goes
+    To ! {self(), ready},
     receive go -> ok end,
-    X = term_to_binary(In),
+    X = case Bif of
+            binary_to_term -> binary_to_term(In);
+            _ -> term_to_binary(In)
+        end,
     erlang:garbage_collect(),
-    To ! {self(), byte_size(X)}.
+    To ! {self(), if is_binary(X) -> byte_size(X); true -> byte_size(In) end}.
 
 record(Bif, Size) ->
     P = spawn_opt(?MODULE, measure, [Bif, Size, self()], [{min_heap_size, 1 bsl 21}]),

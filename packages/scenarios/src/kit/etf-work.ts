@@ -23,9 +23,9 @@
  *    The binary is taken as term_to_binary writes it (the decoded term's canonical encoding:
  *    a proper list of at most 65,535 bytes is a STRING_EXT).
  * Where a budget runs out the BIF traps (its state in a magic binary, continued in the next
- * slices): {@link TtbWork.traps} / {@link B2tWork.traps} say so; term_to_binary's passes over
- * several calls are {@link TermToBinaryPasses}; binary_to_term's traps are not modelled (the
- * kit names the limit in a RangeError).
+ * slices): {@link TtbWork.traps} says so for term_to_binary; term_to_binary's passes over
+ * several calls are {@link TermToBinaryPasses}; binary_to_term's are counted by
+ * {@link decodeCounts} and followed slice by slice in kit/binaries.ts.
  * Invariant: the terms are only read.
  */
 import { Binary, Cons, ErlMap, hamtLayout, HamtNode, isFlatmap, LocalFun, nil, SubBinary, Tuple, type Term } from "@beamlab/heap";
@@ -212,34 +212,8 @@ function pushCells(list: Cons, stack: (Term | HamtNode)[]): void {
   for (let i = cells.length - 1; i >= 0; i--) stack.push(cells[i] as Term);
 }
 
-/** What binary_to_term's passes take from a budget. */
-export interface B2tWork {
-  /** A budget ran out (or dec_term would start with its state exported): the BIF would trap. */
-  readonly traps: boolean;
-  /** BUMP_REDS on top of the call (when it does not trap). */
-  readonly reductions: number;
-}
-
-/**
- * binary_to_term's work decoding `t` from its canonical encoding of `extBytes` bytes (without
- * the version byte) with `redsLeft` reductions left.
- */
-export function binaryToTermWork(t: Term, extBytes: number, redsLeft: number): B2tWork {
-  const initial = Math.max(0, redsLeft) * B2T_UNITS_PER_REDUCTION;
-  const { terms, extra } = decodeCounts(t);
-  // decoded_size: a unit per term; it yields when the budget is used before the last term, and
-  // the BIF traps when nothing is left after it (the do-while's `reds > 0`)
-  const afterSize = initial - terms;
-  if (afterSize <= 0) return { traps: true, reductions: 0 };
-  // B2TDecodeInit: a binary longer than the units left exports the state first (a magic ref on the heap)
-  if (extBytes > afterSize) return { traps: true, reductions: 0 };
-  const left = afterSize - terms - extra;
-  if (left <= 0) return { traps: true, reductions: 0 };
-  return { traps: false, reductions: Math.floor((initial - left) / B2T_UNITS_PER_REDUCTION) };
-}
-
 /** The encoded terms of `top` and dec_term's extra units (tuple arities, list lengths − 1, string lengths, binary bytes / 8). */
-function decodeCounts(top: Term): { terms: number; extra: number } {
+export function decodeCounts(top: Term): { terms: number; extra: number } {
   let terms = 0;
   let extra = 0;
   const stack: (Term | HamtNode)[] = [top];
