@@ -288,7 +288,7 @@ export class ProcessContext {
     const after = opts.after;
     let armed = false;
     for (;;) {
-      const m = s.take(p, pattern);
+      const m = s.chargesReceiveScans ? yield* this.takeCharged(pattern) : s.take(p, pattern);
       if (m !== NO_MESSAGE) {
         p.fcallsAtReceive = p.fcalls;
         return m;
@@ -327,6 +327,23 @@ export class ProcessContext {
         p.mailbox?.resetScan();
         return undefined;
       }
+    }
+  }
+
+  /**
+   * The scan of a receive with its reductions (SchedulerOptions.receiveFetchReds): the inner
+   * queue first (1 per message skipped), then at its end erts_proc_sig_receive_helper — which
+   * yields first when no reductions are left, then fetches the outer queue for 4 — and on
+   * through what the fetch brought, until a match or a fetch that finds nothing.
+   */
+  private *takeCharged(pattern: Pattern): Generator<Op, Term | typeof NO_MESSAGE, unknown> {
+    const s = this.s;
+    const p = this.p;
+    for (;;) {
+      const m = s.take(p, pattern, true);
+      if (m !== NO_MESSAGE) return m;
+      if (p.fcalls <= 0) yield YIELD_OP;
+      if (!s.fetchOuter(p)) return NO_MESSAGE;
     }
   }
 

@@ -14,8 +14,11 @@
  *  - Selective receive: a receive scans from its save pointer; messages it skips stay queued in
  *    order and are not scanned again by the same receive; a match removes the message and the
  *    next receive starts from the front again. `length` counts every queued message.
+ *  - Inner and outer queue: messages arrive in the outer signal queue; a receive that reaches the
+ *    end of the inner queue fetches the outer one (erts_proc_sig_receive_helper), which
+ *    {@link takeInner} and {@link fetchOuter} are those two steps.
  * Invariants: `fragmentWords` = Σ words of "fragment" entries, `offHeapWords` = Σ words of
- * "off_heap" entries; `head ≤ save ≤ items.length`. Removing the front is O(1), removing from the
+ * "off_heap" entries; `head ≤ save ≤ items.length`; `head ≤ inner ≤ items.length`. Removing the front is O(1), removing from the
  * middle O(queue length) (an array splice).
  */
 import type { RootSource, Term } from "@beamlab/heap";
@@ -29,11 +32,18 @@ export interface Entry {
   where: Where;
 }
 
+/** What a scan of the inner queue did: the messages it skipped (each one a `loop_rec_end`). */
+export interface ScanCount {
+  skipped: number;
+}
+
 export class Mailbox implements RootSource {
   private items: Entry[] = [];
   private head = 0;
   /** Index of the next entry the receive in progress will look at. */
   save = 0;
+  /** Index of the first entry still in the outer signal queue (not yet fetched by a receive). */
+  private inner = 0;
   fragmentWords = 0;
   offHeapWords = 0;
 
@@ -58,16 +68,37 @@ export class Mailbox implements RootSource {
    * messages).
    */
   take(p: Pattern): Entry | undefined {
+    this.fetchOuter();
+    return this.takeInner(p);
+  }
+
+  /**
+   * Scans the inner queue from the save pointer for a message `p` accepts (the BEAM's loop_rec
+   * over `sig_qs.first`): removes and returns its entry, or returns undefined with the save
+   * pointer at the inner queue's end. `count`: the messages skipped are added to it.
+   */
+  takeInner(p: Pattern, count?: ScanCount): Entry | undefined {
     const items = this.items;
-    for (let i = this.save < this.head ? this.head : this.save; i < items.length; i++) {
+    if (this.inner < this.head) this.inner = this.head;
+    for (let i = this.save < this.head ? this.head : this.save; i < this.inner; i++) {
       const e = items[i] as Entry;
-      if (!p(e.msg)) continue;
+      if (!p(e.msg)) {
+        if (count !== undefined) count.skipped++;
+        continue;
+      }
       this.removeAt(i);
       this.save = this.head;
       return e;
     }
-    this.save = items.length;
+    this.save = this.inner;
     return undefined;
+  }
+
+  /** Moves the messages of the outer queue into the inner one (erts_proc_sig_fetch); false when there were none. */
+  fetchOuter(): boolean {
+    if (this.inner >= this.items.length) return false;
+    this.inner = this.items.length;
+    return true;
   }
 
   /** Whether the newest message matches `p` (used to wake a receiver). */
@@ -84,9 +115,12 @@ export class Mailbox implements RootSource {
     const items = this.items;
     const removed: Entry[] = [];
     let kept: Entry[] | undefined;
+    let innerKept = 0; // the kept entries that were in the inner queue
     for (let i = this.head; i < items.length; i++) {
       const e = items[i] as Entry;
-      if (p(e.msg)) {
+      const hit = p(e.msg);
+      if (!hit && i < this.inner) innerKept++;
+      if (hit) {
         kept ??= items.slice(this.head, i);
         if (e.where === "fragment") this.fragmentWords -= e.words;
         else if (e.where === "off_heap") this.offHeapWords -= e.words;
@@ -96,6 +130,7 @@ export class Mailbox implements RootSource {
     if (kept !== undefined) {
       this.items = kept;
       this.head = 0;
+      this.inner = innerKept;
     }
     this.save = this.head;
     return removed;
@@ -138,6 +173,7 @@ export class Mailbox implements RootSource {
     this.items = [];
     this.head = 0;
     this.save = 0;
+    this.inner = 0;
     this.fragmentWords = 0;
     this.offHeapWords = 0;
   }
@@ -152,11 +188,16 @@ export class Mailbox implements RootSource {
         if (this.head === 1) this.items.pop(); // the usual one-message queue: no length change
         else this.items.length = 0;
         this.head = 0;
+        this.inner = 0;
       } else if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);
         this.save -= this.head;
+        this.inner = Math.max(0, this.inner - this.head);
         this.head = 0;
       }
-    } else this.items.splice(i, 1);
+    } else {
+      this.items.splice(i, 1);
+      if (i < this.inner) this.inner--;
+    }
   }
 }

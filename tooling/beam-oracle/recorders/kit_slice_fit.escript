@@ -20,22 +20,27 @@
 %%   one slice (one `out` in the running trace: the wait; a preemption adds one, wherever it
 %%   falls — in loop/1 or at its return), found by bisection over 1..5000.
 %%
+%%   "spawned": the reductions of a process spawned with spawn/3 once it waits for `stop`:
+%%   wait_only() (receive stop only) and no_message(K) for K = 0, 10, 100.
+%%
 %% DETERMINISM: reductions do not depend on time (each run is given 20 ms, far more than it
 %%   needs); repeated runs give identical files.
 -module(beamlab_kit_slice_fit_recorder).
 -mode(compile).
--export([main/1, go_loop/1, queued_go/1, no_message/1]).
+-export([main/1, go_loop/1, queued_go/1, no_message/1, wait_only/0]).
 
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
     _ = outs(go_loop, 1), % loads this module's code before anything is measured
     Records = [record(B) || B <- [go_loop, queued_go, no_message]],
+    Spawned = [spawned(Body, K) || {Body, K} <- [{wait_only, none}, {no_message, 0}, {no_message, 10}, {no_message, 100}]],
     Doc = [<<"{\n">>,
            kv(<<"recorder">>, <<"kit_slice_fit.escript">>), <<",\n">>,
            kv(<<"otp_release">>, list_to_binary(erlang:system_info(otp_release))), <<", ">>,
            kv(<<"erts_version">>, list_to_binary(erlang:system_info(version))), <<", ">>,
            kv(<<"wordsize">>, erlang:system_info(wordsize)), <<",\n">>,
-           <<"\"bodies\": [\n">>, join(Records, <<",\n">>), <<"\n]\n}\n">>],
+           <<"\"bodies\": [\n">>, join(Records, <<",\n">>), <<"\n],\n">>,
+           <<"\"spawned\": [\n">>, join(Spawned, <<",\n">>), <<"\n]\n}\n">>],
     Path = filename:join(OutDir, "kit_slice_fit.json"),
     ok = file:write_file(Path, Doc),
     io:format("wrote ~s~n", [Path]);
@@ -46,6 +51,21 @@ main(_) ->
 go_loop(K) -> receive go -> ok end, loop(K), receive stop -> ok end.
 queued_go(K) -> loop(K), receive stop -> ok end.
 no_message(K) -> loop(K), receive stop -> ok end.
+wait_only() -> receive stop -> ok end.
+
+%% The reductions of a process spawned with spawn/3 once it waits for `stop` (nothing sent):
+%% its first call, the bodies' calls and returns, and the receive's fetch of its empty queue.
+spawned(Body, K) ->
+    P = case K of
+            none -> spawn(?MODULE, Body, []);
+            _ -> spawn(?MODULE, Body, [K])
+        end,
+    timer:sleep(10),
+    {reductions, R} = process_info(P, reductions),
+    exit(P, kill),
+    [<<"{">>, kv(<<"body">>, atom_to_binary(Body)), <<", ">>,
+     case K of none -> []; _ -> [kv(<<"k">>, K), <<", ">>] end,
+     kv(<<"reductions">>, R), <<"}">>].
 
 loop(0) -> ok;
 loop(K) -> loop(K - 1).

@@ -14,13 +14,13 @@
  * (kit/list-to-binary.ts, checked against l2b_traps.json).
  * Each call's reductions (the call's 1 plus the BIF's BUMP_REDS) are checked one by one against
  * kit_bif_reds.json (a process that never collects): binary_to_list's bytes / 256 and
- * term_to_binary's 1 for a small result are charged; GAP (pinned there): term_to_binary of more
- * than 64 bytes charges its passes' units / 32, not modelled.
+ * term_to_binary's passes (kit/etf-work.ts) are charged.
  * Invariant: the input is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { Binary, binary, charlist, Cons, encodeEtf, nil, ON_HEAP_BINARY_LIMIT, type Atom, type Term } from "@beamlab/heap";
+import { Binary, binary, charlist, Cons, encodeEtf, nil, type Atom, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { bifCall } from "./bif-call.js";
+import { TermToBinaryPasses, termToBinaryWork, TTB_TRAP_STATE_WORDS } from "./etf-work.js";
 import { iolistShape, L2B_MIN_EXEC_REDS, L2B_RESCHED_REDS, listToBinaryShaped } from "./list-to-binary.js";
 
 /**
@@ -132,16 +132,45 @@ function* sameBinary(ctx: ProcessContext, b: Binary): Generator<Op, Binary, unkn
 }
 
 /**
+ * `ERTS_MAGIC_BIN_DATA`'s size for term_to_binary's state (TTBContext, OTP 25) in words: what each
+ * magic ref to it adds to the binary virtual heap (erts_mk_magic_ref's OH_OVERHEAD). Measured:
+ * after a term_to_binary of lists:seq(1, 70000) that trapped once, bin_vheap_size is 43,686 —
+ * the 349,242-byte result's 43,655 words and 31.
+ */
+export const TTB_CONTEXT_VHEAP_WORDS = 31;
+
+/**
  * `term_to_binary(T)`: the external term format (the heap package's encoder), as a binary.
- * Reductions (external.c erts_term_to_binary_int, OTP 25): a result of at most 64 bytes
- * (ERL_ONHEAP_BINARY_LIMIT) is built in one go with BUMP_REDS(1) — 2 with the call (measured,
- * kit_bif_reds.json). GAP: a larger result charges the units of its size and encode passes / 32
- * (TERM_TO_BINARY_LOOP_FACTOR), not modelled (the call's reduction only; pinned in
- * test/kit-bif-reds.twin.test.ts).
+ * Reductions (external.c erts_term_to_binary_int, OTP 25): the size and encode passes' units
+ * from a budget of the reductions left × 32 (kit/etf-work.ts); a result of at most 64 bytes
+ * (ERL_ONHEAP_BINARY_LIMIT) is built in one go with BUMP_REDS(1), a larger one charges the
+ * passes' units / 32 — lists:seq(1, 1000) 70 on top of the call (kit_bif_reds.json).
+ * Where the budget runs out the BIF traps: RETURN_STATE allocates a magic ref and the 4-tuple
+ * passed to erts_internal:term_to_binary_trap/1 (8 words by HAlloc, garbage once the next call
+ * runs; each ref adds the state's {@link TTB_CONTEXT_VHEAP_WORDS} to the binary virtual heap),
+ * BUMP_ALL_REDS, and the passes continue in the next slice with a fresh budget; the GC stays
+ * enabled. The result comes back through the trap's export (beam_jit_call_bif's check).
+ * Not modelled: a binary inside the term copied over several slices (a `RangeError`), and a
+ * collection between the trap's slices keeps the BEAM's current 8-word state live (the model
+ * counts it garbage).
  */
 export function* termToBinary(ctx: ProcessContext, t: Term): Generator<Op, Binary, unknown> {
   yield* bifCall(ctx); // call_ext erlang:term_to_binary/1
   const b = binary(encodeEtf(t));
-  if (b.byteSize <= ON_HEAP_BINARY_LIMIT) ctx.bumpReductions(1);
-  return ctx.bifResult(b);
+  const work = termToBinaryWork(t, b.byteSize, ctx.reductionsLeft);
+  if (!work.traps) {
+    ctx.bumpReductions(work.reductions);
+    return ctx.bifResult(b);
+  }
+  const passes = new TermToBinaryPasses(t, b.byteSize);
+  let step = passes.step(ctx.reductionsLeft);
+  while (!step.done) {
+    ctx.heap.allocBifGarbage(TTB_TRAP_STATE_WORDS, { reserve: BIF_CALL_STACK_WORDS, vheap: TTB_CONTEXT_VHEAP_WORDS });
+    yield* ctx.trap(); // BUMP_ALL_REDS; erts_internal:term_to_binary_trap/1 in the next slice
+    step = passes.step(ctx.reductionsLeft);
+  }
+  ctx.bumpReductions(step.reductions);
+  ctx.heap.allocBif(b, { check: false, reserve: BIF_CALL_STACK_WORDS });
+  ctx.afterCallBif(b);
+  return b;
 }

@@ -8,11 +8,10 @@
  * Owns, from the C source of OTP 25:
  *  - `binary_to_term(B)` (external.c binary_to_term_int): sizes the term first (decoded_size),
  *    then preallocates that many words with one HAlloc (erts_factory_proc_prealloc_init) and
- *    decodes into them; what the sizing over-estimated is released (erts_factory_close). It
- *    yields only when the term's words exceed the slice's reductions × 128 (B2T_BYTES_PER_REDUCTION)
- *    — half a million words at a full slice: not modelled (a `RangeError` names the limit).
- *    GAP (pinned in test/kit-bif-reds.twin.test.ts): its BUMP_REDS (the units of decoded_size
- *    and dec_term / 128) is not charged — 0 for lists:seq(1, 100), 23 for 1,000 elements.
+ *    decodes into them; what the sizing over-estimated is released (erts_factory_close). Its
+ *    BUMP_REDS: the units of decoded_size and dec_term / 128 (kit/etf-work.ts; 0 for
+ *    lists:seq(1, 100), 23 for 1,000 elements, kit_bif_reds.json); it traps when those units
+ *    exceed the slice's reductions × 128 (see {@link binaryToTerm}).
  *  - `binary:copy(B, N)` (erl_bif_binary.c do_binary_copy): a heap binary up to 64 bytes, else a
  *    new refc binary (its 6-word ProcBin on the heap, the bytes in the binary virtual heap);
  *    BUMP_REDS(bytes / 100) (`ctx.bif`). (`ctx.binaryCopy` places the result through a heap test
@@ -25,15 +24,14 @@
  * Each is checked against a recorded GC trace of a loop calling it (kit_blocks.json).
  * Invariant: the argument is not modified; the result is placed on `ctx.heap` (or a fragment).
  */
-import { atom, Binary, binary, decodeEtf, flatSize, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, type BitString, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, decodeEtf, LazyBytes, ON_HEAP_BINARY_LIMIT, SubBinary, type BitString, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
+import { B2T_UNITS_PER_REDUCTION, decodeCounts } from "./etf-work.js";
 
 /** `BINARY_COPY_LOOP_FACTOR` of erl_bif_binary.c: bytes copied per reduction. */
 const BINARY_COPY_LOOP_FACTOR = 100;
-/** `B2T_BYTES_PER_REDUCTION` of external.c. */
-const B2T_BYTES_PER_REDUCTION = 128;
 
 const badarg = (): never => {
   throw new ErlangError(atom("badarg"));
@@ -54,7 +52,28 @@ function place<T extends Term>(ctx: ProcessContext, result: T): T {
   return result;
 }
 
-/** `binary_to_term(B)`: the decoded term, placed with one HAlloc of its words. */
+/** `ERTS_MAGIC_REF_THING_SIZE`: the heap words of binary_to_term's exported state (a magic ref). */
+const B2T_STATE_REF_WORDS = 3;
+/**
+ * B2TContext's size in words (OTP 25): what the magic ref to binary_to_term's exported state
+ * adds to the binary virtual heap. Measured (kit_bif_reds.json's `traps`): after binary_to_term
+ * of term_to_binary(lists:seq(1, 90000)) — 449,242 bytes, exported, not trapped — and of 180,000
+ * elements (trapped once), bin_vheap_size is the input's words + 39.
+ */
+export const B2T_CONTEXT_VHEAP_WORDS = 39;
+
+/**
+ * `binary_to_term(B)`: the decoded term, placed with one HAlloc of its words (the factory's
+ * preallocation, when decoding starts); BUMP_REDS of its passes' units / 128 (kit/etf-work.ts).
+ * Over slices (binary_to_term_int): a budget of the reductions left × 128 per call; decoded_size
+ * takes a unit per encoded term, dec_term those again plus arities and lengths. When the budget
+ * runs out (or is exactly used up by the sizing) the state is exported — a 3-word magic ref by
+ * HAlloc and the state's {@link B2T_CONTEXT_VHEAP_WORDS} in the binary virtual heap — the GC is
+ * disabled (the first call only), BUMP_ALL_REDS, and erts_internal:binary_to_term_trap/1 goes
+ * on in the next slice with a fresh budget; the last call enables the GC again and returns
+ * through the export. A binary longer than the units left after sizing has its state exported
+ * before decoding even when it does not trap (B2TDecodeInit).
+ */
 export function* binaryToTerm(ctx: ProcessContext, b: BitString): Generator<Op, Term, unknown> {
   yield* bifCall(ctx); // call_ext erlang:binary_to_term/1
   const w = bytesOf(b);
@@ -64,10 +83,46 @@ export function* binaryToTerm(ctx: ProcessContext, b: BitString): Generator<Op, 
   } catch {
     return badarg();
   }
-  const words = flatSize(t);
-  const budget = Math.max(0, ctx.reductionsLeft) * B2T_BYTES_PER_REDUCTION;
-  if (words > budget) throw new RangeError(`binaryToTerm: a term of ${words} words would make binary_to_term/1 yield (more than ${budget}); not modelled`);
-  return place(ctx, t);
+  const { terms, extra } = decodeCounts(t);
+  let budget = Math.max(0, ctx.reductionsLeft) * B2T_UNITS_PER_REDUCTION;
+  let initial = budget;
+  const state = { exported: false, trapped: false };
+  const exportState = (): void => {
+    ctx.heap.allocBifGarbage(B2T_STATE_REF_WORDS, { reserve: BIF_CALL_STACK_WORDS, vheap: B2T_CONTEXT_VHEAP_WORDS });
+    state.exported = true;
+  };
+  const trap = function* (): Generator<Op, void, unknown> {
+    if (!state.exported) exportState();
+    if (!state.trapped) ctx.setGcEnabled(false); // erts_set_gc_state(p, 0) on the first call's trap
+    state.trapped = true;
+    yield* ctx.trap(); // BUMP_ALL_REDS, ERTS_BIF_PREP_TRAP1
+    budget = initial = Math.max(0, ctx.reductionsLeft) * B2T_UNITS_PER_REDUCTION;
+  };
+  // decoded_size: it yields when the budget is used up before the last term; used up exactly by it, the do-while ends and the BIF traps too
+  let sizing = terms;
+  while (sizing >= budget) {
+    sizing -= budget;
+    yield* trap();
+  }
+  budget -= sizing;
+  // B2TDecodeInit: the state exported first when the binary is longer than the units left; then the factory's preallocation
+  if (!state.exported && w.size - 1 > budget) exportState();
+  ctx.heap.allocBif(t, { check: false, reserve: BIF_CALL_STACK_WORDS });
+  // dec_term: a unit per term, plus arities and lengths; done when the last unit fits
+  let decoding = terms + extra;
+  while (decoding > budget) {
+    decoding -= budget;
+    yield* trap();
+  }
+  budget -= decoding;
+  ctx.bumpReductions(Math.floor((initial - budget) / B2T_UNITS_PER_REDUCTION));
+  if (!state.trapped) {
+    ctx.afterBif(t);
+    return t;
+  }
+  ctx.setGcEnabled(true);
+  ctx.afterCallBif(t);
+  return t;
 }
 
 /** `binary:copy(B)` / `binary:copy(B, N)`: N copies of B's bytes in a new binary. */

@@ -18,10 +18,17 @@ export interface KitWorkload {
 }
 export const GO = atom("go");
 
-/** Runs `run(ctx, w)` as the recorder's traced process (it must end in a receive). */
-export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWorkload) => Generator<Op, void, unknown>) {
+/**
+ * Runs `run(ctx, w)` as the recorder's traced process (it must end in a receive). By default a
+ * driver sends `go` once the process waits for it; `receiveFetchReds`: the Scheduler's option
+ * on, and `go` queued before the process first runs, as the recorder sends it (spawn, trace,
+ * `P ! go` on one scheduler) — so the process's receive of `go` is one fetch, as on the BEAM.
+ */
+export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWorkload) => Generator<Op, void, unknown>, opts: { readonly receiveFetchReds?: boolean } = {}) {
   const events: Ev[] = [];
+  const charged = opts.receiveFetchReds === true;
   const s = new Scheduler({
+    receiveFetchReds: charged,
     onGcTrace: (_pid, e: GcTraceEntry) => {
       const i = e.info as unknown as Record<string, number>;
       events.push({ tag: e.tag, ...Object.fromEntries(ITEMS.map((k) => [k, i[k] as number])) } as Ev);
@@ -31,13 +38,16 @@ export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWor
     yield* run(ctx, w);
   }, [atom(w.workload), w.k, w.n]);
   s.traceGc(p);
-  s.spawn(function* driver(ctx) {
-    ctx.send(p, GO);
-    yield* ctx.sleep(1);
-  });
+  const proc = charged ? s.lookup(p) : undefined;
+  if (proc !== undefined) s.deliver(proc, GO);
+  else {
+    s.spawn(function* driver(ctx) {
+      ctx.send(p, GO);
+      yield* ctx.sleep(1);
+    });
+  }
   s.run({ untilOnlyReceiveTimeouts: true });
-  const proc = s.lookup(p);
-  const reductions = proc?.reductions;
+  const reductions = s.lookup(p)?.reductions;
   // "final" as the recorder reads it: process_info(P, …) from another process once P waits (a
   // signal P is scheduled in to answer: a collection it deferred as it went to wait runs first)
   let info: { heap_size?: number; total_heap_size?: number } | undefined;
