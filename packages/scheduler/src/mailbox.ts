@@ -10,7 +10,10 @@
  *    `memory`, 8 bytes per word, until received), "signal" (an 'EXIT' or 'DOWN' not yet handled:
  *    erl_proc_sig.c keeps a non-message signal in the signal queue, outside the message queue
  *    and mbuf_size, until the receiver handles its signals in a receive; {@link fetchSignals}
- *    then turns it into a "fragment" message).
+ *    then turns it into a "fragment" message), "down" (a process monitor's 'DOWN' for an
+ *    immediate exit reason, not yet handled: no data until the receiver converts it — at its
+ *    schedule-in, up to the signal-handling budget, or in a receive — into a message built on
+ *    its heap, or in a fragment when it does not fit; {@link handleDowns}).
  *  - Selective receive: a receive scans from its save pointer; messages it skips stay queued in
  *    order and are not scanned again by the same receive; a match removes the message and the
  *    next receive starts from the front again. `length` counts every queued message.
@@ -21,7 +24,7 @@
 import type { RootSource, Term } from "@beamlab/heap";
 import type { Pattern } from "./pattern.js";
 
-export type Where = "heap" | "fragment" | "off_heap" | "signal";
+export type Where = "heap" | "fragment" | "off_heap" | "signal" | "down";
 
 export interface Entry {
   readonly msg: Term;
@@ -45,6 +48,7 @@ export class Mailbox implements RootSource {
     this.items.push(e);
     if (e.where === "fragment") this.fragmentWords += e.words;
     else if (e.where === "signal") this.pendingSignals++;
+    else if (e.where === "down") this.pendingDowns++;
     else if (e.where === "off_heap") this.offHeapWords += e.words;
   }
 
@@ -54,7 +58,8 @@ export class Mailbox implements RootSource {
   }
 
   /**
-   * Scans from the save pointer for a message `p` accepts; removes and returns its entry, or
+   * Scans from the save pointer for a message `p` accepts ("down" entries are not messages
+   * yet: see {@link handleDowns}); removes and returns its entry, or
    * returns undefined (the save pointer is then at the end: the next scan looks only at newer
    * messages).
    */
@@ -62,7 +67,7 @@ export class Mailbox implements RootSource {
     const items = this.items;
     for (let i = this.save < this.head ? this.head : this.save; i < items.length; i++) {
       const e = items[i] as Entry;
-      if (!p(e.msg)) continue;
+      if (e.where === "down" || !p(e.msg)) continue; // a 'DOWN' not yet handled is no message yet
       this.removeAt(i);
       this.save = this.head;
       return e;
@@ -92,6 +97,7 @@ export class Mailbox implements RootSource {
         if (e.where === "fragment") this.fragmentWords -= e.words;
         else if (e.where === "off_heap") this.offHeapWords -= e.words;
         else if (e.where === "signal") this.pendingSignals--;
+        else if (e.where === "down") this.pendingDowns--;
         removed.push(e);
       } else kept?.push(e);
     }
@@ -127,6 +133,27 @@ export class Mailbox implements RootSource {
 
   /** "signal" entries queued (see {@link fetchSignals}). */
   pendingSignals = 0;
+  /** "down" entries queued (see {@link handleDowns}). */
+  pendingDowns = 0;
+
+  /**
+   * Converts queued "down" entries, oldest first, while the work done stays under `limitUnits`
+   * (each costs `unitsEach`): `place` puts each one's data on the heap or in a fragment and
+   * says which. Returns the units used.
+   */
+  handleDowns(limitUnits: number, unitsEach: number, place: (e: Entry) => "heap" | "fragment"): number {
+    let units = 0;
+    for (let i = this.head; i < this.items.length && this.pendingDowns > 0 && units < limitUnits; i++) {
+      const e = this.items[i] as Entry;
+      if (e.where !== "down") continue;
+      const where = place(e);
+      e.where = where;
+      if (where === "fragment") this.fragmentWords += e.words;
+      this.pendingDowns--;
+      units += unitsEach;
+    }
+    return units;
+  }
 
   /** Entries in "fragment" (on_heap data outside the heap), oldest first. */
   forEachFragment(f: (e: Entry) => void): void {
@@ -164,6 +191,7 @@ export class Mailbox implements RootSource {
     this.fragmentWords = 0;
     this.offHeapWords = 0;
     this.pendingSignals = 0;
+    this.pendingDowns = 0;
   }
 
   private removeAt(i: number): void {
@@ -171,6 +199,7 @@ export class Mailbox implements RootSource {
     if (e.where === "fragment") this.fragmentWords -= e.words;
     else if (e.where === "off_heap") this.offHeapWords -= e.words;
     else if (e.where === "signal") this.pendingSignals--;
+    else if (e.where === "down") this.pendingDowns--;
     if (i === this.head) {
       this.head++;
       if (this.head === this.items.length) {
