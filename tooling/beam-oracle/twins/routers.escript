@@ -7,15 +7,18 @@
 %% HOW TO RUN: escript tooling/beam-oracle/twins/routers.escript leak|fix [key=value ...]
 %%   prints the twin report (SCENARIO-API.md) as one JSON document on stdout.
 %% PARAMETERS (defaults): routers 1000, messages 200, binary_bytes 1024.
-%% WORK: for each of `routers` connections, the driver (this script's process, role driver)
-%%   spawns a consumer (role consumer: keeps {Count, Bytes} of the {data, B} it receives), a
-%%   router (role router: forwards every {data, B} to its consumer; waits in receive ... after
+%% WORK: for each of `routers` connections, the driver (role driver: a fresh process main/1
+%%   spawns for the workload, drive/5 — its heap and first slice are a new process's, not what
+%%   compiling this script and loading twin_report left in main's) spawns a consumer (role
+%%   consumer: keeps {Count, Bytes} of the {data, B} it receives), a router (role router: forwards every {data, B} to its consumer; waits in receive ... after
 %%   100; leak loops back into the receive on the timeout, fix calls erlang:hibernate on it) and a
 %%   producer (role producer: sends its router `messages` binaries
 %%   binary:copy(<<I:8>>, binary_bytes), I = 1..messages, and stops). All consumers first, then all
 %%   routers, then all producers. The driver monitors the producers; the report is taken 1000 ms
 %%   after the last one is done.
 %% FREE CHOICES: I:8 truncates I to a byte (as the issue's expression does); spawn order above.
+%% BEAMLAB_TRACE=driver: the report also has `driver_gc`, the driver's gc trace
+%%   (recorders/routers_driver_gc.record.mjs); it does not move the driver's slices.
 %% RATE: the report's `work` = {connections, busy_us, reductions}, measured after the report on
 %%   min(routers, 100) fresh connections doing the same work: the rate (busy_us / reductions) of
 %%   the model's work clock — the routers' `after 100` is real time, and while the producers run
