@@ -21,7 +21,8 @@
  * (routers_driver_gc.json: its spawning comprehensions as compiled, the spawn BIFs' `[F, []]`
  * cell and {Pid, Ref}, the producers' 'DOWN' signals converted at its schedule-ins within the
  * signal-handling budget — down_signals.json): its first slice with producers spawns 103 of
- * them (the BEAM 102, pinned below), the next one 636. Whether that first batch's routers
+ * them (the BEAM 102, pinned below: the model's routers comprehension counts 2 reductions fewer
+ * than the BEAM's, measured with reduction probes, see src/routers/scenario.ts), the next 636. Whether that first batch's routers
  * forward before their timers fire is wall time: the recorded runs (a busy machine, 0.49-1.45 µs
  * per reduction measured by the twin) time them all out — 2,624 words on average; at an idle
  * machine's 0.26-0.29 µs they would forward (3,256 in the model). So each recorded run is

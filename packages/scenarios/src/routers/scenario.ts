@@ -31,9 +31,13 @@
  * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order); the clock's rate, moved
  * by `--band` (workClockOf).
  * GAP (pinned in test/routers.twin.test.ts): the model's first producer batch is 103
- * connections, the BEAM's 102 — the model's lists:seq(1, 1000) counts 752 reductions where the
- * BEAM counts 754 (the same 8 collections; 100 elements, no collection, agree), not found yet;
- * and the driver's last collection (after its 'DOWN's) keeps fewer live words than the BEAM's.
+ * connections, the BEAM's 102: the driver's 103rd producer is spawned with 0 reductions left in
+ * the model. Measured with reduction probes between the comprehensions (process_info(self(),
+ * reductions) in a copy of the twin, the same reads in the model): lists:seq and the consumers'
+ * comprehension cost the BEAM's reductions exactly, the routers' comprehension 2 fewer than the
+ * BEAM's (5,518 vs 5,520, the same collections), the producers' 3 fewer — not found yet. With
+ * the probes' own 5 reductions the model lands on the BEAM's 102. Also the driver's last
+ * collection (after its 'DOWN's) keeps fewer live words than the BEAM's.
  */
 import { allocateTest } from "../kit/allocate.js";
 import { binaryCopy } from "../kit/binaries.js";
