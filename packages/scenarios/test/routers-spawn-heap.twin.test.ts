@@ -10,7 +10,7 @@ import { RefcStore } from "@beamlab/refc";
 import { Scheduler, type ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { spawnEach } from "../src/routers/spawn-each.js";
-import { spawnFunArgs } from "../src/routers/spawn-fun.js";
+import { spawnFun, spawnFunArgs } from "../src/routers/spawn-fun.js";
 import { seq } from "../src/kit/lists.js";
 
 interface Row {
@@ -62,13 +62,13 @@ function eachReductions(n: number, monitor: boolean, free: number): number {
       const r0 = ctx.reductionsLeft; // one slice: 20 elements are far fewer than 4,000 reductions
       yield* spawnEach(ctx, l, {
         yRegs: free + 1,
-        freeVariables: free,
-        spawn: (c) => {
+        fun: () => spawnFun(0, Array.from({ length: free }, () => ctx.self)),
+        spawn: (c, _, fun) => {
           const body = function* (w: ProcessContext) {
             yield* w.receive();
           };
-          if (!monitor) return c.spawn(body, spawnFunArgs(0, []));
-          const [pid, ref] = c.spawnMonitor(body, spawnFunArgs(0, []));
+          if (!monitor) return c.spawn(body, [fun]);
+          const [pid, ref] = c.spawnMonitor(body, [fun]);
           return c.alloc(new Tuple([pid, ref]));
         },
       });

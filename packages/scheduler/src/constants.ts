@@ -67,3 +67,20 @@ export const BINARY_COPY_LOOP_FACTOR = 100;
  * same). Used by {@link ProcessContext.bifResult}.
  */
 export const BIF_CALL_STACK_WORDS = 3;
+
+/**
+ * Signal handling when a process is scheduled in (erts_schedule → erts_proc_sig_handle_incoming):
+ * a process that has Erlang work to do (preempted, or woken by a message) handles its pending
+ * non-message signals only up to ERTS_SIG_HANDLE_REDS_MAX_PREFERED = CONTEXT_REDS / 40
+ * reductions' worth, counted in units of 1/ERTS_SIG_REDS_CNT_FACTOR (4) reduction, and the
+ * reductions used come off its new slice; one woken only by a signal handles them all.
+ */
+export const SIG_HANDLE_REDS_MAX_PREFERED = CONTEXT_REDS / 40;
+export const SIG_REDS_CNT_FACTOR = 4;
+/**
+ * The work units of converting one process monitor's 'DOWN' signal (immediate reason) into a
+ * message. Measured (fixtures/down_signals.json): a process scheduled in with K such signals
+ * pending and a message to run for spends 2.25 more reductions per signal, and converts 45 of
+ * them (9 × 45 = 405 ≥ 400 units) before it runs; each converted 'DOWN' is 9 words on its heap.
+ */
+export const DOWN_SIGNAL_UNITS = 9;

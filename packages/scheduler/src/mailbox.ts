@@ -7,10 +7,14 @@
  *    queued), "fragment" (on_heap data that did not fit: counted in the heap's mbuf_size and
  *    total_heap_size, unstamped, not a GC root — a GC copies these onto the new heap after it
  *    has run, like erl_gc.c's move of queued message fragments), "off_heap" (counted only in
- *    `memory`, 8 bytes per word, until received), "signal" (a trapped 'EXIT': its message is
- *    a combined heap fragment of the exit signal, outside mbuf_size and never moved onto the heap
- *    by a collection while it is queued; it joins the heap's fragments when a receive takes it —
- *    measured in exit_signal_fetch.json).
+ *    `memory`, 8 bytes per word, until received), "signal" (a trapped 'EXIT', or a 'DOWN' whose
+ *    reason has data: its message is a combined heap fragment of the signal, outside mbuf_size
+ *    and never moved onto the heap by a collection while it is queued; it joins the heap's
+ *    fragments when a receive takes it — measured in exit_signal_fetch.json), "down" (a process
+ *    monitor's 'DOWN' for an immediate exit reason, not yet handled: no data until the receiver
+ *    converts it — at its schedule-in, up to the signal-handling budget, or in a receive — into a
+ *    message built on its heap, or in a fragment when it does not fit; {@link handleDowns};
+ *    down_signals.json).
  *  - Selective receive: a receive scans from its save pointer; messages it skips stay queued in
  *    order and are not scanned again by the same receive; a match removes the message and the
  *    next receive starts from the front again. `length` counts every queued message.
@@ -24,7 +28,7 @@
 import type { RootSource, Term } from "@beamlab/heap";
 import type { Pattern } from "./pattern.js";
 
-export type Where = "heap" | "fragment" | "off_heap" | "signal";
+export type Where = "heap" | "fragment" | "off_heap" | "signal" | "down";
 
 export interface Entry {
   readonly msg: Term;
@@ -54,6 +58,7 @@ export class Mailbox implements RootSource {
   push(e: Entry): void {
     this.items.push(e);
     if (e.where === "fragment") this.fragmentWords += e.words;
+    else if (e.where === "down") this.pendingDowns++;
     else if (e.where === "off_heap") this.offHeapWords += e.words;
   }
 
@@ -63,7 +68,8 @@ export class Mailbox implements RootSource {
   }
 
   /**
-   * Scans from the save pointer for a message `p` accepts; removes and returns its entry, or
+   * Scans from the save pointer for a message `p` accepts ("down" entries are not messages
+   * yet: see {@link handleDowns}); removes and returns its entry, or
    * returns undefined (the save pointer is then at the end: the next scan looks only at newer
    * messages).
    */
@@ -82,6 +88,7 @@ export class Mailbox implements RootSource {
     if (this.inner < this.head) this.inner = this.head;
     for (let i = this.save < this.head ? this.head : this.save; i < this.inner; i++) {
       const e = items[i] as Entry;
+      if (e.where === "down") continue; // a 'DOWN' not yet handled is no message yet
       if (!p(e.msg)) {
         if (count !== undefined) count.skipped++;
         continue;
@@ -124,6 +131,7 @@ export class Mailbox implements RootSource {
         kept ??= items.slice(this.head, i);
         if (e.where === "fragment") this.fragmentWords -= e.words;
         else if (e.where === "off_heap") this.offHeapWords -= e.words;
+        else if (e.where === "down") this.pendingDowns--;
         removed.push(e);
       } else kept?.push(e);
     }
@@ -138,6 +146,28 @@ export class Mailbox implements RootSource {
 
   entries(): readonly Entry[] {
     return this.items.slice(this.head);
+  }
+
+  /** "down" entries queued (see {@link handleDowns}). */
+  pendingDowns = 0;
+
+  /**
+   * Converts queued "down" entries, oldest first, while the work done stays under `limitUnits`
+   * (each costs `unitsEach`): `place` puts each one's data on the heap or in a fragment and
+   * says which. Returns the units used.
+   */
+  handleDowns(limitUnits: number, unitsEach: number, place: (e: Entry) => "heap" | "fragment"): number {
+    let units = 0;
+    for (let i = this.head; i < this.items.length && this.pendingDowns > 0 && units < limitUnits; i++) {
+      const e = this.items[i] as Entry;
+      if (e.where !== "down") continue;
+      const where = place(e);
+      e.where = where;
+      if (where === "fragment") this.fragmentWords += e.words;
+      this.pendingDowns--;
+      units += unitsEach;
+    }
+    return units;
   }
 
   /** Entries in "fragment" (on_heap data outside the heap), oldest first. */
@@ -176,12 +206,14 @@ export class Mailbox implements RootSource {
     this.inner = 0;
     this.fragmentWords = 0;
     this.offHeapWords = 0;
+    this.pendingDowns = 0;
   }
 
   private removeAt(i: number): void {
     const e = this.items[i] as Entry;
     if (e.where === "fragment") this.fragmentWords -= e.words;
     else if (e.where === "off_heap") this.offHeapWords -= e.words;
+    else if (e.where === "down") this.pendingDowns--;
     if (i === this.head) {
       this.head++;
       if (this.head === this.items.length) {

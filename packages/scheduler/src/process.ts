@@ -75,6 +75,8 @@ export class Proc implements Schedulable {
    * `demonitor` removes the ref, and the signal then delivers nothing (erl_proc_sig_queue.c
    * drops a monitor-down signal whose monitor is no longer in the origin's tree). */
   pendingDown: Ref[] | undefined = undefined;
+  /** Woken from a receive by a signal alone (no Erlang work yet): handles all its signals when scheduled in. */
+  wokenBySignal = false;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
   /** F_DISABLE_GC: a BIF that trapped with its state on the heap (list_to_binary) keeps the

@@ -37,6 +37,7 @@
  * is on its own heap, in its mailbox, or a literal.
  */
 import {
+  Atom,
   atom,
   binary,
   copyTerm,
@@ -57,7 +58,15 @@ import {
 import type { RefcStore } from "@beamlab/refc";
 import { EVENTS, type EventHandle, type TelemetryBus } from "@beamlab/telemetry";
 import { Clock } from "./clock.js";
-import { CONTEXT_REDS, DEFAULT_PROCESS_LIMIT, LEAVE_REDS_AFTER_GC_DESIRED, ON_HEAP_MESSAGE_MARGIN } from "./constants.js";
+import {
+  CONTEXT_REDS,
+  DEFAULT_PROCESS_LIMIT,
+  DOWN_SIGNAL_UNITS,
+  LEAVE_REDS_AFTER_GC_DESIRED,
+  ON_HEAP_MESSAGE_MARGIN,
+  SIG_HANDLE_REDS_MAX_PREFERED,
+  SIG_REDS_CNT_FACTOR,
+} from "./constants.js";
 import { ProcessContext } from "./context.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { copiedWords, copyMessage } from "./copy-message.js";
@@ -178,6 +187,11 @@ const A = {
   js_exception: atom("js_exception"),
   system_limit: atom("system_limit"),
 } as const;
+
+/** An exit reason that is an immediate (an atom, a small integer): no heap words. */
+function isImmediate(t: Term): boolean {
+  return (typeof t === "number" && Number.isInteger(t) && Math.abs(t) < 2 ** 59) || t instanceof Atom;
+}
 
 /** `<0.N.S>` of a pid, printed once: telemetry metadata names pids on every event. */
 const pidTexts = new WeakMap<Pid, string>();
@@ -598,13 +612,15 @@ export class Scheduler {
 
   // ------------------------------------------------------------------ messages
 
-  /** Copies `msg` into `to`'s mailbox (see the header for where the data goes); `from` is the
-   * sender for the `message.send` event (default: the outside world). */
-  /** Puts `msg` (a copy) in `to`'s queue: on its heap when it fits, else in a fragment. A
-   * `signal` message (the 'EXIT' of a trapped exit signal) stays in the heap fragment the signal
-   * carried, as erl_proc_sig.c converts it in place, outside mbuf_size until a receive takes it
-   * (see received()). */
-  deliver(to: Proc, msg: Term, from?: Proc, signal = false): void {
+  /**
+   * Puts `msg` (a copy) in `to`'s queue: on its heap when it fits, else in a fragment; `from` is
+   * the sender for the `message.send` event (default: the outside world). A `signal` message
+   * (the 'EXIT' of a trapped exit signal, a 'DOWN' whose reason has data) stays in the heap
+   * fragment the signal carried, as erl_proc_sig.c converts it in place, outside mbuf_size until
+   * a receive takes it (see received()); a "down" one (a 'DOWN' for an immediate reason) has no
+   * data until it is handled (handleDownSignals).
+   */
+  deliver(to: Proc, msg: Term, from?: Proc, signal: boolean | "down" = false): void {
     if (to.status === "exited" || to.status === "exiting") return;
     const mb = this.mailboxOf(to);
     let copied = copyMessage(msg);
@@ -616,6 +632,7 @@ export class Scheduler {
     let e: Entry;
     if (to.opts.messageQueueData === "off_heap") e = { msg: copied, words, where: "off_heap" };
     else if (words === 0) e = { msg: copied, words, where: "heap" };
+    else if (signal === "down") e = { msg: copied, words, where: "down" };
     else {
       const h = this.heapOf(to);
       const st = h.state;
@@ -632,7 +649,33 @@ export class Scheduler {
     to.messagesIn++;
     if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printedPid(from?.pid ?? this.outside), to: printedPid(to.pid) });
     if (this.tracing) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
-    if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) this.wake(to);
+    if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) {
+      if (e.where === "down") to.wokenBySignal = true;
+      this.wake(to);
+    }
+  }
+
+  /**
+   * erts_schedule's signal handling as `p` is scheduled in (or, `limited` false, a receive's):
+   * its pending 'DOWN' signals become messages, oldest first — each built on its heap when it
+   * fits (the on_heap message rule), else in a heap fragment. Scheduled in with Erlang work to
+   * do it stops once SIG_HANDLE_REDS_MAX_PREFERED reductions' worth of units are used, and those
+   * reductions come off its new slice; the rest wait for its next schedule-in or receive.
+   */
+  private handleDownSignals(p: Proc, limited: boolean): void {
+    const mb = p.mailbox;
+    if (mb === undefined || mb.pendingDowns === 0) return;
+    const h = this.heapOf(p);
+    const units = mb.handleDowns(limited ? SIG_HANDLE_REDS_MAX_PREFERED * SIG_REDS_CNT_FACTOR : Infinity, DOWN_SIGNAL_UNITS, (e) => {
+      const st = h.state;
+      if (st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > e.words) {
+        h.deliverMessage(e.msg);
+        return "heap";
+      }
+      st.mbufSz += e.words;
+      return "fragment";
+    });
+    if (limited) p.fcalls -= Math.floor(units / SIG_REDS_CNT_FACTOR);
   }
 
   /** Whether a new message wakes a receiver: a pattern that throws wakes it too, so that the
@@ -661,6 +704,14 @@ export class Scheduler {
       e = mb.takeInner(pattern, count);
       p.fcalls -= count.skipped;
     } else e = mb.take(pattern);
+    if (e === undefined && mb.pendingDowns > 0) {
+      // no match among the messages it has: the receive handles its pending signals, in order
+      // (down_signals.json: a process scheduled in with 46 'DOWN's and the message it waits
+      // for converts 45 and takes the message; the 46th stays a signal)
+      this.handleDownSignals(p, false);
+      mb.resetScan();
+      e = mb.take(pattern);
+    }
     if (e === undefined) return NO_MESSAGE;
     this.received(p, e);
     if (p.timer !== undefined) {
@@ -908,7 +959,8 @@ export class Scheduler {
     if (by !== undefined) {
       for (const [ref, o] of by.entries()) {
         o.monitors?.delete(ref);
-        this.deliver(o, new Tuple([A.DOWN, ref, A.process, p.pid, reason]));
+        // an immediate reason travels in the monitor itself: the receiver builds the 'DOWN'
+        this.deliver(o, new Tuple([A.DOWN, ref, A.process, p.pid, reason]), undefined, isImmediate(reason) ? "down" : false);
       }
     }
     // Release: the heap, and through its exit hook (when the heap has one) its ProcBins and
@@ -966,6 +1018,8 @@ export class Scheduler {
     let op: Op | undefined;
     let exit: Term | undefined;
     try {
+      this.handleDownSignals(p, !p.wokenBySignal);
+      p.wokenBySignal = false;
       this.collectOnScheduleIn(p);
       let gen = p.gen;
       if (gen === undefined) {

@@ -15,7 +15,12 @@
  * Time: the routers' `after 100` is wall time on the BEAM, and the producers run for about a
  * second: routers time out mid-run. The node runs on the scheduler's work clock at the rate the
  * twin measured ({@link ROUTERS_MS_PER_REDUCTION}); which producers run before the routers'
- * timers fire follows the driver's slices, so the driver spawns as compiled (spawn-each.ts).
+ * timers fire follows the driver's slices, so the driver spawns as compiled (spawn-each.ts),
+ * in the fresh process the twin's main/1 spawns for it (drive/5): every collection of the
+ * driver is the BEAM's (routers_driver_gc.json; the spawn BIFs' argument cell and their
+ * {Pid, Ref} placed as OTP 25 places them), and so are the 'DOWN' signals the exited producers
+ * leave it — converted onto its heap at its schedule-in up to a budget, 2.25 reductions each
+ * (down_signals.json; the scheduler package).
  * As compiled (erlc -S): every process starts with its spawn fun's words (spawn-fun.ts) and its
  * initial continuation on the stack; router/2 keeps Mode and Consumer across its receive and its
  * send (allocate 2: 3 stack words), consumer/1 its state tuple (2 words; the first, {0, 0}, is a
@@ -23,18 +28,26 @@
  * before call_last pops the frame); produce/3 builds lists:seq(1, Messages) and runs its
  * comprehension frame by frame (see producer). Every GC event of one connection's producer,
  * router and consumer equals the BEAM's (leak mode).
- * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order); the driver's slice phase
- * (0: a fresh slice) and the clock's rate, both moved by `--band` (workClockOf).
+ * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order); the clock's rate, moved
+ * by `--band` (workClockOf).
+ * GAP (pinned in test/routers.twin.test.ts): the model's first producer batch is 103
+ * connections, the BEAM's 102: the driver's 103rd producer is spawned with 0 reductions left in
+ * the model. Measured with reduction probes between the comprehensions (process_info(self(),
+ * reductions) in a copy of the twin, the same reads in the model): lists:seq and the consumers'
+ * comprehension cost the BEAM's reductions exactly, the routers' comprehension 2 fewer than the
+ * BEAM's (5,518 vs 5,520, the same collections), the producers' 3 fewer — not found yet. With
+ * the probes' own 5 reductions the model lands on the BEAM's 102. Also the driver's last
+ * collection (after its 'DOWN's) keeps fewer live words than the BEAM's.
  */
 import { allocateTest } from "../kit/allocate.js";
 import { binaryCopy } from "../kit/binaries.js";
 import { seq } from "../kit/lists.js";
 import { ret } from "../kit/return.js";
-import { atom, binary, Cons, heapBinWords, list, markLiteral, Tuple, type Pid, type Term } from "@beamlab/heap";
-import { CONTEXT_REDS, type Op, type ProcessContext } from "@beamlab/scheduler";
+import { atom, binary, Cons, equals, heapBinWords, list, markLiteral, Tuple, type GcTraceEntry, type LocalFun, type Pid, type Term } from "@beamlab/heap";
+import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
 import { spawnEach } from "./spawn-each.js";
-import { spawnFunArgs } from "./spawn-fun.js";
+import { spawnFun } from "./spawn-fun.js";
 import { newNode, setRole } from "../node.js";
 import { intParam, type ParamSpec, type ParamValues } from "../params.js";
 import type { Mode, ParametricScenario, ScenarioRun, ScenarioRunOptions } from "../scenario.js";
@@ -156,82 +169,165 @@ function* producer(ctx: ProcessContext, routerPid: Pid, messages: number, bytes:
   yield* ret(ctx); // produce/3's deallocate + return
 }
 
-const spawnConsumer = (ctx: ProcessContext): Pid => ctx.spawn(consumer, spawnFunArgs(0, []), { initialCall: "beamlab_twin_routers:'-main/1-fun-0-'/0" });
-const spawnRouter = (ctx: ProcessContext, mode: Mode, c: Pid): Pid =>
-  ctx.spawn((x: ProcessContext) => router(x, mode, c), spawnFunArgs(1, [atom(mode), c]), { initialCall: "beamlab_twin_routers:'-main/1-fun-1-'/0" });
+/** The twin's funs: `fun() -> …, consumer({0, 0}) end` and the router's and producer's, with their free variables. */
+const consumerFun = (): LocalFun => spawnFun(1, []);
+const routerFun = (mode: Mode, c: Pid): LocalFun => spawnFun(3, [atom(mode), c]);
+const producerFun = (r: Pid, messages: number, bytes: number): LocalFun => spawnFun(5, [r, messages, bytes]);
+const spawnConsumer = (ctx: ProcessContext, fun = consumerFun()): Pid => ctx.spawn(consumer, [fun], { initialCall: "beamlab_twin_routers:'-drive/5-fun-1-'/0" });
+const spawnRouter = (ctx: ProcessContext, mode: Mode, c: Pid, fun = routerFun(mode, c)): Pid =>
+  ctx.spawn((x: ProcessContext) => router(x, mode, c), [fun], { initialCall: "beamlab_twin_routers:'-drive/5-fun-3-'/0" });
 const producerBody = (r: Pid, messages: number, bytes: number) => (x: ProcessContext) => producer(x, r, messages, bytes);
-const producerFun = (r: Pid, messages: number, bytes: number): Term[] => spawnFunArgs(2, [r, messages, bytes]);
 
 /** Starts one connection (consumer, router, producer) on the calling process's node. */
 export function startConnection(ctx: ProcessContext, mode: Mode, messages: number, bytes: number): { consumer: Pid; router: Pid; producer: Pid } {
   const c = spawnConsumer(ctx);
   const r = spawnRouter(ctx, mode, c);
-  const p = ctx.spawn(producerBody(r, messages, bytes), producerFun(r, messages, bytes), { initialCall: "beamlab_twin_routers:'-main/1-fun-2-'/0" });
+  const p = ctx.spawn(producerBody(r, messages, bytes), [producerFun(r, messages, bytes)], { initialCall: "beamlab_twin_routers:'-drive/5-fun-5-'/0" });
   return { consumer: c, router: r, producer: p };
 }
 
 /**
  * The work clock's rate: the BEAM's wall time per reduction doing this workload, measured by the
  * twin (fixtures/scenarios.json, the routers records' `work`: busy_us / reductions on 100 fresh
- * connections after the report; test/routers.twin.test.ts checks this value against the
- * recording). The routers' `after 100` is real time on the BEAM: while the producers run for
- * longer than 100 ms, routers time out mid-run (and take the timeout although their messages
- * have arrived, receive_timeout_race.json); the scheduler's work clock lets the model's timers
- * fire between slices in the same way.
+ * connections after the report): the median of the recorded runs (twelve, 0.49 … 1.45 µs per
+ * reduction on the recording machine, which was busy; an idle one measured 0.26 … 0.29;
+ * test/routers.twin.test.ts checks this value against the recording). The routers' `after 100`
+ * is real time on the BEAM: while the producers run for longer than 100 ms, routers time out
+ * mid-run (and take the timeout although their messages have arrived,
+ * receive_timeout_race.json); the scheduler's work clock lets the model's timers fire between
+ * slices in the same way. Which connections' routers forward before their timers fire follows
+ * this rate: at the defaults the first producer batch (103 connections) forwards in time below
+ * about 0.3 µs per reduction and times out above 0.45 — the BEAM's fix figure moves with the
+ * machine's speed in the same way (test/routers.twin.test.ts runs the model at each recorded
+ * run's own rate).
  */
-export const ROUTERS_MS_PER_REDUCTION = 0.00033;
+export const ROUTERS_MS_PER_REDUCTION = 0.00074;
 
 /**
- * The model's free choices here, moved by `--band`: the work clock's rate (× 0.5 … 2: a loaded
- * machine's wall time per reduction is not the recording's) and the driver's slice phase (the
- * reductions of its slice used before it spawns: on the BEAM its start-up code — compiling the
- * report module, parsing the arguments, starting the sampler — runs in that slice, and where
- * its slices end decides which producers run before the routers' timers fire; the model starts
- * the driver with a fresh slice). Without a perturbation: the recorded rate and phase 0.
+ * The model's free choice here moved by `--band` besides stacks and pids: the work clock's rate
+ * (× 0.5 … 2: a machine's wall time per reduction is not the recording's). Without a
+ * perturbation: the recorded rate. (The driver's slices are not a free choice: the twin's
+ * driver is a fresh process, as the model's is, and its gc trace is the model's —
+ * routers_driver_gc.json.)
  */
-function workClockOf(perturb: ScenarioRunOptions["perturb"]): { readonly msPerReduction: number; readonly driverPhase: number } {
-  if (perturb === undefined) return { msPerReduction: ROUTERS_MS_PER_REDUCTION, driverPhase: 0 };
+function workClockOf(perturb: ScenarioRunOptions["perturb"]): { readonly msPerReduction: number } {
+  if (perturb === undefined) return { msPerReduction: ROUTERS_MS_PER_REDUCTION };
   const h = Math.imul(perturb.seed >>> 0, 0x9e3779b1) >>> 0;
   const factor = 2 ** (((h % 5) - 2) / 2); // 0.5, 0.71, 1, 1.41, 2
-  return { msPerReduction: ROUTERS_MS_PER_REDUCTION * factor, driverPhase: (h >>> 8) % CONTEXT_REDS };
+  return { msPerReduction: ROUTERS_MS_PER_REDUCTION * factor };
 }
 
-function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions): ScenarioRun {
+/** The DOWN comprehension's `allocate 3` (the rest of the list, Pid, Ref + the continuation pointer). */
+const DOWN_LEVEL_FRAME = 4;
+
+/**
+ * `[receive {'DOWN', Ref, process, Pid, _} -> ok end || {Pid, Ref} <- Producers]` as erlc -S
+ * compiles it: per element `allocate 3` (the rest of the list, Pid and Ref kept across the
+ * receive), a selective receive of that 'DOWN', and `call_last` (the level's frame dropped):
+ * the elements already handled are garbage.
+ */
+function* awaitDowns(ctx: ProcessContext, producers: Term): Generator<Op, void, unknown> {
+  const heap = ctx.heap;
+  yield* ctx.call(); // call '-drive/5-lc$^6/1-3-'/1
+  const x = heap.pushFrame(0);
+  for (let p: Term = producers; p instanceof Cons; p = p.tail) {
+    const [pid, ref] = (p.head as Tuple).elements as [Pid, Term];
+    x.set(0, p);
+    allocateTest(heap, DOWN_LEVEL_FRAME);
+    const f = heap.pushFrame(DOWN_LEVEL_FRAME);
+    f.set(0, p.tail);
+    f.set(1, ref);
+    x.set(0, undefined);
+    yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === DOWN && equals(t.elements[1] as Term, ref) && equals(t.elements[3] as Term, pid));
+    heap.popFrame(f);
+    yield* ctx.call(); // call_last
+  }
+  heap.popFrame(x);
+  yield* ret(ctx); // the [] clause's return
+}
+
+/** drive/5's `allocate 5` (Bytes, Msgs, N, Mode, Main + the continuation pointer). */
+const DRIVE_FRAME = 6;
+const DOWN = atom("DOWN");
+
+/**
+ * The twin's drive/5, in the fresh process main/1 spawns for it (role driver), as erlc -S
+ * compiles it: `allocate 5`, twin_report:role/1, lists:seq/2 and the three spawning
+ * comprehensions (spawn-each.ts; each list lives only as the next comprehension's argument),
+ * then one selective receive per 'DOWN', timer:sleep(1000) and `Main ! {self(), done}`.
+ */
+function* driver(ctx: ProcessContext, main: Pid, mode: Mode, n: number, messages: number, bytes: number, finished: () => void): Generator<Op, void, unknown> {
+  const heap = ctx.heap;
+  heap.setStack(INITIAL_CONTINUATION);
+  // erlang:apply/2 calls the fun, whose code ('-main/1-fun-1-'/5) tail-calls drive/5 (call_only)
+  yield* ctx.call();
+  yield* ctx.call();
+  allocateTest(heap, DRIVE_FRAME);
+  const f = heap.pushFrame(DRIVE_FRAME);
+  yield* ctx.call(); // call_ext twin_report:role/1
+  setRole(ctx, "driver");
+  yield* ret(ctx);
+  const numbers = yield* seq(ctx, 1, n);
+  const consumers = yield* spawnEach(ctx, numbers, { yRegs: 1, fun: () => consumerFun(), spawn: (c, _, fun) => spawnConsumer(c, fun) });
+  const routerPids = yield* spawnEach(ctx, consumers, { yRegs: 2, fun: (pid) => routerFun(mode, pid as Pid), spawn: (c, pid, fun) => spawnRouter(c, mode, pid as Pid, fun) });
+  const producers = yield* spawnEach(ctx, routerPids, {
+    yRegs: 3,
+    fun: (r) => producerFun(r as Pid, messages, bytes),
+    spawn: (c, r, fun) => new Tuple(c.spawnMonitor(producerBody(r as Pid, messages, bytes), [fun], { initialCall: "beamlab_twin_routers:'-drive/5-fun-5-'/0" })),
+    result: "halloc",
+  });
+  yield* awaitDowns(ctx, producers);
+  yield* ctx.sleep(1000);
+  ctx.send(main, ctx.alloc(new Tuple([ctx.self, atom("done")])));
+  finished();
+  yield* ctx.receive();
+  heap.popFrame(f);
+}
+
+function build(mode: Mode, params: ParamValues | undefined, opts: ScenarioRunOptions, traceDriver?: (entry: GcTraceEntry) => void, msPerReduction?: number): ScenarioRun {
   const n = intParam(params, ROUTERS_PARAMS, "routers");
   const messages = intParam(params, ROUTERS_PARAMS, "messages");
   const bytes = intParam(params, ROUTERS_PARAMS, "binary_bytes");
   let done = false;
-  const clock = workClockOf(opts.perturb);
-  const run = newNode(opts, { duration: 3_600_000, interval: 100, workClock: { msPerReduction: clock.msPerReduction } });
+  const clock = msPerReduction === undefined ? workClockOf(opts.perturb) : { msPerReduction };
+  const hooks = traceDriver === undefined ? {} : { onGcTrace: (_pid: Pid, e: GcTraceEntry) => { traceDriver(e); } };
+  const run = newNode(opts, { duration: 3_600_000, interval: 100, workClock: { msPerReduction: clock.msPerReduction } }, hooks);
   run.scheduler.spawn(
-    function* driver(ctx: ProcessContext) {
-      setRole(ctx, "driver");
-      ctx.chargeCalls(clock.driverPhase);
-      const heap = ctx.heap;
-      const all = heap.pushFrame(0); // the lists main/1 keeps
-      const consumers = all.hold(
-        yield* spawnEach(ctx, yield* seq(ctx, 1, n), { yRegs: 1, freeVariables: 0, spawn: (x) => spawnConsumer(x) }),
+    function* main(ctx: ProcessContext) {
+      // Driver = spawn(fun() -> drive(Main, Mode, N, Msgs, Bytes) end), then receive {Driver, done}
+      const self = ctx.self;
+      const d = ctx.spawn(
+        (d: ProcessContext) => driver(d, self, mode, n, messages, bytes, () => (done = true)),
+        [spawnFun(1, [self, atom(mode), n, messages, bytes])],
+        { initialCall: "beamlab_twin_routers:'-main/1-fun-1-'/0" },
       );
-      const routers = all.hold(yield* spawnEach(ctx, consumers, { yRegs: 2, freeVariables: 2, spawn: (x, c) => spawnRouter(x, mode, c as Pid) }));
-      const producers = all.hold(
-        yield* spawnEach(ctx, routers, {
-          yRegs: 3,
-          freeVariables: 3,
-          spawn: (x, r) => {
-            const [pid, ref] = x.spawnMonitor(producerBody(r as Pid, messages, bytes), producerFun(r as Pid, messages, bytes), { initialCall: "beamlab_twin_routers:'-main/1-fun-2-'/0" });
-            return x.alloc(new Tuple([pid, ref]));
-          },
-        }),
-      );
-      for (let p: Term = producers; p instanceof Cons; p = p.tail) yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === atom("DOWN"));
-      yield* ctx.sleep(1000);
-      done = true;
+      if (traceDriver !== undefined) ctx.scheduler.traceGc(d);
+      yield* ctx.receive();
       yield* ctx.receive();
     },
     [],
     { initialCall: "escript:run/2" },
   );
   return { ...run, finished: () => done };
+}
+
+/**
+ * The run with its driver gc-traced from its spawn, as the twin's `BEAMLAB_TRACE=driver` run
+ * is (recorders/routers_driver_gc.record.mjs): every trace entry of the driver goes to
+ * `onEntry` (the heap models the tracer's phantom fragments). For tests and diagnostics; the
+ * plain run is untraced.
+ */
+export function runTracedDriver(mode: Mode, params: ParamValues | undefined, onEntry: (entry: GcTraceEntry) => void): ScenarioRun {
+  return build(mode, params, {}, onEntry);
+}
+
+/**
+ * The run on a node whose work clock runs at `msPerReduction` (a recorded run's own measured
+ * rate, the twin's `work`): which routers time out first follows the machine's speed, so a
+ * recorded run is compared with the model at that run's speed. For tests and diagnostics.
+ */
+export function runRoutersAtRate(mode: Mode, params: ParamValues | undefined, msPerReduction: number): ScenarioRun {
+  return build(mode, params, {}, undefined, msPerReduction);
 }
 
 export const routers: ParametricScenario = defineScenario({

@@ -1,8 +1,10 @@
 /**
- * `spawn(fun() -> … end)` as the routers twin starts its processes: what the child's heap holds
- * before its body runs.
+ * `spawn(fun() -> … end)` as the routers twin starts its processes: the fun, and what the
+ * child's heap holds before its body runs.
  *
- * Owns: {@link spawnFunArgs}, the spawn argument list that makes the model place those words.
+ * Owns: {@link spawnFun} (the twin's fun as a term: the spawning process builds it with
+ * `make_fun3`, and the model copies the spawn's arguments `[F]` onto the child's heap) and
+ * {@link spawnFunArgs}.
  * Measured (tooling/beam-oracle/fixtures/spawn_heap.json, erts 13.1.5): a child of `spawn(F)`
  * waiting in its first receive has heap_size = size(F) + 2 — the fun (5 words + its free
  * variables, erts_debug:size) and one 2-word cell, for 0…3 free variables. The model copies a
@@ -15,10 +17,15 @@ import { atom, LocalFun, type Term } from "@beamlab/heap";
 
 const MODULE = atom("beamlab_twin_routers");
 
+/** The twin's fun numbered `index` (erlc's `'-F/A-fun-<index>-'`) with these free variables. */
+export function spawnFun(index: number, free: readonly Term[]): LocalFun {
+  return new LocalFun(MODULE, index, 0, 0, free);
+}
+
 /**
- * The spawn arguments of `spawn(F)` for the twin's `index`th fun (`'-main/1-fun-<index>-'`) with
- * these free variables; pass them as `ctx.spawn(body, spawnFunArgs(…), …)` (the body ignores them).
+ * The spawn arguments of `spawn(F)` for the twin's `index`th fun with these free variables;
+ * pass them as `ctx.spawn(body, spawnFunArgs(…), …)` (the body ignores them).
  */
 export function spawnFunArgs(index: number, free: readonly Term[]): Term[] {
-  return [new LocalFun(MODULE, index, 0, 0, free)];
+  return [spawnFun(index, free)];
 }
