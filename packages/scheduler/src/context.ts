@@ -567,9 +567,11 @@ export class ProcessContext {
    * collection done). Items read without the target's help — `heap_size`, `stack_size`,
    * `garbage_collection_info` only — collect nothing (hamt_put_limit.json: a process waiting
    * with a 23-word fragment and 22 words free reads the same before and after). Known
-   * exception (pinned in otp's memory.twin.test.ts): otp_memory's tasks supervisor reports
-   * 25,272 B at child 50, the state before the collection sup_gc.json (recorded with the same
-   * reads) shows at that read.
+   * deviation (pinned in otp's memory.twin.test.ts): the BEAM answers `memory` and
+   * `total_heap_size` of a process waiting with fragments that do not fit before the collection
+   * the request causes (otp_memory's tasks supervisor: 25,272 B at child 50); the model
+   * collects first, which the Agents and DynamicSupervisor twins need because on the BEAM those
+   * supervisors are collected at an earlier, not yet identified, schedule-in.
    */
   processInfo(pid: Pid = this.p.pid, items?: readonly InfoItem[]): ProcessInfo | undefined {
     this.p.fcalls -= 1;
