@@ -78,29 +78,19 @@ describe("otp_memory.json: one-off Agents vs Tasks under a simple_one_for_one su
   // frames.ts) and proc_lib:spawn_link/1 in task_start (proc-lib.ts) follow the compiled code
   // word for word: the heap after start is the BEAM's (197 words for agents, 203 for tasks) and
   // the collections of a gc-traced run are equal event for event (sup_gc.json,
-  // supervisor-gc.twin.test.ts: tasks' 30 of 30, agents' first 24).
-  it("tasks: the supervisor's memory after each of the 100 children exactly but two (pinned: children 50 and 99)", () => {
+  // supervisor-gc.twin.test.ts: 30 of 30 for both). A supervisor waiting with fragments that do
+  // not fit collects when the recorder's gen_server call demonitors it (agents: after
+  // start_child 76) or when it is asked for its memory, after answering (tasks: 50 and 99).
+  it("tasks: the supervisor's memory after each of the 100 children exactly", () => {
     const b = fx.supervised.find((s) => s.id === "tasks");
     if (b === undefined) throw new Error("no tasks");
     const m = runSupervisedTwin("tasks", b.started, undefined, undefined, b.sup_pid);
-    const differ = m.memoryCurve.map((x, i) => [i + 1, x, b.supervisor_memory_curve[i]]).filter(([, x, y]) => x !== y);
-    // GAP (pinned): at children 50 and 99 the supervisor waits with heap fragments that do not
-    // fit (84 words: the children's 'EXIT's) when the recorder asks for its memory; the BEAM
-    // answers with the state before the collection (25,272 B) and collects right after, where
-    // the model collects first (5,776 B). Measured (a variant of otp_memory.escript reading
-    // garbage_collection_info, which collects nothing, around each read; and plain processes
-    // waiting with a 23-word HAlloc fragment): `memory` and `total_heap_size` are answered
-    // before the collection they cause. The model keeps collecting first because the Agents
-    // supervisor (and dynsup_memory's) is collected earlier on the BEAM: waiting with a 13-word
-    // fragment after start_child 76 returns, it has collected by the recorder's next read of
-    // [garbage_collection_info, status], a read that leaves a plain waiting process alone — what
-    // schedules the supervisor in there is not identified, and collecting at the memory read
-    // stands in for it. The next sample is equal again: the sawtooth (drops at 51 and 100) is
-    // the BEAM's.
-    expect(differ).toEqual([
-      [50, 5776, 25272],
-      [99, 5776, 25272],
-    ]);
+    // at children 50 and 99 the supervisor waits with heap fragments that do not fit (84 words:
+    // the children's 'EXIT's, joined at its receives) when the recorder asks for its memory: the
+    // answer is the state before the collection that request makes it run (25,272 B;
+    // pi_collect.json); the next sample is after it — the sawtooth drops at children 51 and 100
+    expect(m.memoryCurve).toEqual(b.supervisor_memory_curve);
+    expect([b.supervisor_memory_curve[49], b.supervisor_memory_curve[50]]).toEqual([25272, 5808]);
     expect(shrinks(b.supervisor_memory_curve)).toBe(2);
   });
 

@@ -28,8 +28,10 @@ import { BIF_CALL_STACK_WORDS, BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
 
-/** process_info items of another process that do not make a waiting target collect (measured: hamt_put_limit.json). */
-const LOCK_READ_ITEMS: ReadonlySet<InfoItem> = new Set<InfoItem>(["heap_size", "stack_size", "garbage_collection_info"]);
+/** process_info items of another process that the target answers itself, running a collection
+ * it deferred (pi_collect.json). */
+const TARGET_HANDLED_ITEMS: ReadonlySet<InfoItem> = new Set<InfoItem>(["memory", "total_heap_size", "current_function"]);
+
 import { any, type Pattern } from "./pattern.js";
 import { NO_ARGS, NO_OPTS, type Proc } from "./process.js";
 import type { Priority } from "./run-queue.js";
@@ -560,25 +562,36 @@ export class ProcessContext {
   }
 
   /**
-   * `process_info(Pid, Items)` (all items when `items` is omitted). Of another process, OTP 25
-   * asks with a signal: a waiting target is scheduled in to answer it, and collects first when a
-   * collection was desired as it went to wait (Scheduler.collectOnScheduleIn; measured: the
-   * dynsup_memory recorder's checkpoints and kit_blocks' final reads find the deferred
-   * collection done). Items read without the target's help — `heap_size`, `stack_size`,
-   * `garbage_collection_info` only — collect nothing (hamt_put_limit.json: a process waiting
-   * with a 23-word fragment and 22 words free reads the same before and after). Known
-   * deviation (pinned in otp's memory.twin.test.ts): the BEAM answers `memory` and
-   * `total_heap_size` of a process waiting with fragments that do not fit before the collection
-   * the request causes (otp_memory's tasks supervisor: 25,272 B at child 50); the model
-   * collects first, which the Agents and DynamicSupervisor twins need because on the BEAM those
-   * supervisors are collected at an earlier, not yet identified, schedule-in.
+   * `process_info(Pid, Items)` (all items when `items` is omitted). Of another, waiting process:
+   * a request for `memory`, `total_heap_size` or `current_function` (all items include them) is
+   * handled by the target, which then runs the collection it deferred when it
+   * went to wait — after answering when only its heap fragments made it due (the answer is the
+   * state before the collection), before answering when it was forced or due to the binary
+   * virtual heap (Scheduler.collectOnScheduleIn). Other items collect nothing. Measured
+   * (hamt_put_limit.json's reads and pi_collect.json): a process waiting with a fragment that
+   * does not fit answers `memory`/`total_heap_size` with the state before the collection that
+   * follows, and collects for `current_function`; `heap_size`, `reductions`,
+   * `garbage_collection_info`, `status`, `message_queue_len` leave it as it is; otp_memory's
+   * tasks supervisor reports 25,272 B at children 50 and 99.
    */
   processInfo(pid: Pid = this.p.pid, items?: readonly InfoItem[]): ProcessInfo | undefined {
     this.p.fcalls -= 1;
     const t = this.s.lookup(pid);
     if (t === undefined) return undefined;
-    const readFromOutside = items?.every((i) => LOCK_READ_ITEMS.has(i)) === true;
-    if (t !== this.p && t.status === "waiting" && !readFromOutside) this.s.collectOnScheduleIn(t);
+    const collects = items === undefined || items.some((i) => TARGET_HANDLED_ITEMS.has(i)) || t.signalQueued;
+    if (t === this.p || t.status !== "waiting" || !collects) return processInfo(this.s, t, items);
+    if (t.signalQueued) {
+      // its queued signal and this request are handled together: the answer, then the collection
+      const answer = processInfo(this.s, t, items);
+      this.s.handleQueuedSignals(t);
+      return answer;
+    }
+    if (t.heap !== undefined && !t.heap.safePointDueBesidesFragments) {
+      const answer = processInfo(this.s, t, items);
+      this.s.collectOnScheduleIn(t);
+      return answer;
+    }
+    this.s.collectOnScheduleIn(t);
     return processInfo(this.s, t, items);
   }
 

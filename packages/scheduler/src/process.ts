@@ -77,6 +77,9 @@ export class Proc implements Schedulable {
   pendingDown: Ref[] | undefined = undefined;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
+  /** A signal (a demonitor) is in this waiting process's queue: it is in the run queue to
+   * handle it, which runs a collection it deferred, and goes back to waiting. */
+  signalQueued = false;
   /** F_DISABLE_GC: a BIF that trapped with its state on the heap (list_to_binary) keeps the
    * process from collecting — at schedule-in, at schedule-out — until it is done. */
   gcDisabled = false;
