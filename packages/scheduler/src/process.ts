@@ -77,6 +77,10 @@ export class Proc implements Schedulable {
   pendingDown: Ref[] | undefined = undefined;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
+  /** Messages still in the outer signal queue: those that arrived while a receive waited whose
+   * `after` then fired before the process ran (receive_timeout_race.json); the next receive
+   * fetches them. process_info(self(), message_queue_len) does not count them. */
+  outerQueued = 0;
   /** A signal (a demonitor) is in this waiting process's queue: it is in the run queue to
    * handle it, which runs a collection it deferred, and goes back to waiting. */
   signalQueued = false;
