@@ -67,9 +67,9 @@ function simulateGc(n: number, supPid: number): Ev[] {
   return events;
 }
 
-/** The recorder's wait_idle/2: process_info(Sup, [status, message_queue_len]) — a request the
- * waiting supervisor answers (then collecting when a collection is desired), before the
- * recorder's own reads. */
+/** The recorder's wait_idle/2: process_info(Sup, [status, message_queue_len]) — a request that
+ * leaves the waiting supervisor as it is (a collection it deferred ran when the start_child
+ * call's demonitor reached it: pi_collect.json), before the recorder's own reads. */
 function* waitIdle(ctx: ProcessContext, sup: Pid): Generator<unknown, void, unknown> {
   yield* ctx.sleep(1);
   ctx.processInfo(sup, ["status", "message_queue_len"]);

@@ -3,7 +3,7 @@
  * results, argument errors, and the edge cases the recorded loops do not reach.
  */
 import { atom, binary, Binary, Cons, encodeEtf, ErlMap, mapFromEntries, mapGet, mapWords, nil, printTerm, SubBinary, Tuple, type Term } from "@beamlab/heap";
-import { hamtFromListUnits } from "../src/kit/hamt-factory.js";
+import { hamtFromListUnits } from "@beamlab/heap";
 import { ErlangError, Scheduler, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { describe, expect, it } from "vitest";
 import { binaryCopy, binaryPart, binaryToTerm, comprehension, comprehension2, enumTake, listDuplicate, listFlatten, mapLiteral, mapsFromList, mapsGet, seq, tuple } from "@beamlab/scenarios/kit";

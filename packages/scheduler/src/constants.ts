@@ -64,7 +64,12 @@ export const BINARY_COPY_LOOP_FACTOR = 100;
  * return address and the runtime frame the JIT pushes): taken from the workload kit's recorded
  * traces (kit_blocks.json: an integer_to_list result of 20 words goes to a fragment with 22
  * words free, a 4-word integer_to_binary result with 6; lists:reverse/2's on-heap limit the
- * same). Used by {@link ProcessContext.bifResult}.
+ * same). The same 3 words (S_REDZONE: `HeapWordsLeft` inside a runtime call stops that far
+ * below the stack) limit `put_map_assoc`'s HAlloc of a HAMT path and its flatmap heap test
+ * (hamt_put_limit.json: with the caller's frame at 3 words in a 233-word heap, a 23-word path
+ * goes on the heap up to htop 203 and a 26-word flatmap collects from htop 201 — the limit is
+ * 7 words below the heap's end, where test_heap's is 4 + the need). Used by
+ * {@link ProcessContext.bifResult} and {@link ProcessContext.putMapAssoc}.
  */
 export const BIF_CALL_STACK_WORDS = 3;
 

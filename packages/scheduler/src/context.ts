@@ -23,10 +23,15 @@
  * Invariant: only the running process's context may be used (checked: a context used while its
  * process is not running throws).
  */
-import { atom, Binary, binary, equals, flatmapWords, isFlatmap, LazyBytes, mapAssocWords, mapPut, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type ErlMap, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
+import { atom, Binary, binary, equals, factoryPlacement, flatmapWords, hamtFromListUnits, isFlatmap, LazyBytes, mapAssocWords, mapPut, ON_HEAP_BINARY_LIMIT, SubBinary, Tuple, type AllocOptions, type ErlMap, type Pid, type ProcessHeap, type Ref, type Term } from "@beamlab/heap";
 import { BIF_CALL_STACK_WORDS, BINARY_COPY_LOOP_FACTOR } from "./constants.js";
 import { ErlangError, ExitThrow } from "./errors.js";
 import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
+
+/** process_info items of another process that the target answers itself, running a collection
+ * it deferred (pi_collect.json). */
+const TARGET_HANDLED_ITEMS: ReadonlySet<InfoItem> = new Set<InfoItem>(["memory", "total_heap_size", "current_function"]);
+
 import { any, type Pattern } from "./pattern.js";
 import { NO_ARGS, NO_OPTS, type Proc } from "./process.js";
 import type { Priority } from "./run-queue.js";
@@ -211,19 +216,25 @@ export class ProcessContext {
    * `M#{K => V}` (the put_map_assoc instruction, erts_gc_update_map_assoc): on a flatmap a heap
    * test for the whole new flatmap (`mapAssocWords`; a collection when it fails), and a flatmap
    * growing past 32 keys first built as a 33-key flatmap (garbage) and then turned into a HAMT
-   * with HAlloc; on a HAMT the path is inserted with HAlloc and no test (erts_maps_put): on the
-   * heap while it fits, then in heap fragments that only the next heap test collects. Checked by
-   * the workload kit against kit_blocks.json's maps_put loop.
+   * through a heap factory (erts_hashmap_from_ks_and_vs: the leaves, then node by node, as
+   * `maps:from_list` places them — @beamlab/heap's factoryPlacement); on a HAMT the path is
+   * inserted with HAlloc and no test (erts_hashmap_insert): on the heap while it fits, then in
+   * heap fragments that only the next heap test collects. HAlloc's limit is
+   * {@link BIF_CALL_STACK_WORDS} below the free space a heap test sees (the runtime call's red
+   * zone, hamt_put_limit.json). Checked against kit_blocks.json's maps_put loop and sup_gc.json.
    */
   putMapAssoc(m: ErlMap, key: Term, value: Term): ErlMap {
     const updated = mapPut(m, key, value);
     if (updated === m) return m;
     const heap = this.heap;
-    if (!isFlatmap(m)) return heap.allocBif(updated, { check: false });
+    if (!isFlatmap(m)) return heap.allocBif(updated, { check: false, reserve: BIF_CALL_STACK_WORDS });
     const words = mapAssocWords(m, updated, key);
     if (!isFlatmap(updated)) {
       heap.allocGarbage(flatmapWords(updated.keys.length)); // the 33-key flatmap, after its heap test
-      return heap.allocBif(updated, { check: false });
+      const { onHeap, inFragments } = factoryPlacement(heap, hamtFromListUnits(updated), BIF_CALL_STACK_WORDS);
+      heap.alloc(updated, { charge: onHeap, need: onHeap });
+      if (inFragments > 0) heap.allocFragmentGarbage(inFragments, { check: false });
+      return updated;
     }
     return heap.alloc(updated, { charge: words, need: words });
   }
@@ -284,6 +295,7 @@ export class ProcessContext {
     if (p.fcalls <= 0) yield YIELD_OP;
     this.check();
     this.handleSignals();
+    p.outerQueued = 0; // this receive fetches the outer signal queue
     p.mailbox?.resetScan();
     const after = opts.after;
     let armed = false;
@@ -315,6 +327,7 @@ export class ProcessContext {
       p.wait = "receive";
       p.pattern = pattern;
       p.resumePending = true;
+      const queuedAtWait = p.mailbox?.length ?? 0;
       yield RECEIVE_OP;
       p.resumePending = false;
       this.handleSignals();
@@ -324,6 +337,7 @@ export class ProcessContext {
       // work clock (SchedulerOptions.workClock): otherwise no timer fires while a process is runnable.
       if (this.timerFired()) {
         p.timedOut = false;
+        p.outerQueued = (p.mailbox?.length ?? 0) - queuedAtWait;
         p.mailbox?.resetScan();
         return undefined;
       }
@@ -568,19 +582,43 @@ export class ProcessContext {
   }
 
   /**
-   * `process_info(Pid, Items)` (all items when `items` is omitted). Of another process, OTP 25
-   * asks with a signal: a waiting target is scheduled in to answer it, and collects first when a
-   * collection was desired as it went to wait (Scheduler.collectOnScheduleIn; measured: the
-   * dynsup_memory recorder's checkpoints and kit_blocks' final reads find the deferred
-   * collection done). Known exception (pinned in otp's memory.twin.test.ts): otp_memory's tasks
-   * supervisor reports 25,272 B at child 50, the state before the collection sup_gc.json
-   * (recorded with the same reads) shows at that read.
+   * `process_info(Pid, Items)` (all items when `items` is omitted). Of another, waiting process:
+   * a request for `memory`, `total_heap_size` or `current_function` (all items include them) is
+   * handled by the target, which then runs the collection it deferred when it
+   * went to wait — after answering when only its heap fragments made it due (the answer is the
+   * state before the collection), before answering when it was forced or due to the binary
+   * virtual heap (Scheduler.collectOnScheduleIn). Other items collect nothing. Measured
+   * (hamt_put_limit.json's reads and pi_collect.json): a process waiting with a fragment that
+   * does not fit answers `memory`/`total_heap_size` with the state before the collection that
+   * follows, and collects for `current_function`; `heap_size`, `reductions`,
+   * `garbage_collection_info`, `status`, `message_queue_len` leave it as it is; otp_memory's
+   * tasks supervisor reports 25,272 B at children 50 and 99. Of itself, `message_queue_len`
+   * leaves out the messages still in the outer signal queue (Proc.outerQueued).
    */
   processInfo(pid: Pid = this.p.pid, items?: readonly InfoItem[]): ProcessInfo | undefined {
     this.p.fcalls -= 1;
     const t = this.s.lookup(pid);
     if (t === undefined) return undefined;
-    if (t !== this.p && t.status === "waiting") this.s.collectOnScheduleIn(t);
+    if (t === this.p) {
+      // of itself: message_queue_len counts the inner queue only (what a receive has fetched)
+      const own = processInfo(this.s, t, items);
+      if (t.outerQueued > 0) own.message_queue_len -= t.outerQueued;
+      return own;
+    }
+    const collects = items === undefined || items.some((i) => TARGET_HANDLED_ITEMS.has(i)) || t.signalQueued;
+    if (t.status !== "waiting" || !collects) return processInfo(this.s, t, items);
+    if (t.signalQueued) {
+      // its queued signal and this request are handled together: the answer, then the collection
+      const answer = processInfo(this.s, t, items);
+      this.s.handleQueuedSignals(t);
+      return answer;
+    }
+    if (t.heap !== undefined && !t.heap.safePointDueBesidesFragments) {
+      const answer = processInfo(this.s, t, items);
+      this.s.collectOnScheduleIn(t);
+      return answer;
+    }
+    this.s.collectOnScheduleIn(t);
     return processInfo(this.s, t, items);
   }
 

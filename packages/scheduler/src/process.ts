@@ -79,6 +79,13 @@ export class Proc implements Schedulable {
   wokenBySignal = false;
   /** A GC is desirable at the next scheduling point (ERTS_IS_GC_DESIRED after a receive). */
   gcDesired = false;
+  /** Messages still in the outer signal queue: those that arrived while a receive waited whose
+   * `after` then fired before the process ran (receive_timeout_race.json); the next receive
+   * fetches them. process_info(self(), message_queue_len) does not count them. */
+  outerQueued = 0;
+  /** A signal (a demonitor) is in this waiting process's queue: it is in the run queue to
+   * handle it, which runs a collection it deferred, and goes back to waiting. */
+  signalQueued = false;
   /** F_DISABLE_GC: a BIF that trapped with its state on the heap (list_to_binary) keeps the
    * process from collecting — at schedule-in, at schedule-out — until it is done. */
   gcDisabled = false;

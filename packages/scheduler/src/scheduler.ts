@@ -818,6 +818,26 @@ export class Scheduler {
     this.stats.wordsReclaimed += reclaimed;
   }
 
+  /**
+   * A signal for a waiting process that needs no message (a demonitor): it joins the run queue
+   * to handle the signal; when it is picked it runs a collection it deferred
+   * ({@link collectOnScheduleIn}) and keeps waiting. Only when a collection is due (nothing
+   * else would change).
+   */
+  private queueSignal(p: Proc): void {
+    if (p.status !== "waiting" || p.signalQueued || p.heap === undefined) return;
+    if (!p.heap.safePointDueBesidesFragments && !this.gcDesired(p)) return;
+    p.signalQueued = true;
+    this.rq.enqueue(p);
+  }
+
+  /** Handles the signals of a waiting process picked from the run queue for them (see queueSignal). */
+  handleQueuedSignals(p: Proc): void {
+    if (!p.signalQueued) return;
+    p.signalQueued = false;
+    if (p.status === "waiting") this.collectOnScheduleIn(p);
+  }
+
   /** Makes a blocked process runnable (or remembers the wake-up while it is suspended). */
   wake(p: Proc): void {
     if (p.status === "suspended") {
@@ -885,6 +905,12 @@ export class Scheduler {
     if (target !== undefined) {
       origin.monitors?.delete(ref);
       target.monitoredBy?.delete(ref);
+      // the demonitor signal schedules a waiting target in to handle it: a collection it
+      // deferred when it went to wait runs then (pi_collect.json: a process waiting with a heap
+      // fragment that does not fit collects once the monitoring process demonitors it and asks
+      // for its status — not for the status request alone; otp_memory's Agents supervisor,
+      // collected while the recorder's next call waits)
+      this.queueSignal(target);
     }
     const mb = origin.mailbox;
     if (flush && mb !== undefined && mb.length > 0) {
@@ -1008,9 +1034,11 @@ export class Scheduler {
       if (p === undefined) return false;
       if (p.status === "runnable") break;
       if (p.status === "suspended") this.wakePending.add(p);
+      if (p.status === "waiting") this.handleQueuedSignals(p);
     }
     this.current = p;
     p.status = "running";
+    p.signalQueued = false; // handled with the message it was woken for
     const counted = p.reductions;
     const start = this.contextReds;
     p.fcalls = start;

@@ -7,10 +7,12 @@
  * Cost: O(flat size); iterative (post-order with an explicit stack).
  */
 import { Tag } from "../term/tag.js";
-import { Binary, Cons, ErlFloat, ErlMap, LocalFun, SubBinary, Tuple, type Term } from "../term/types.js";
+import { Binary, Cons, ErlFloat, ErlMap, LocalFun, MAP_SMALL_MAP_LIMIT, SubBinary, Tuple, type Term } from "../term/types.js";
 import { hasLiteralKeys, markKeysLiteral } from "../term/map.js";
 import { isHeapObject, type HeapObject } from "./node-words.js";
 import { LITERAL } from "./stamps.js";
+import { Blob } from "./blob.js";
+import { hamtHeadChildren } from "./hamt-nodes.js";
 
 interface Task {
   readonly o: HeapObject;
@@ -101,14 +103,25 @@ export function copyTerm(term: Term): Term {
   return result;
 }
 
-/** Marks every object of `term` as a literal (0 heap words, never copied, never traced). */
+/**
+ * Marks every object of `term` as a literal (0 heap words, never copied, never traced) — a
+ * HAMT's inner nodes and leaf cells too (hamt-nodes.ts), so that `M#{K => V}` on a literal HAMT
+ * builds only the inserted path, as erts_hashmap_insert does.
+ */
 export function markLiteral<T extends Term>(term: T): T {
-  const work: Term[] = [term];
+  const work: (Term | Blob)[] = [term];
   while (work.length > 0) {
-    const t = work.pop() as Term;
+    const t = work.pop() as Term | Blob;
+    if (t instanceof Blob) {
+      if (t.gcStamp === LITERAL) continue;
+      t.gcStamp = LITERAL;
+      for (const k of t.children) if (typeof k === "object") work.push(k);
+      continue;
+    }
     if (!isHeapObject(t) || t.gcStamp === LITERAL) continue;
     t.gcStamp = LITERAL;
     for (const k of kidsOf(t)) if (typeof k === "object") work.push(k);
+    if (t.tag === Tag.Map && t.keys.length > MAP_SMALL_MAP_LIMIT) work.push(...hamtHeadChildren(t));
   }
   return term;
 }

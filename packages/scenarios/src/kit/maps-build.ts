@@ -18,16 +18,15 @@
  *    up to 32 pairs one `HAlloc` of 3 + 1 + 2n words (header, keys tuple, values; duplicate keys
  *    leave their words behind as a filler), more pairs a HAMT built node by node by
  *    hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory, node
- *    by node (kit/hamt-factory.ts: which words go on the heap, which to fragments); then the
+ *    by node (@beamlab/heap hamt-factory.ts: which words go on the heap, which to fragments); then the
  *    after-BIF check. Not modelled: the filler a flatmap keeps for duplicate keys (the map
  *    is charged for its distinct keys).
  * Invariant: the input terms are not modified; results are placed on `ctx.heap` (or a fragment).
  */
-import { atom, isFlatmap, mapFromEntries, mapGet, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
+import { atom, factoryPlacement, hamtFromListUnits, isFlatmap, mapFromEntries, mapGet, markKeysLiteral, MAP_SMALL_MAP_LIMIT, Cons, Tuple, nil, type ErlMap, type Term } from "@beamlab/heap";
 import { ErlangError, type Op, type ProcessContext } from "@beamlab/scheduler";
 import { BIF_CALL_STACK_WORDS } from "./bifs.js";
 import { bifCall } from "./bif-call.js";
-import { factoryPlacement, hamtFromListUnits } from "./hamt-factory.js";
 
 /** Words `i_new_small_map_lit` writes for `n` values (the keys tuple is a literal). */
 export function mapLiteralWords(n: number): number {
@@ -89,7 +88,7 @@ export function* mapsFromList(ctx: ProcessContext, list: Term): Generator<Op, Er
   if (isFlatmap(m)) ctx.heap.allocBif(m, { check: false, reserve: BIF_CALL_STACK_WORDS });
   else {
     // hashmap_from_validated_list: the leaves' HAlloc, then the nodes through a heap factory
-    // (kit/hamt-factory.ts); the map object carries the heap's share, the rest is fragment words
+    // (@beamlab/heap hamt-factory.ts); the map object carries the heap's share, the rest is fragment words
     // (a collection copies the live map whole either way)
     const { onHeap, inFragments } = factoryPlacement(ctx.heap, hamtFromListUnits(m), BIF_CALL_STACK_WORDS);
     ctx.heap.alloc(m, { charge: onHeap, need: onHeap });

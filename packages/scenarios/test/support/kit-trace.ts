@@ -48,12 +48,14 @@ export function simulateKit(w: KitWorkload, run: (ctx: ProcessContext, w: KitWor
   }
   s.run({ untilOnlyReceiveTimeouts: true });
   const reductions = s.lookup(p)?.reductions;
-  // "final" as the recorder reads it: process_info(P, …) from another process once P waits (a
-  // signal P is scheduled in to answer: a collection it deferred as it went to wait runs first)
+  // "final" as the recorder reads it: its wait_waiting/2 asks process_info(P, [status,
+  // message_queue_len, current_function]) — current_function is answered by P itself, which then
+  // runs a collection it deferred as it went to wait (pi_collect.json) — then reads the sizes
   let info: { heap_size?: number; total_heap_size?: number } | undefined;
   s.spawn(function* reader(ctx) {
     yield* ctx.call(0);
-    info = ctx.processInfo(p, ["heap_size", "total_heap_size"]);
+    ctx.processInfo(p, ["status", "message_queue_len", "current_function"]);
+    info = ctx.processInfo(p, ["reductions", "heap_size", "total_heap_size"]);
   });
   s.run({ untilOnlyReceiveTimeouts: true });
   return { events, final: { heap_size: info?.heap_size, total_heap_size: info?.total_heap_size }, reductions, slices: s.stats.slices };

@@ -1,6 +1,9 @@
 /**
- * Workload kit: where `maps:from_list/1` puts a HAMT's words — on the heap or in heap fragments —
- * as OTP 25's erl_map.c hashmap_from_validated_list allocates them (issue 12).
+ * Where a HAMT built by erl_map.c's heap factory puts its words — on the heap or in heap
+ * fragments: `maps:from_list/1` (hashmap_from_validated_list, the workload kit) and the
+ * flatmap growing past 32 keys in `M#{K => V}` (erts_gc_update_map_assoc →
+ * erts_hashmap_from_ks_and_vs, whose leaves are the factory's first unit: the same placement,
+ * as a first unit that does not fit is an HAllocX of its own either way).
  *
  * Owns: the allocation units of a HAMT built from a list and their placement:
  *  1. `HAlloc(2n)` for the n leaf cells `[K|V]`, one run (on the heap when `stop − htop` holds
@@ -21,7 +24,9 @@
  * (placing the map as one run put a node's words on the wrong side at 4 collections).
  * Invariant: the units' words add up to the map's HAMT words (`mapWords`).
  */
-import { hamtLayout, type ErlMap, type HamtNode, type ProcessHeap } from "@beamlab/heap";
+import type { ErlMap } from "../term/types.js";
+import { hamtLayout, type HamtNode } from "../term/hamt.js";
+import type { ProcessHeap } from "./process-heap.js";
 
 /** `HALLOC_EXTRA` of erl_map.c: the spare words a factory asks for with each inner node. */
 const HALLOC_EXTRA = 200;
