@@ -55,7 +55,8 @@ for (const [scenario, roles] of Object.entries(ROLES)) {
       ];
       for (const [fig, s, r, f, key] of rows) {
         const b = doc.band?.headlines?.[key];
-        const band = b === undefined ? "—" : `${f(b.min)} … ${f(b.max)}${b.min <= r && r <= b.max ? " ✓" : ""}`;
+        // the record's averages are rounded to integers (recorders/scenarios.record.mjs): compare the band rounded the same way
+        const band = b === undefined ? "—" : `${f(b.min)} … ${f(b.max)}${Math.round(b.min) <= r && r <= Math.round(b.max) ? " ✓" : ""}`;
         console.log(`| ${scenario} | ${mode} | ${role} | ${fig} | ${f(s)} | ${f(r)} | ${ratio(s, r)} | ${band} |`);
       }
     }

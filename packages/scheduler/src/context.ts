@@ -120,6 +120,23 @@ export class ProcessContext {
   }
 
   /**
+   * A call of a BIF through its export (`call_ext` / `call_ext_only` to erlang:spawn/3,
+   * erlang:spawn_opt/4, erlang:phash2/1 …): one reduction; when that leaves none, the process
+   * is switched out before the BIF runs and, scheduled back in, enters the export again and is
+   * charged the call a second time. Measured (fixtures/bif_preempt.json, erts 13.1.5): a loop's
+   * reductions are 3 per iteration + 1 per switch-out at a BIF's export, none per switch-out at
+   * a function's entry. The BIF's own work (and any BUMP_REDS) is charged by the BIF itself.
+   */
+  *callBif(): Generator<Op, void, unknown> {
+    const p = this.p;
+    p.fcalls -= 1;
+    if (p.fcalls <= 0) {
+      yield YIELD_OP;
+      p.fcalls -= 1;
+    }
+  }
+
+  /**
    * Reductions left in this slice (`FCALLS`): a workload-kit block batches the calls that end
    * before the process would be preempted, and charges them with {@link chargeCalls}.
    */

@@ -30,14 +30,13 @@
  * router and consumer equals the BEAM's (leak mode).
  * FREE CHOICES: as the twin's (I:8 truncates I to a byte; spawn order); the clock's rate, moved
  * by `--band` (workClockOf).
- * GAP (pinned in test/routers.twin.test.ts): the model's first producer batch is 103
- * connections, the BEAM's 102: the driver's 103rd producer is spawned with 0 reductions left in
- * the model. Measured with reduction probes between the comprehensions (process_info(self(),
- * reductions) in a copy of the twin, the same reads in the model): lists:seq and the consumers'
- * comprehension cost the BEAM's reductions exactly, the routers' comprehension 2 fewer than the
- * BEAM's (5,518 vs 5,520, the same collections), the producers' 3 fewer — not found yet. With
- * the probes' own 5 reductions the model lands on the BEAM's 102. Also the driver's last
- * collection (after its 'DOWN's) keeps fewer live words than the BEAM's.
+ * The driver's first producer batch is the BEAM's 102 connections: the driver is switched out
+ * at the spawn BIFs' exports too, and charged the call again there when it resumes
+ * (ProcessContext.callBif, fixtures/bif_preempt.json) — without that rule the model counted
+ * the routers' comprehension 2 reductions short and the producers' 3 (reduction probes between
+ * the comprehensions) and spawned 103.
+ * GAP (pinned in test/routers.twin.test.ts): the driver's last collection (after its 'DOWN's)
+ * keeps fewer live words than the BEAM's.
  */
 import { allocateTest } from "../kit/allocate.js";
 import { binaryCopy } from "../kit/binaries.js";
@@ -196,7 +195,7 @@ export function startConnection(ctx: ProcessContext, mode: Mode, messages: numbe
  * mid-run (and take the timeout although their messages have arrived,
  * receive_timeout_race.json); the scheduler's work clock lets the model's timers fire between
  * slices in the same way. Which connections' routers forward before their timers fire follows
- * this rate: at the defaults the first producer batch (103 connections) forwards in time below
+ * this rate: at the defaults the first producer batch (102 connections) forwards in time below
  * about 0.3 µs per reduction and times out above 0.45 — the BEAM's fix figure moves with the
  * machine's speed in the same way (test/routers.twin.test.ts runs the model at each recorded
  * run's own rate).

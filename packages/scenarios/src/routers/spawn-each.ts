@@ -11,6 +11,9 @@
  * Reductions: 5 per element, measured (fixtures/spawn_heap.json `reductions_per_element`, the
  * same three shapes at 10 and 20 elements): the recursive call, the call to spawn/1 (or
  * spawn_monitor/1), the BIF it calls, the spawn itself and the level's return.
+ * The driver is switched out at any of three calls: the level's, spawn/1's (spawn_monitor/1's)
+ * and the spawn BIF's export — there the call is charged again when it is scheduled back in
+ * (ProcessContext.callBif, fixtures/bif_preempt.json).
  * Why it matters: the driver is preempted every 4,000 reductions, so the processes it has
  * spawned so far run between its slices — which producers run before which routers time out.
  * Invariant: the returned list is on the driver's heap; every level's frame is popped.
@@ -78,7 +81,7 @@ export function* spawnEach(ctx: ProcessContext, list: Term, level: SpawnLevel): 
     const inSpawn = heap.pushFrame(RETURN_ADDRESS_WORDS);
     heap.alloc(new Cons(fun, SPAWN_ARGS_TAIL)); // their [F, []]: test_heap 2, put_list onto the literal [[]]
     heap.popFrame(inSpawn);
-    ctx.chargeCalls(1); // its call of the spawn BIF
+    yield* ctx.callBif(); // its call_ext_only of the spawn BIF (spawn/3, spawn_opt/4): switched out there when it took the last reduction, and charged again
     const kept = level.spawn(ctx, elem, fun);
     x.release(fun);
     if (level.result === "halloc" && kept instanceof Tuple) {
