@@ -4,7 +4,7 @@
  * Owns the driving loop of leak-lab: build the run (`mode`, `params`, `seed`, `perturb`), step
  * the scheduler towards each sample time in chunks of at most {@link CHUNK_SLICES} slices, take
  * a telemetry snapshot on the scenario's sample grid (0, interval, …, duration; the detectors
- * keep a bounded, evenly thinned series of them: {@link SnapshotSeries}), stop early once
+ * keep a bounded, evenly thinned series of them, all but the last compacted: {@link SnapshotSeries}), stop early once
  * the scenario says its workload is done (`finished()`), and run the leak detectors; the GC
  * trace of the processes the scenario traces (`gcEvents()`) goes into the report as `gc_events`.
  * Between chunks it reports progress (the scenario's own `progress()` when it has one: a run
@@ -25,8 +25,8 @@
 import { diagnoseSeries } from "../commands/diagnose-snapshot.js";
 import { ertsNextHeapSize } from "@beamlab/heap";
 import { memory } from "@beamlab/scheduler";
-import { EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
-import { SnapshotSeries } from "./snapshot-series.js";
+import { compactSnapshot, EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
+import { KEPT_SNAPSHOTS, SnapshotSeries } from "./snapshot-series.js";
 import { finalOf, memoryReport, peakMemory, type AbnormalExit, type LabReport, type SampleReport } from "./report.js";
 import { ScenarioInputError, type Mode, type ParametricScenario, type ParamValues, type Perturbation, type ScenarioRun } from "./scenario-api.js";
 
@@ -152,7 +152,7 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
   const s = run.scheduler;
   now = () => s.clock.now;
   const { duration, interval } = run;
-  const kept = new SnapshotSeries<NodeSnapshot>(); // the detectors' series, bounded
+  const kept = new SnapshotSeries<NodeSnapshot>(KEPT_SNAPSHOTS, compactSnapshot); // the detectors' series, bounded; all but the last compacted
   let lastSnap: NodeSnapshot | undefined;
   const samples: SampleReport[] = [];
   // erlang:memory() as the node source reports it = the scheduler's memory() + constant system
