@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { KEPT_SNAPSHOTS, SnapshotSeries } from "../src/lab/snapshot-series.js";
 
-function fill(n: number, max?: number, compact?: (x: number) => number): number[] {
-  const s = new SnapshotSeries<number>(max, compact);
+function fill(n: number, max?: number): number[] {
+  const s = new SnapshotSeries<number>(max);
   for (let i = 0; i < n; i++) s.add(i);
   return s.series();
 }
@@ -27,12 +27,5 @@ describe("SnapshotSeries", () => {
 
   it("a small bound shows the halving: 0..9 with room for 4", () => {
     expect(fill(10, 4)).toEqual([0, 4, 8, 9]);
-  });
-
-  it("with a compact function, every kept snapshot but the last is compacted, the thinning unchanged", () => {
-    const compact = (x: number): number => -x - 1;
-    expect(fill(5, undefined, compact)).toEqual([-1, -2, -3, -4, 4]);
-    expect(fill(10, 4, compact)).toEqual([-1, -5, -9, 9]);
-    expect(fill(2001, undefined, compact).map((x) => (x < 0 ? -x - 1 : x))).toEqual(fill(2001));
   });
 });

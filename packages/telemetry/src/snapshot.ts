@@ -185,6 +185,11 @@ export interface NodeSnapshot {
 /** What the scheduler implements: a consistent snapshot of the node, and a way to collect all. */
 export interface NodeSource {
   snapshot(): NodeSnapshot;
+  /**
+   * `compactSnapshot(snapshot())` (snapshot-compact.ts), when the source can build it without the
+   * full lists (the scheduler's source does): what a long series keeps of each sample.
+   */
+  compactSnapshot?(): NodeSnapshot;
   /** `[erlang:garbage_collect(P) || P <- processes()]` (needed by `binLeak`). */
   collectAll?(): void;
 }

@@ -8,11 +8,6 @@
  * snapshots are evenly spaced in sample order, at most `max` + 1 of them, and `series()` starts
  * with the first and ends with the last one added. Runs at the built-ins' defaults (≤ 71 samples)
  * keep them all.
- *
- * With a `compact` function, a snapshot is compacted as soon as a newer one is added (the kept
- * copy is replaced by `compact(snap)`): only the last one stays in full. The leak detectors read
- * the earlier ones only through what `compactSnapshot` keeps (routers at its defaults: 2.5 GB of
- * full snapshots, ~60 MB each, became one full snapshot and ~39 small ones).
  */
 export const KEPT_SNAPSHOTS = 512;
 
@@ -22,14 +17,9 @@ export class SnapshotSeries<T> {
   private added = 0;
   private last: T | undefined;
 
-  constructor(
-    private readonly max = KEPT_SNAPSHOTS,
-    private readonly compact?: (snap: T) => T,
-  ) {}
+  constructor(private readonly max = KEPT_SNAPSHOTS) {}
 
   add(snap: T): void {
-    const end = this.kept.length - 1;
-    if (this.compact !== undefined && this.last !== undefined && this.kept[end] === this.last) this.kept[end] = this.compact(this.last);
     if (this.added % this.stride === 0) this.kept.push(snap);
     if (this.kept.length > this.max) {
       this.kept = this.kept.filter((_, i) => i % 2 === 0);
