@@ -196,6 +196,31 @@ export class RefcStore {
     return out.sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * {@link processBinaries} summed, without building the list: its entries (ProcBins of `owner`)
+   * and their Σ size (recon's `binary_memory`).
+   */
+  processBinarySummary(owner: string | LocalPidLike): { count: number; bytes: number } {
+    const key = ownerKey(owner);
+    let count = 0;
+    let bytes = 0;
+    for (const data of this.byOwner.get(key) ?? []) {
+      const h = this.entries.get(data)?.holders.get(key);
+      if (h === undefined) continue;
+      count += h.procBins;
+      bytes += h.procBins * (this.entries.get(data)?.size ?? 0);
+    }
+    return { count, bytes };
+  }
+
+  /** Whether `data` has holders and every one keeps a sub-binary into it (a cheap {@link holdersOf} question). */
+  everyHolderKeepsSubBinaries(data: object): boolean {
+    const e = this.entries.get(data);
+    if (e === undefined || e.holders.size === 0) return false;
+    for (const h of e.holders.values()) if (h.subs.size === 0) return false;
+    return true;
+  }
+
   /** Who holds `data`: per process, its ProcBins and the sizes of its sub-binaries into it. */
   holdersOf(data: object): Holder[] {
     const e = this.entries.get(data);

@@ -60,6 +60,26 @@ describe("RefcStore", () => {
     ]);
   });
 
+  it("processBinarySummary sums processBinaries; everyHolderKeepsSubBinaries asks holdersOf without building it", () => {
+    const s = new RefcStore();
+    const a = new Uint8Array(200);
+    const b = new Uint8Array(300);
+    s.addProcBin("p", a, 200);
+    s.addProcBin("p", a, 200);
+    s.addProcBin("q", a, 200);
+    s.addProcBin("p", b, 300);
+    expect(s.processBinarySummary("p")).toEqual({ count: 3, bytes: 700 });
+    expect(s.processBinarySummary("nobody")).toEqual({ count: 0, bytes: 0 });
+    s.addSubBinary("p", a, 10);
+    expect(s.everyHolderKeepsSubBinaries(a)).toBe(false); // q keeps none
+    s.addSubBinary("q", a, 20);
+    expect(s.everyHolderKeepsSubBinaries(a)).toBe(true);
+    s.releaseSubBinary("q", a, 20);
+    expect(s.everyHolderKeepsSubBinaries(a)).toBe(false);
+    expect(s.everyHolderKeepsSubBinaries(b)).toBe(false);
+    expect(s.everyHolderKeepsSubBinaries(new Uint8Array(1))).toBe(false);
+  });
+
   it("releaseOwner (exit) drops every reference of the owner", () => {
     const s = new RefcStore();
     const a = new Uint8Array(200);

@@ -34,6 +34,9 @@
  *    the whole binary, or holds it through a dead ProcBin its next collection will sweep — pinned
  *    whole, not by a part). On the BEAM a sub-binary always points at a ProcBin of its own
  *    process, so the store alone cannot tell the two apart: the tracing decides.
+ *  - `compactSnapshot()`: telemetry's `compactSnapshot(snapshot())`, built without the lists it
+ *    drops (`binary_summary` from the refc store's sums; holder rows only for the binaries whose
+ *    every holder keeps sub-binaries into them): what a long series keeps of each sample.
  * Invariants: `snapshot()` changes nothing the simulation can observe: no collection, no
  * re-stamping, no allocation, the clock does not move — so sampling cannot perturb what it
  * measures (`process_info` may create the heap object of a never-touched process, which reports
@@ -74,9 +77,10 @@ export interface NodeSourceOptions {
 export const SAMPLING_SOURCE_OPTIONS: NodeSourceOptions = Object.freeze({ liveness: false, binaries: false });
 
 /** A telemetry `NodeSource` over a scheduler (see the header). */
-export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): NodeSource {
+export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): Required<NodeSource> {
   return {
-    snapshot: () => snapshotOf(s, opts),
+    snapshot: () => snapshotOf(s, opts, false),
+    compactSnapshot: () => snapshotOf(s, opts, true),
     collectAll: () => {
       for (const pid of s.processes()) s.garbageCollect(pid);
     },
@@ -118,7 +122,7 @@ function parentOf(p: Proc): string | undefined {
   return p.parent === undefined ? undefined : pidText(p.parent);
 }
 
-function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
+function snapshotOf(s: Scheduler, opts: NodeSourceOptions, compact: boolean): NodeSnapshot {
   const traceOn = opts.liveness ?? true;
   const isSup = opts.isSupervisor ?? ((r: string) => r.endsWith("supervisor"));
   const mem = memory(s, opts.memory);
@@ -131,7 +135,7 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
     const h = p.heap;
     const live = traceOn && h !== undefined ? h.liveness() : undefined;
     if (live !== undefined) lives.set(p, live);
-    out.push(processSnapshot(s, p, h, live, opts, isSup));
+    out.push(processSnapshot(s, p, h, live, opts, isSup, compact));
   }
   const wall = opts.wallTime === true ? s.wallTime() : undefined;
   const snap: NodeSnapshot = {
@@ -147,10 +151,10 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions): NodeSnapshot {
     },
     processes: out,
   };
-  return s.refc === undefined || opts.binaries === false ? snap : { ...snap, binaries: binaryRows(s, procs, lives) };
+  return s.refc === undefined || opts.binaries === false ? snap : { ...snap, binaries: binaryRows(s, procs, lives, compact) };
 }
 
-function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live: Liveness | undefined, opts: NodeSourceOptions, isSup: (r: string) => boolean): ProcessSnapshot {
+function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live: Liveness | undefined, opts: NodeSourceOptions, isSup: (r: string) => boolean, compact: boolean): ProcessSnapshot {
   // The items of `processInfo(s, p)` (info.ts), read the same way, without what a snapshot does
   // not report (message_queue_data; the dictionary unless asked) and with pids printed once.
   // Built as one object, fields in the report's order (`children` and `liveness` last, when
@@ -172,7 +176,7 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
     reductions: p.reductions,
     garbage_collection: { minor_gcs: st.genGcs, fullsweep_after: st.maxGenGcs },
     garbage_collection_info: hh.gcInfo(),
-    binary: h?.binaries() ?? [],
+    ...(compact ? { binary_summary: binarySummary(s, h) } : { binary: h?.binaries() ?? [] }),
     links: p.links === undefined ? [] : [...p.links].map((l) => pidText(l.pid)),
     monitors: (p.monitors?.values() ?? []).map((t) => pidText(t.pid)),
     monitored_by: (p.monitoredBy?.values() ?? []).map((o) => pidText(o.pid)),
@@ -188,6 +192,11 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
   if (role !== undefined && isSup(role)) snap.children = childrenOf(p);
   if (live !== undefined) snap.liveness = livenessOf(p, live);
   return snap;
+}
+
+/** `process_info(P, binary)` summed as `ProcessHeap.binaries()` lists it, without the list. */
+function binarySummary(s: Scheduler, h: ProcessHeap | undefined): { count: number; bytes: number } {
+  return h === undefined || s.refc === undefined ? { count: 0, bytes: 0 } : s.refc.processBinarySummary(h.owner);
 }
 
 function childrenOf(p: Proc): string[] {
@@ -210,7 +219,7 @@ function livenessOf(p: Proc, l: Liveness): LivenessSnapshot {
   };
 }
 
-function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Proc, Liveness>): BinaryHolderRow[] {
+function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Proc, Liveness>, compact: boolean): BinaryHolderRow[] {
   const store = s.refc;
   if (store === undefined) return [];
   const reachByOwner = new Map<string, ReadonlyMap<object, string>>();
@@ -225,13 +234,14 @@ function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Pro
   const rows: BinaryHolderRow[] = [];
   for (const data of datas) {
     const bin = store.get(data);
-    if (bin === undefined) continue;
+    if (bin === undefined || (compact && !store.everyHolderKeepsSubBinaries(data))) continue;
     const holders: BinaryHolder[] = [];
     for (const hd of store.holdersOf(data)) {
       const reach = reachByOwner.get(hd.owner)?.get(data);
       if (hd.subBinaries.length > 0 && reach === "sub_binary") for (const size of hd.subBinaries) holders.push({ pid: hd.owner, via: "sub_binary", subSize: size });
       else holders.push({ pid: hd.owner, via: "procbin" });
     }
+    if (compact && holders.some((h) => h.via !== "sub_binary")) continue;
     rows.push({ binaryId: bin.id, size: bin.size, holders });
   }
   return rows.sort((a, b) => a.binaryId - b.binaryId);

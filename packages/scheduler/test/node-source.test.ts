@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { atom, binaryPart, makeBinary, printTerm, Tuple, type Pid } from "@beamlab/heap";
 import { RefcStore } from "@beamlab/refc";
-import { EVENTS, TelemetryBus, byPid, schedulerUsage } from "@beamlab/telemetry";
+import { EVENTS, TelemetryBus, byPid, compactSnapshot, schedulerUsage } from "@beamlab/telemetry";
 import { nodeSource, OTP25_BOOTED_NODE, ROLE_KEY, Scheduler, type ProcessContext } from "../src/index.js";
 
 function* idle(ctx: ProcessContext) {
@@ -121,6 +121,36 @@ describe("nodeSource", () => {
     ]);
   });
 
+  it("compactSnapshot is telemetry's compactSnapshot of snapshot, built without the lists", () => {
+    const store = new RefcStore();
+    const s = new Scheduler({ refc: store });
+    const cache = s.spawn(function* cache(ctx: ProcessContext) {
+      const f = ctx.heap.pushFrame();
+      f.hold(makeBinary(ctx.heap, 65536));
+      for (let i = 0; i < 3; i++) {
+        const payload = f.hold(makeBinary(ctx.heap, 1000 * (i + 1)));
+        f.hold(binaryPart(ctx.heap, payload, 0, 100));
+        if (i !== 1) f.release(payload); // the second payload stays reachable whole
+      }
+      yield* ctx.receive(); // the holder's binary
+      yield* ctx.receive();
+    });
+    s.spawn(function* holder(ctx: ProcessContext) {
+      ctx.heap.pushFrame().hold(makeBinary(ctx.heap, 4096));
+      ctx.send(cache, makeBinary(ctx.heap, 2048));
+      yield* ctx.receive();
+    });
+    s.spawn(idle);
+    s.run();
+    const source = nodeSource(s);
+    const full = source.snapshot();
+    const compact = source.compactSnapshot();
+    expect(compact).toEqual(compactSnapshot(full));
+    expect(compact.binaries?.map((r) => r.size)).toEqual([1000, 3000]);
+    expect(compact.processes.map((p) => p.binary_summary?.count)).toEqual(full.processes.map((p) => p.binary?.length));
+    expect(compact.processes[1]?.binary_summary).toEqual({ count: 2, bytes: 4096 + 2048 }); // its ProcBin of the sent binary too, until it collects
+  });
+
   it("collectAll collects every process; snapshots do not perturb the run", () => {
     const run = (sample: boolean): string[] => {
       const s = new Scheduler({ trace: true, refc: new RefcStore() });
@@ -146,7 +176,7 @@ describe("nodeSource", () => {
       yield* ctx.receive();
     });
     s.run();
-    nodeSource(s).collectAll?.();
+    nodeSource(s).collectAll();
     expect(nodeSource(s).snapshot().processes[0]?.gc_count).toEqual({ minor: 0, major: 1 });
   });
 

@@ -10,6 +10,7 @@ export {
 } from "./telemetry.js";
 export { ALL_EVENTS, EVENTS, GC_STOP_EVENTS } from "./events.js";
 export {
+  binaryCount,
   binaryMemory,
   byPid,
   comparePids,
@@ -19,12 +20,15 @@ export {
   type MemorySnapshot,
   type NodeSnapshot,
   type NodeSource,
+  reportsBinary,
+  type BinarySummary,
   type ProcessBinaryRef,
   type ProcessSnapshot,
   type SchedulerWallTime,
   type StatisticsSnapshot,
   type SystemInfoSnapshot,
 } from "./snapshot.js";
+export { compactSnapshot } from "./snapshot-compact.js";
 export { RingBuffer } from "./ring-buffer.js";
 export { formatBytes } from "./format-bytes.js";
 export { Sampler, startRealTime, type MetricReader, type OverflowPolicy, type Point, type SamplerOptions } from "./sampler.js";

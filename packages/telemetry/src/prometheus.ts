@@ -20,7 +20,7 @@
  */
 import { Counter, Gauge, Registry } from "prom-client";
 import { attrValue, topN, type ProcAttr } from "./recon.js";
-import { comparePids, processName, type NodeSnapshot, type ProcessSnapshot } from "./snapshot.js";
+import { comparePids, processName, reportsBinary, type NodeSnapshot, type ProcessSnapshot } from "./snapshot.js";
 
 type Labels = Record<string, string>;
 type Sample = readonly [Labels, number];
@@ -205,7 +205,7 @@ const PROCESS_FAMILIES: readonly Family[] = [
   perProcess("beamlab_process_total_heap_size_words", "process_info(Pid, total_heap_size): words of all heap fragments, old heap included.", "gauge", (p) => p.total_heap_size),
   perProcess("beamlab_process_message_queue_len", "process_info(Pid, message_queue_len).", "gauge", (p) => p.message_queue_len),
   perProcess("beamlab_process_reductions_total", "process_info(Pid, reductions): reductions since spawn.", "counter", (p) => p.reductions),
-  perProcess("beamlab_process_binary_bytes", "Bytes of refc binaries the process references (recon binary_memory).", "gauge", (p) => (p.binary === undefined ? undefined : attrValue(p, "binary_memory"))),
+  perProcess("beamlab_process_binary_bytes", "Bytes of refc binaries the process references (recon binary_memory).", "gauge", (p) => (reportsBinary(p) ? attrValue(p, "binary_memory") : undefined)),
   perProcess("beamlab_process_old_heap_garbage_words", "Words of the old heap that are unreachable (simulator reachability tracing).", "gauge", (p) => p.liveness?.old_heap_garbage_words),
   perProcess("beamlab_process_heap_garbage_words", "Words of the young heap that are unreachable (simulator reachability tracing).", "gauge", (p) => p.liveness?.heap_garbage_words),
 ];

@@ -17,7 +17,7 @@
  * - binLeak: value = ProcBins after − before a full collection (≤ 0: the count released, negated,
  *   as recon returns it), ranked by most released; needs `collectAll` on the source.
  */
-import { binaryMemory, byPid, comparePids, type NodeSnapshot, type NodeSource, type ProcessSnapshot, type SchedulerWallTime } from "./snapshot.js";
+import { binaryCount, binaryMemory, byPid, comparePids, type NodeSnapshot, type NodeSource, type ProcessSnapshot, type SchedulerWallTime } from "./snapshot.js";
 
 /** The attributes recon users rank by (any numeric process_info item, plus recon's `binary_memory`). */
 export type ProcAttr = "memory" | "reductions" | "message_queue_len" | "total_heap_size" | "heap_size" | "stack_size" | "binary_memory";
@@ -114,7 +114,7 @@ export function binLeak(source: NodeSource, n: number): BinLeakEntry[] {
     if (q === undefined) return { pid: p.pid, value: 0, info: reconInfo(p), releasedBytes: 0 };
     return {
       pid: p.pid,
-      value: (q.binary?.length ?? 0) - (p.binary?.length ?? 0),
+      value: binaryCount(q) - binaryCount(p),
       info: reconInfo(q),
       releasedBytes: binaryMemory(p) - binaryMemory(q),
     };

@@ -85,6 +85,14 @@ export interface ProcessBinaryRef {
   readonly refc: number;
 }
 
+/** `process_info(Pid, binary)` reduced to what the series detectors read of it. */
+export interface BinarySummary {
+  /** Entries of the list (ProcBins). */
+  readonly count: number;
+  /** Σ size over the list (recon's `binary_memory`). */
+  readonly bytes: number;
+}
+
 /**
  * beamlab: what the simulator's reachability tracing found on the process heap, in words.
  * `*_live_words` is reachable from the roots, `*_garbage_words` is not (but still occupies the
@@ -118,6 +126,11 @@ export interface ProcessSnapshot {
   readonly garbage_collection?: { readonly minor_gcs: number; readonly fullsweep_after?: number } | undefined;
   readonly garbage_collection_info?: GcInfoSnapshot | undefined;
   readonly binary?: readonly ProcessBinaryRef[] | undefined;
+  /**
+   * beamlab: `binary` summed (count of entries, Σ size), standing in for the list in a compacted
+   * snapshot (see snapshot-compact.ts); read it through {@link binaryMemory} / {@link binaryCount}.
+   */
+  readonly binary_summary?: BinarySummary | undefined;
   readonly links?: readonly string[] | undefined;
   readonly monitors?: readonly string[] | undefined;
   readonly monitored_by?: readonly string[] | undefined;
@@ -172,6 +185,11 @@ export interface NodeSnapshot {
 /** What the scheduler implements: a consistent snapshot of the node, and a way to collect all. */
 export interface NodeSource {
   snapshot(): NodeSnapshot;
+  /**
+   * `compactSnapshot(snapshot())` (snapshot-compact.ts), when the source can build it without the
+   * full lists (the scheduler's source does): what a long series keeps of each sample.
+   */
+  compactSnapshot?(): NodeSnapshot;
   /** `[erlang:garbage_collect(P) || P <- processes()]` (needed by `binLeak`). */
   collectAll?(): void;
 }
@@ -193,9 +211,20 @@ export function shownInitialCall(p: ProcessSnapshot): string {
 
 /** recon's `binary_memory`: Σ size over `process_info(P, binary)` (each ProcBin counted). */
 export function binaryMemory(p: ProcessSnapshot): number {
+  if (p.binary_summary !== undefined) return p.binary_summary.bytes;
   let total = 0;
   for (const b of p.binary ?? []) total += b.size;
   return total;
+}
+
+/** Entries of `process_info(P, binary)` (0 when the source did not report it). */
+export function binaryCount(p: ProcessSnapshot): number {
+  return p.binary_summary?.count ?? p.binary?.length ?? 0;
+}
+
+/** Whether the source reported `process_info(P, binary)` (as the list, or summed in a compacted snapshot). */
+export function reportsBinary(p: ProcessSnapshot): boolean {
+  return p.binary !== undefined || p.binary_summary !== undefined;
 }
 
 /** pid → process of one snapshot. */

@@ -4,7 +4,7 @@
  * Owns the driving loop of leak-lab: build the run (`mode`, `params`, `seed`, `perturb`), step
  * the scheduler towards each sample time in chunks of at most {@link CHUNK_SLICES} slices, take
  * a telemetry snapshot on the scenario's sample grid (0, interval, …, duration; the detectors
- * keep a bounded, evenly thinned series of them: {@link SnapshotSeries}), stop early once
+ * keep a bounded, evenly thinned series of them, compacted, the last one in full: {@link SnapshotSeries}), stop early once
  * the scenario says its workload is done (`finished()`), and run the leak detectors; the GC
  * trace of the processes the scenario traces (`gcEvents()`) goes into the report as `gc_events`.
  * Between chunks it reports progress (the scenario's own `progress()` when it has one: a run
@@ -25,7 +25,7 @@
 import { diagnoseSeries } from "../commands/diagnose-snapshot.js";
 import { ertsNextHeapSize } from "@beamlab/heap";
 import { memory } from "@beamlab/scheduler";
-import { EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
+import { compactSnapshot, EVENTS, TelemetryBus, type Metadata, type NodeSnapshot } from "@beamlab/telemetry";
 import { SnapshotSeries } from "./snapshot-series.js";
 import { finalOf, memoryReport, peakMemory, type AbnormalExit, type LabReport, type SampleReport } from "./report.js";
 import { ScenarioInputError, type Mode, type ParametricScenario, type ParamValues, type Perturbation, type ScenarioRun } from "./scenario-api.js";
@@ -152,17 +152,18 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
   const s = run.scheduler;
   now = () => s.clock.now;
   const { duration, interval } = run;
-  const kept = new SnapshotSeries<NodeSnapshot>(); // the detectors' series, bounded
-  let lastSnap: NodeSnapshot | undefined;
+  // The detectors' series, bounded, of compacted snapshots (what the detectors read of all but the
+  // last one; a full routers snapshot is ~60 MB, and building it allocates ~200 MB): the source
+  // builds them compacted, and the last one is taken again in full at the end (see `last` below).
+  const kept = new SnapshotSeries<NodeSnapshot>();
   const samples: SampleReport[] = [];
   // erlang:memory() as the node source reports it = the scheduler's memory() + constant system
   // bytes (atom, code, ets of the booted node); measured at the first sample.
   let systemOffset = 0;
   let died: NodeDied | undefined;
   const take = (): NodeSnapshot => {
-    const snap = run.source.snapshot();
+    const snap = run.source.compactSnapshot?.() ?? compactSnapshot(run.source.snapshot());
     kept.add(snap);
-    lastSnap = snap;
     samples.push({ t_ms: snap.time, memory: memoryReport(snap.memory) });
     return snap;
   };
@@ -182,7 +183,7 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
       if (overLimit()) {
         const snap = take();
         const { pid, bytes } = dyingAllocation(snap);
-        died = { slogan: heapSlogan(bytes), t_ms: snap.time, pid, bytes, snapshot: snap };
+        died = { slogan: heapSlogan(bytes), t_ms: snap.time, pid, bytes, snapshot: run.source.snapshot() };
         break outer;
       }
       opts.onProgress?.(fraction(), s.clock.now);
@@ -201,9 +202,13 @@ export function execute(scenario: ParametricScenario, opts: ExecuteOptions): Exe
   }
   opts.onProgress?.(1, s.clock.now);
 
-  const last = lastSnap;
-  if (last === undefined) throw new Error("a run takes at least one sample");
+  if (kept.count === 0) throw new Error("a run takes at least one sample");
+  // The node has not moved since the last sample and a snapshot changes nothing the simulation
+  // can observe (node-source.ts), so taking it again gives that sample in full: the detectors'
+  // last snapshot and the report's `final`.
+  const last = died?.snapshot ?? run.source.snapshot();
   const snapshots = kept.series();
+  snapshots[snapshots.length - 1] = last;
   // a dead process's role: from the last sample that saw it alive (null if none did)
   const roleOf = (pid: string): string | null => {
     for (let i = snapshots.length - 1; i >= 0; i--) {

@@ -3,7 +3,7 @@
  * process that passes large binaries along does little heap allocation, so its heap rarely fills,
  * it rarely collects, and the ProcBins it has dropped keep their binaries alive off-heap).
  *
- * Owns: the rule below. Reads `binary` (process_info), `total_heap_size`, and the cumulative
+ * Owns: the rule below. Reads `binary` (process_info; its sums, so a compacted snapshot does), `total_heap_size`, and the cumulative
  * `gc_count` (beamlab field; `garbage_collection.minor_gcs` resets at every fullsweep and cannot
  * count collections): a process without them in every sample of its track is skipped. When the
  * source traced liveness (`liveness.binary_garbage_bytes`), the unreachable share is required too.
@@ -15,7 +15,7 @@
  *  - if traced: unreachable binary bytes ≥ `minGarbageFraction` of the binary bytes.
  */
 import { culpritOf, round, tracks, WORD_BYTES, type Finding } from "./finding.js";
-import { binaryMemory, type NodeSnapshot } from "../snapshot.js";
+import { binaryCount, binaryMemory, reportsBinary, type NodeSnapshot } from "../snapshot.js";
 import { formatBytes } from "../format-bytes.js";
 
 export interface PinnedRefcOptions {
@@ -46,7 +46,7 @@ export function detectPinnedRefc(series: readonly NodeSnapshot[], options: Pinne
   const out: Finding[] = [];
   for (const track of tracks(series).values()) {
     if (track.length < o.minSamples) continue;
-    if (track.some((t) => t.p.binary === undefined || t.p.gc_count === undefined)) continue;
+    if (track.some((t) => !reportsBinary(t.p) || t.p.gc_count === undefined)) continue;
     const first = track[0]?.p;
     const last = track[track.length - 1]?.p;
     if (first?.gc_count === undefined || last?.gc_count === undefined) continue;
@@ -65,7 +65,7 @@ export function detectPinnedRefc(series: readonly NodeSnapshot[], options: Pinne
         samples: track.length,
         binary_bytes_first: binFirst,
         binary_bytes_last: binLast,
-        procbins_last: last.binary?.length ?? 0,
+        procbins_last: binaryCount(last),
         gcs_in_window: gcs,
         heap_bytes: heapBytes,
         binary_to_heap_ratio: round(ratio, 2),
