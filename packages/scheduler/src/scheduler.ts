@@ -485,7 +485,7 @@ export class Scheduler {
     const so = this.opts;
     // the options built field by field (no object spreads: a heap is made for every process)
     const ho: { -readonly [K in keyof ProcessHeapOptions]: ProcessHeapOptions[K] } = {
-      owner: printTerm(p.pid),
+      owner: (p.pidText ??= printTerm(p.pid)),
       spawnArgs: p.args,
     };
     // the event trace prints each collection; otherwise only its cost and reclaimed words are
