@@ -64,6 +64,19 @@ function subBinaryBytes(b: SubBinary): Uint8Array {
   return b.orig.slice(b.bitOffset / 8, (b.bitOffset + b.bitSize) / 8);
 }
 
+/** What `yield* ctx.call()` runs through when the call does not preempt: nothing (one shared object). */
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const NO_OPS: Iterable<Op> & Iterator<Op, undefined> = Object.freeze({
+  [Symbol.iterator]() {
+    return NO_OPS;
+  },
+  next: () => DONE,
+});
+/** A preempting call: one yield to the scheduler. */
+function* preempt(): Generator<Op, void, unknown> {
+  yield YIELD_OP;
+}
+
 export class ProcessContext {
   /** The `after` timer's action of this process's receives (one closure per process: a receive's
    * timer is always fired or cancelled before the next receive arms one). */
@@ -112,11 +125,16 @@ export class ProcessContext {
 
   // ---------------------------------------------------------------- control flow
 
-  /** A function call: costs one reduction; yields to the scheduler when the slice is used up. */
-  *call(reductions = 1): Generator<Op, void, unknown> {
+  /**
+   * A function call: costs one reduction; yields to the scheduler when the slice is used up.
+   * Use it as `yield* ctx.call()`: the reductions are charged when it is called, and only a call
+   * that preempts makes a generator (the others return one shared, empty iterable: the hot loops
+   * of a workload call it hundreds of thousands of times).
+   */
+  call(reductions = 1): Iterable<Op> {
     const p = this.p;
     p.fcalls -= reductions;
-    if (p.fcalls <= 0) yield YIELD_OP;
+    return p.fcalls <= 0 ? preempt() : NO_OPS;
   }
 
   /**

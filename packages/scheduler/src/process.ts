@@ -94,6 +94,8 @@ export class Proc implements Schedulable {
   messagesOut = 0;
   /** The process that spawned this one (undefined when spawned from outside). */
   parent: Pid | undefined = undefined;
+  /** `<0.N.S>` of {@link pid}, printed on first use (telemetry metadata names pids on every event). */
+  pidText: string | undefined = undefined;
 
   constructor(
     readonly pid: Pid,

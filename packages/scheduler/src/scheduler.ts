@@ -193,15 +193,10 @@ function isImmediate(t: Term): boolean {
   return (typeof t === "number" && Number.isInteger(t) && Math.abs(t) < 2 ** 59) || t instanceof Atom;
 }
 
-/** `<0.N.S>` of a pid, printed once: telemetry metadata names pids on every event. */
-const pidTexts = new WeakMap<Pid, string>();
-function printedPid(pid: Pid): string {
-  let text = pidTexts.get(pid);
-  if (text === undefined) {
-    text = printTerm(pid);
-    pidTexts.set(pid, text);
-  }
-  return text;
+/** `<0.N.S>` of a process's pid, printed once and kept on the process (telemetry metadata names
+ * pids on every event; a table keyed by pid would hold an entry per short-lived process). */
+function printedPid(p: Proc): string {
+  return (p.pidText ??= printTerm(p.pid));
 }
 
 /** The process dictionary as a GC root source: its `{Key, Value}` tuples (erl_gc.c roots the
@@ -224,6 +219,8 @@ export class Scheduler {
   readonly processLimit: number;
   /** The pid signals and messages from the host program carry. */
   readonly outside: Pid;
+  /** `<0.0.0>`-like text of {@link outside}, the sender of the host program's messages in telemetry. */
+  private readonly outsideText: string;
   private readonly table = new Map<number, Proc>();
   private readonly names = new Map<string, Proc>();
   private readonly rq = new RunQueues<Proc>();
@@ -275,6 +272,7 @@ export class Scheduler {
     this.processLimit = opts.processLimit ?? DEFAULT_PROCESS_LIMIT;
     this.pids = new PidAllocator(opts.firstPid ?? 1);
     this.outside = new Pid(localNode(), 0, 0, localCreationNumber());
+    this.outsideText = printTerm(this.outside);
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
     this.lines = opts.trace === true ? [] : undefined;
     this.traceFn = typeof opts.trace === "function" ? opts.trace : undefined;
@@ -515,7 +513,7 @@ export class Scheduler {
     const so = this.opts;
     // the options built field by field (no object spreads: a heap is made for every process)
     const ho: { -readonly [K in keyof ProcessHeapOptions]: ProcessHeapOptions[K] } = {
-      owner: printTerm(p.pid),
+      owner: (p.pidText ??= printTerm(p.pid)),
       spawnArgs: p.args,
     };
     // the event trace prints each collection; otherwise only its cost and reclaimed words are
@@ -604,7 +602,7 @@ export class Scheduler {
       if (opts.monitor === true) this.monitor(parent, p);
     }
     if (this.tracing) this.event(`spawn ${printTerm(pid)} ${p.initialCall}${parent ? ` by ${printTerm(parent.pid)}` : ""}`);
-    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printedPid(pid), parent: parent === undefined ? undefined : printedPid(parent.pid), initial_call: p.initialCall });
+    if (this.tel?.spawn.enabled === true) this.tel.spawn.emit({ processes: this.table.size }, { pid: printedPid(p), parent: parent === undefined ? undefined : printedPid(parent), initial_call: p.initialCall });
     this.rq.enqueue(p);
     this.kick();
     return p;
@@ -647,7 +645,7 @@ export class Scheduler {
     }
     mb.push(e);
     to.messagesIn++;
-    if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: printedPid(from?.pid ?? this.outside), to: printedPid(to.pid) });
+    if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: from === undefined ? this.outsideText : printedPid(from), to: printedPid(to) });
     if (this.tracing) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
     if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) {
       if (e.where === "down") to.wokenBySignal = true;
@@ -967,7 +965,7 @@ export class Scheduler {
     if (p.registeredName !== undefined) this.names.delete(p.registeredName);
     this.exited++;
     this.stats.exitedReductions += p.reductions;
-    if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printedPid(p.pid), reason: printTerm(reason) });
+    if (this.tel?.exit.enabled === true) this.tel.exit.emit({ reductions: p.reductions, processes: this.table.size }, { pid: printedPid(p), reason: printTerm(reason) });
     if (this.tracing) this.event(`exit ${printTerm(p.pid)} ${printTerm(reason)}`);
     const links = p.links;
     p.links = undefined;
@@ -1064,7 +1062,7 @@ export class Scheduler {
     this.sliceReductions = p.reductions - counted;
     this.current = undefined;
     this.stats.slices++;
-    if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p.pid), scheduler: 1 });
+    if (this.tel?.slice.enabled === true) this.tel.slice.emit({ reductions: start - p.fcalls, duration: 0 }, { pid: printedPid(p), scheduler: 1 });
     if (p.exitReason !== undefined && exit === undefined) exit = p.exitReason;
     if (exit !== undefined) {
       this.scheduleExit(p, exit);

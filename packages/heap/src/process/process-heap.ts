@@ -186,6 +186,9 @@ function gcHandlesOf(bus: TelemetryBus): GcHandles {
   return t;
 }
 
+/** The default max_heap_size (0: no limit), one shared object (a heap is made for every process). */
+const NO_MAX_HEAP_SIZE: MaxHeapSize = Object.freeze({ size: 0, kill: true, errorLogger: true });
+
 export class ProcessHeap {
   readonly state: HeapState;
   readonly roots = new RootSet();
@@ -212,7 +215,7 @@ export class ProcessHeap {
     const minVheap = opts.minBinVheapSize ?? BIN_VH_MIN_SIZE;
     const mhs = opts.maxHeapSize;
     const maxHeapSize: MaxHeapSize =
-      mhs === undefined ? { size: 0, kill: true, errorLogger: true } : typeof mhs === "number" ? { size: mhs, kill: true, errorLogger: true } : { size: mhs.size, kill: mhs.kill ?? true, errorLogger: mhs.errorLogger ?? true };
+      mhs === undefined ? NO_MAX_HEAP_SIZE : typeof mhs === "number" ? { size: mhs, kill: true, errorLogger: true } : { size: mhs.size, kill: mhs.kill ?? true, errorLogger: mhs.errorLogger ?? true };
     this.state = {
       heapId,
       heapSz: minHeap,

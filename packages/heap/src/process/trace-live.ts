@@ -168,19 +168,33 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
   }
 }
 
+/** What {@link claimFresh} returns: read it at once (one object, overwritten by the next call). */
+export interface Claimed {
+  readonly words: number;
+  readonly vheap: number;
+}
+const CLAIMED = { words: 0, vheap: 0 };
+function claimed(words: number, vheap: number): Claimed {
+  CLAIMED.words = words;
+  CLAIMED.vheap = vheap;
+  return CLAIMED;
+}
+/** claimFresh's work stack, reused (it is empty between calls; claimFresh calls nothing that claims). */
+const CLAIM_WORK: Term[] = [];
+
 /**
  * Collects the objects of `term` that are not on any heap yet (stamp 0), marking them PENDING so
  * each is counted once; immediates, literals and objects already on a heap are not descended.
  * Returns the words they will occupy and their binary virtual heap words.
  */
-export function claimFresh(term: Term, out: HeapObject[]): { words: number; vheap: number } {
+export function claimFresh(term: Term, out: HeapObject[]): Claimed {
   // Fast path: one new cons whose head and tail are already placed (list building).
   if (typeof term === "object" && term.tag === T_CONS && (term as unknown as Stamped).gcStamp === 0) {
     const c = term;
     if (!unclaimed(c.head) && !unclaimed(c.tail)) {
       c.gcStamp = PENDING;
       out.push(c);
-      return { words: nodeWords(c, false), vheap: 0 };
+      return claimed(nodeWords(c, false), 0);
     }
   }
   // Fast path: one new non-empty tuple whose elements are all placed or immediate (a message, a
@@ -188,11 +202,13 @@ export function claimFresh(term: Term, out: HeapObject[]): { words: number; vhea
   if (typeof term === "object" && term.tag === T_TUPLE && (term as unknown as Stamped).gcStamp === 0 && term.elements.length > 0 && !term.elements.some(unclaimed)) {
     term.gcStamp = PENDING;
     out.push(term);
-    return { words: nodeWords(term, false), vheap: 0 };
+    return claimed(nodeWords(term, false), 0);
   }
   let words = 0;
   let vheap = 0;
-  const work: Term[] = [term];
+  const work = CLAIM_WORK;
+  if (work.length !== 0) work.length = 0; // left over by a call that threw
+  work.push(term);
   while (work.length > 0) {
     const t = work.pop() as Term;
     if (typeof t !== "object") continue;
@@ -207,7 +223,7 @@ export function claimFresh(term: Term, out: HeapObject[]): { words: number; vhea
     vheap += procBinVheapWords(o);
     pushChildren(o, work, false);
   }
-  return { words, vheap };
+  return claimed(words, vheap);
 }
 
 function unclaimed(t: Term): boolean {
