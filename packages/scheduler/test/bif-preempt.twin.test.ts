@@ -27,7 +27,7 @@ function model(shape: Run["loop"], iterations: number): { reductions: number; ou
   const outs: string[] = [];
   let reductions = -1;
   /** Runs one op; a new slice started inside it when the reductions left went up. */
-  function* traced(ctx: ProcessContext, where: string, op: Generator<Op, void, unknown>): Generator<Op, void, unknown> {
+  function* traced(ctx: ProcessContext, where: string, op: Iterable<Op>): Generator<Op, void, unknown> {
     const before = ctx.reductionsLeft;
     yield* op;
     if (ctx.reductionsLeft > before) outs.push(where);
