@@ -34,7 +34,7 @@ import { describe, expect, it } from "vitest";
 import { loadFixture } from "@beamlab/beam-oracle";
 import { ROUTERS_MS_PER_REDUCTION, resolveParams, routers, type Mode } from "../src/index.js";
 import { runRoutersAtRate, runTracedDriver } from "../src/routers/scenario.js";
-import { recordOf, simulate, type RoleFigures } from "./support/twin-figures.js";
+import { recordOf, roleFigures, simulate, type RoleFigures } from "./support/twin-figures.js";
 
 const ROLES = ["router", "consumer", "producer"];
 const runs = new Map<string, Record<string, RoleFigures>>();
@@ -109,22 +109,13 @@ function consumersAtRate(n: number, msPerReduction: number): RoleFigures & { run
   const run = runRoutersAtRate("fix", resolveParams(routers.params, n === 1000 ? {} : { routers: String(n) }), msPerReduction);
   while (run.finished?.() !== true) run.scheduler.run({ until: run.scheduler.clock.now + 1000 });
   const ps = run.source.snapshot().processes.filter((p) => p.role === "consumer");
-  const mean = (f: (p: (typeof ps)[number]) => number): number => Math.round(ps.reduce((a, p) => a + f(p), 0) / ps.length);
   const runs: [number, number][] = [];
   for (const p of ps) {
     const last = runs[runs.length - 1];
     if (last?.[0] === p.total_heap_size) last[1]++;
     else runs.push([p.total_heap_size, 1]);
   }
-  return {
-    count: ps.length,
-    avg_total_heap_size: mean((p) => p.total_heap_size),
-    avg_heap_size: mean((p) => p.heap_size),
-    avg_memory: mean((p) => p.memory),
-    avg_binary_refs: mean((p) => p.binary?.length ?? 0),
-    avg_binary_bytes: mean((p) => (p.binary ?? []).reduce((a, b) => a + b.size, 0)),
-    runs,
-  };
+  return { ...roleFigures(ps), runs };
 }
 
 const driverGc = loadFixture("routers_driver_gc") as {

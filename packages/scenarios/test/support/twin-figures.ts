@@ -3,6 +3,7 @@
  * (tooling/beam-oracle/recorders/scenarios.record.mjs), and the fixture records to compare with.
  */
 import { loadFixture } from "@beamlab/beam-oracle";
+import type { ProcessSnapshot } from "@beamlab/telemetry";
 import { resolveParams, type Mode, type ParametricScenario } from "../../src/index.js";
 
 export interface RoleFigures {
@@ -33,6 +34,19 @@ export function recordOf(scenario: string, mode: Mode, set: Record<string, numbe
   return r;
 }
 
+/** The averages a twin record keeps of one role's processes (rounded as twin_report rounds them). */
+export function roleFigures(ps: readonly ProcessSnapshot[]): RoleFigures {
+  const mean = (f: (p: ProcessSnapshot) => number): number => (ps.length === 0 ? 0 : Math.round(ps.reduce((a, p) => a + f(p), 0) / ps.length));
+  return {
+    count: ps.length,
+    avg_total_heap_size: mean((p) => p.total_heap_size),
+    avg_heap_size: mean((p) => p.heap_size),
+    avg_memory: mean((p) => p.memory),
+    avg_binary_refs: mean((p) => p.binary?.length ?? 0),
+    avg_binary_bytes: mean((p) => (p.binary ?? []).reduce((a, b) => a + b.size, 0)),
+  };
+}
+
 /** Runs `s` to its end and averages the figures of each role's processes. */
 export function simulate(s: ParametricScenario, mode: Mode, set: Record<string, number>, roles: readonly string[]): Record<string, RoleFigures> {
   const params = resolveParams(s.params, Object.fromEntries(Object.entries(set).map(([k, v]) => [k, String(v)])));
@@ -40,18 +54,7 @@ export function simulate(s: ParametricScenario, mode: Mode, set: Record<string, 
   while (run.finished?.() !== true) run.scheduler.run({ until: run.scheduler.clock.now + 1000 });
   const out: Record<string, RoleFigures> = {};
   const processes = run.source.snapshot().processes;
-  for (const role of roles) {
-    const ps = processes.filter((p) => p.role === role);
-    const mean = (f: (p: (typeof ps)[number]) => number): number => (ps.length === 0 ? 0 : Math.round(ps.reduce((a, p) => a + f(p), 0) / ps.length));
-    out[role] = {
-      count: ps.length,
-      avg_total_heap_size: mean((p) => p.total_heap_size),
-      avg_heap_size: mean((p) => p.heap_size),
-      avg_memory: mean((p) => p.memory),
-      avg_binary_refs: mean((p) => p.binary?.length ?? 0),
-      avg_binary_bytes: mean((p) => (p.binary ?? []).reduce((a, b) => a + b.size, 0)),
-    };
-  }
+  for (const role of roles) out[role] = roleFigures(processes.filter((p) => p.role === role));
   return out;
 }
 
