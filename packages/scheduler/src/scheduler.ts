@@ -37,11 +37,11 @@
  * is on its own heap, in its mailbox, or a literal.
  */
 import {
-  Atom,
   atom,
   binary,
   copyTerm,
   equals,
+  flatSize,
   localCreationNumber,
   localNode,
   Pid,
@@ -187,11 +187,6 @@ const A = {
   js_exception: atom("js_exception"),
   system_limit: atom("system_limit"),
 } as const;
-
-/** An exit reason that is an immediate (an atom, a small integer): no heap words. */
-function isImmediate(t: Term): boolean {
-  return (typeof t === "number" && Number.isInteger(t) && Math.abs(t) < 2 ** 59) || t instanceof Atom;
-}
 
 /** `<0.N.S>` of a process's pid, printed once and kept on the process (telemetry metadata names
  * pids on every event; a table keyed by pid would hold an entry per short-lived process). */
@@ -694,21 +689,14 @@ export class Scheduler {
   take(p: Proc, pattern: Pattern, charged = false): Term | typeof NO_MESSAGE {
     const mb = p.mailbox;
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
-    let e: Entry | undefined;
-    if (charged) {
-      // the inner queue only; each message skipped is a loop_rec_end (a reduction)
-      const count = (this.scanCount ??= { skipped: 0 });
-      count.skipped = 0;
-      e = mb.takeInner(pattern, count);
-      p.fcalls -= count.skipped;
-    } else e = mb.take(pattern);
+    let e = this.scan(p, mb, pattern, charged);
     if (e === undefined && mb.pendingDowns > 0) {
       // no match among the messages it has: the receive handles its pending signals, in order
       // (down_signals.json: a process scheduled in with 46 'DOWN's and the message it waits
       // for converts 45 and takes the message; the 46th stays a signal)
       this.handleDownSignals(p, false);
       mb.resetScan();
-      e = mb.take(pattern);
+      e = this.scan(p, mb, pattern, charged);
     }
     if (e === undefined) return NO_MESSAGE;
     this.received(p, e);
@@ -717,6 +705,17 @@ export class Scheduler {
       p.timer = undefined;
     }
     return e.msg;
+  }
+
+  /** One scan from the save pointer: of the whole queue, or (`charged`, SchedulerOptions.receiveFetchReds)
+   * of the inner queue only, each message skipped a loop_rec_end (a reduction). */
+  private scan(p: Proc, mb: Mailbox, pattern: Pattern, charged: boolean): Entry | undefined {
+    if (!charged) return mb.take(pattern);
+    const count = (this.scanCount ??= { skipped: 0 });
+    count.skipped = 0;
+    const e = mb.takeInner(pattern, count);
+    p.fcalls -= count.skipped;
+    return e;
   }
 
   /**
@@ -983,8 +982,8 @@ export class Scheduler {
     if (by !== undefined) {
       for (const [ref, o] of by.entries()) {
         o.monitors?.delete(ref);
-        // an immediate reason travels in the monitor itself: the receiver builds the 'DOWN'
-        this.deliver(o, new Tuple([A.DOWN, ref, A.process, p.pid, reason]), undefined, isImmediate(reason) ? "down" : false);
+        // an immediate reason (no heap words) travels in the monitor itself: the receiver builds the 'DOWN'
+        this.deliver(o, new Tuple([A.DOWN, ref, A.process, p.pid, reason]), undefined, flatSize(reason) === 0 ? "down" : false);
       }
     }
     // Release: the heap, and through its exit hook (when the heap has one) its ProcBins and
