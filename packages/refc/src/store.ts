@@ -20,7 +20,11 @@
  *  - sub-binaries add no reference (as on the BEAM: a sub-binary points at a ProcBin of the same
  *    process, which is what holds the reference); they are bookkeeping for {@link holdersOf};
  *  - `bytes()` = Σ size of the binaries in the store; `allocatedBytes()` = Σ of what
- *    erlang:memory(binary) counts for each ({@link binaryAllocatedBytes}: header and alignment).
+ *    erlang:memory(binary) counts for each ({@link binaryAllocatedBytes}: header and alignment);
+ *  - per owner, its ProcBin count and their Σ size are kept as they change
+ *    ({@link RefcStore.processBinarySummary} answers in O(1));
+ *  - the binaries some holder keeps sub-binaries into are indexed
+ *    ({@link RefcStore.binariesWithSubBinaries}).
  * Cost: every operation is O(1) except the reports, which are O(binaries of the owner) or
  * O(holders of the binary).
  */
@@ -81,6 +85,8 @@ class Entry implements OffHeapBinary {
   freed = false;
   /** owner → ProcBin count and sub-binary sizes (sizes kept as a multiset: size → count). */
   readonly holders = new Map<string, { procBins: number; subs: Map<number, number> }>();
+  /** Holders whose `subs` is not empty. */
+  subHolders = 0;
   constructor(
     readonly id: number,
     readonly size: number,
@@ -98,6 +104,10 @@ export class RefcStore {
   private readonly entries = new Map<object, Entry>();
   /** owner → the binaries (data keys) it holds anything of. */
   private readonly byOwner = new Map<string, Set<object>>();
+  /** owner → its ProcBins and their Σ size (what processBinarySummary reports). */
+  private readonly ownerSums = new Map<string, { count: number; bytes: number }>();
+  /** The binaries (data keys) with at least one holder keeping sub-binaries into them. */
+  private readonly withSubs = new Set<object>();
   private nextId = 1;
   private total = 0;
   private allocated = 0;
@@ -127,6 +137,12 @@ export class RefcStore {
     } else if (e.size !== size) throw new RefcError(`binary ${e.id}: size ${size} given, ${e.size} stored`);
     e.refc++;
     this.holder(e, owner, data).procBins++;
+    const sums = this.ownerSums.get(owner);
+    if (sums === undefined) this.ownerSums.set(owner, { count: 1, bytes: size });
+    else {
+      sums.count++;
+      sums.bytes += size;
+    }
     return e;
   }
 
@@ -137,6 +153,9 @@ export class RefcStore {
     if (e === undefined || h === undefined || h.procBins <= 0) throw new RefcError(`${owner} releases a ProcBin it does not hold`);
     h.procBins--;
     e.refc--;
+    const sums = this.ownerSums.get(owner) as { count: number; bytes: number };
+    if (--sums.count === 0) this.ownerSums.delete(owner);
+    else sums.bytes -= e.size;
     this.dropHolderIfEmpty(e, owner, data);
     if (e.refc === 0) this.free(data, e);
   }
@@ -146,6 +165,7 @@ export class RefcStore {
     const e = this.entries.get(data);
     if (e === undefined) throw new RefcError(`${owner}: sub-binary into a binary that is not in the store`);
     const subs = this.holder(e, owner, data).subs;
+    if (subs.size === 0 && ++e.subHolders === 1) this.withSubs.add(data);
     subs.set(size, (subs.get(size) ?? 0) + 1);
   }
 
@@ -155,8 +175,10 @@ export class RefcStore {
     const subs = e?.holders.get(owner)?.subs;
     const n = subs?.get(size);
     if (e === undefined || subs === undefined || n === undefined) throw new RefcError(`${owner} releases a sub-binary it does not hold`);
-    if (n === 1) subs.delete(size);
-    else subs.set(size, n - 1);
+    if (n === 1) {
+      subs.delete(size);
+      if (subs.size === 0) this.lostSubHolder(e, data);
+    } else subs.set(size, n - 1);
     this.dropHolderIfEmpty(e, owner, data);
   }
 
@@ -169,7 +191,10 @@ export class RefcStore {
       const e = this.entries.get(data);
       const h = e?.holders.get(owner);
       if (e === undefined || h === undefined) continue;
-      h.subs.clear();
+      if (h.subs.size > 0) {
+        h.subs.clear();
+        this.lostSubHolder(e, data);
+      }
       const n = h.procBins;
       for (let i = 0; i < n; i++) this.releaseProcBin(owner, data);
       if (n === 0) this.dropHolderIfEmpty(e, owner, data);
@@ -201,7 +226,12 @@ export class RefcStore {
    * and their Σ size (recon's `binary_memory`).
    */
   processBinarySummary(owner: string | LocalPidLike): { count: number; bytes: number } {
-    const key = ownerKey(owner);
+    const sums = this.ownerSums.get(ownerKey(owner));
+    return sums === undefined ? { count: 0, bytes: 0 } : { count: sums.count, bytes: sums.bytes };
+  }
+
+  /** {@link processBinarySummary} summed from the holders (what the running sums must equal). */
+  private summedBinaries(key: string): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
     for (const data of this.byOwner.get(key) ?? []) {
@@ -211,6 +241,12 @@ export class RefcStore {
       bytes += h.procBins * (this.entries.get(data)?.size ?? 0);
     }
     return { count, bytes };
+  }
+
+  /** The binaries (data keys) into which at least one holder keeps a sub-binary: a superset of
+   * those {@link everyHolderKeepsSubBinaries} is true of, without looking at every binary. */
+  binariesWithSubBinaries(): ReadonlySet<object> {
+    return this.withSubs;
   }
 
   /** Whether `data` has holders and every one keeps a sub-binary into it (a cheap {@link holdersOf} question). */
@@ -270,10 +306,19 @@ export class RefcStore {
         if (!this.byOwner.get(owner)?.has(data)) throw new RefcError(`binary ${e.id}: ${owner} missing from the owner index`);
       }
       if (sum !== e.refc) throw new RefcError(`binary ${e.id}: refc ${e.refc}, holders have ${sum} ProcBins`);
+      let subHolders = 0;
+      for (const h of e.holders.values()) if (h.subs.size > 0) subHolders++;
+      if (subHolders !== e.subHolders || (subHolders > 0) !== this.withSubs.has(data)) throw new RefcError(`binary ${e.id}: sub-binary index out of date`);
       if (e.refc <= 0 || e.freed) throw new RefcError(`binary ${e.id}: in the store with refc ${e.refc}`);
       total += e.size;
     }
     if (total !== this.total) throw new RefcError(`bytes ${this.total}, binaries sum to ${total}`);
+    for (const data of this.withSubs) if (!this.entries.has(data)) throw new RefcError("a freed binary is still in the sub-binary index");
+    for (const owner of new Set([...this.byOwner.keys(), ...this.ownerSums.keys()])) {
+      const want = this.summedBinaries(owner);
+      const got = this.processBinarySummary(owner);
+      if (want.count !== got.count || want.bytes !== got.bytes) throw new RefcError(`${owner}: binary sums ${got.count}/${got.bytes}, holders have ${want.count}/${want.bytes}`);
+    }
   }
 
   private holder(e: Entry, owner: string, data: object): { procBins: number; subs: Map<number, number> } {
@@ -297,8 +342,17 @@ export class RefcStore {
     if (set?.size === 0) this.byOwner.delete(owner);
   }
 
+  /** A holder of `e` kept its last sub-binary into it. */
+  private lostSubHolder(e: Entry, data: object): void {
+    if (--e.subHolders === 0) this.withSubs.delete(data);
+  }
+
   private free(data: object, e: Entry): void {
     // Sub-binaries cannot outlive the ProcBins of their own process; any left are stale bookkeeping.
+    if (e.subHolders > 0) {
+      e.subHolders = 0;
+      this.withSubs.delete(data);
+    }
     for (const owner of [...e.holders.keys()]) {
       e.holders.delete(owner);
       const set = this.byOwner.get(owner);

@@ -2,7 +2,9 @@
  * Property tests of the store alone (fast-check): after any sequence of ProcBin adds/releases,
  * sub-binary adds/releases and owner exits, no count is negative, the store's refcount of every
  * binary is the sum of its holders' ProcBins, a binary is freed exactly when its last ProcBin
- * goes, and bytes() is the sum of the live sizes. (The same properties over real heaps, GCs and
+ * goes, bytes() is the sum of the live sizes, each owner's processBinarySummary is the count and
+ * Σ size of its ProcBins, and binariesWithSubBinaries lists exactly the binaries some owner keeps
+ * a sub-binary into. (The same properties over real heaps, GCs and
  * messages are in packages/heap/test/process/refc-properties.test.ts.)
  */
 import fc from "fast-check";
@@ -74,6 +76,20 @@ describe("RefcStore properties", () => {
             }
           }
           s.checkInvariants();
+          for (let w = 0; w < 3; w++) {
+            let count = 0;
+            let bytes = 0;
+            for (let b = 0; b < 5; b++) {
+              const n = pb.get(key(w, b)) ?? 0;
+              count += n;
+              bytes += n * (100 + b);
+            }
+            const got = s.processBinarySummary(OWNERS[w] as string);
+            if (got.count !== count || got.bytes !== bytes) throw new Error(`owner ${w}: summary ${got.count}/${got.bytes}, model ${count}/${bytes}`);
+          }
+          const withSubs = [0, 1, 2, 3, 4].filter((b) => [0, 1, 2].some((w) => (subs.get(key(w, b)) ?? []).length > 0));
+          const indexed = [0, 1, 2, 3, 4].filter((b) => s.binariesWithSubBinaries().has(datas[b] as Uint8Array));
+          if (indexed.join() !== withSubs.join()) throw new Error(`sub-binary index ${indexed.join()}, model ${withSubs.join()}`);
           for (let b = 0; b < 5; b++) {
             const total = [0, 1, 2].reduce((t, w) => t + (pb.get(key(w, b)) ?? 0), 0);
             const e = s.get(datas[b] as Uint8Array);

@@ -41,7 +41,11 @@
  * re-stamping, no allocation, the clock does not move — so sampling cannot perturb what it
  * measures (`process_info` may create the heap object of a never-touched process, which reports
  * exactly the spawn sizing it reported before); processes are listed in spawn order.
- * Cost: O(live objects of every heap) per snapshot when `liveness` is on (the default); pass
+ * Cost: O(live objects of every heap that changed since the source's previous snapshot) when
+ * `liveness` is on (the default): a process that has not run, received nothing and was not
+ * collected since (its `activity` and its heap's counters are the same) has the same liveness,
+ * and the source reuses the one it traced then (`livenessCache: false` traces every heap every
+ * time; test/liveness-cache.test.ts runs the scenarios both ways); pass
  * `liveness: false` to skip the tracing and `binaries: false` to skip the holder rows (then the
  * snapshot carries no `liveness` and no `binaries`: gaps, not zeros). A sampler that reads only
  * {@link NODE_METRICS}-style node totals needs neither ({@link SAMPLING_SOURCE_OPTIONS}). Pids are
@@ -70,6 +74,8 @@ export interface NodeSourceOptions {
   readonly wallTime?: boolean;
   /** Which roles report `children` (default: roles ending in "supervisor"). */
   readonly isSupervisor?: (role: string) => boolean;
+  /** Reuse a process's traced liveness while it is unchanged (default true; see the header). */
+  readonly livenessCache?: boolean;
 }
 
 /** Options for a source that only feeds node-level metrics (telemetry's NODE_METRICS): every
@@ -78,9 +84,10 @@ export const SAMPLING_SOURCE_OPTIONS: NodeSourceOptions = Object.freeze({ livene
 
 /** A telemetry `NodeSource` over a scheduler (see the header). */
 export function nodeSource(s: Scheduler, opts: NodeSourceOptions = {}): Required<NodeSource> {
+  const cache = opts.livenessCache === false ? undefined : new LivenessCache();
   return {
-    snapshot: () => snapshotOf(s, opts, false),
-    compactSnapshot: () => snapshotOf(s, opts, true),
+    snapshot: () => snapshotOf(s, opts, false, cache),
+    compactSnapshot: () => snapshotOf(s, opts, true, cache),
     collectAll: () => {
       for (const pid of s.processes()) s.garbageCollect(pid);
     },
@@ -122,7 +129,36 @@ function parentOf(p: Proc): string | undefined {
   return p.parent === undefined ? undefined : pidText(p.parent);
 }
 
-function snapshotOf(s: Scheduler, opts: NodeSourceOptions, compact: boolean): NodeSnapshot {
+/**
+ * The liveness a source traced for each process, with what it depended on: the process's
+ * `activity` (slices run, messages and signals queued to it, outside collections) and its heap's
+ * collection counts, block sizes and tops. While all of them are the same, nothing on the heap
+ * or among its roots has changed, so the trace would give the same result.
+ */
+class LivenessCache {
+  private readonly entries = new WeakMap<Proc, { key: number[]; live: Liveness }>();
+
+  get(p: Proc, h: ProcessHeap): Liveness {
+    const key = keyOf(p, h);
+    const e = this.entries.get(p);
+    if (e !== undefined && sameKey(e.key, key)) return e.live;
+    const live = h.liveness();
+    this.entries.set(p, { key, live });
+    return live;
+  }
+}
+
+function keyOf(p: Proc, h: ProcessHeap): number[] {
+  const st = h.state;
+  return [p.activity, st.minorCount, st.majorCount, st.failedMinorCount, st.htop, st.oldHtop, st.mbufSz, st.heapSz, st.oldSz, h.stackSize, st.youngMso.length, st.oldMso.length];
+}
+
+function sameKey(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function snapshotOf(s: Scheduler, opts: NodeSourceOptions, compact: boolean, cache: LivenessCache | undefined): NodeSnapshot {
   const traceOn = opts.liveness ?? true;
   const isSup = opts.isSupervisor ?? ((r: string) => r.endsWith("supervisor"));
   const mem = memory(s, opts.memory);
@@ -133,7 +169,7 @@ function snapshotOf(s: Scheduler, opts: NodeSourceOptions, compact: boolean): No
   for (const p of procs) {
     reductions += p.reductions;
     const h = p.heap;
-    const live = traceOn && h !== undefined ? h.liveness() : undefined;
+    const live = !traceOn || h === undefined ? undefined : cache === undefined ? h.liveness() : cache.get(p, h);
     if (live !== undefined) lives.set(p, live);
     out.push(processSnapshot(s, p, h, live, opts, isSup, compact));
   }
@@ -223,11 +259,15 @@ function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Pro
   const store = s.refc;
   if (store === undefined) return [];
   const reachByOwner = new Map<string, ReadonlyMap<object, string>>();
-  const datas = new Set<object>();
+  // the binaries the live heaps' ProcBins point at; compacted, only those some holder keeps
+  // sub-binaries into can give a row, and the store indexes them (each such holder is a live
+  // process with a ProcBin over it in its MSO lists: the store's invariant), so the lists of
+  // every heap are not walked
+  const datas = compact ? store.binariesWithSubBinaries() : new Set<object>();
   for (const p of procs) {
     const h = p.heap;
     if (h === undefined) continue;
-    for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) datas.add(b.data);
+    if (!compact) for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) (datas as Set<object>).add(b.data);
     const l = lives.get(p);
     if (l !== undefined) reachByOwner.set(h.owner, l.binaries);
   }

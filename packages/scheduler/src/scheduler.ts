@@ -339,6 +339,7 @@ export class Scheduler {
   garbageCollect(pid: Pid, type: "major" | "minor" = "major"): boolean {
     const p = this.lookup(pid);
     if (p === undefined) return false;
+    p.activity++;
     this.guard(p, () => {
       this.heapOf(p).garbageCollect({ type });
     });
@@ -640,6 +641,7 @@ export class Scheduler {
     }
     mb.push(e);
     to.messagesIn++;
+    to.activity++;
     if (this.tel?.send.enabled === true) this.tel.send.emit({ words }, { from: from === undefined ? this.outsideText : printedPid(from), to: printedPid(to) });
     if (this.tracing) this.event(`deliver ${printTerm(to.pid)} ${e.where} ${words}w ${printTerm(copied)}`);
     if (to.wait === "receive" && to.pattern !== undefined && this.wakes(to.pattern, copied)) {
@@ -832,6 +834,7 @@ export class Scheduler {
   handleQueuedSignals(p: Proc): void {
     if (!p.signalQueued) return;
     p.signalQueued = false;
+    p.activity++;
     if (p.status === "waiting") this.collectOnScheduleIn(p);
   }
 
@@ -1034,6 +1037,7 @@ export class Scheduler {
       if (p.status === "waiting") this.handleQueuedSignals(p);
     }
     this.current = p;
+    p.activity++;
     p.status = "running";
     p.signalQueued = false; // handled with the message it was woken for
     const counted = p.reductions;

@@ -12,7 +12,6 @@
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import Tinypool from "tinypool";
 import type { BandTask } from "./band-worker.js";
 import type { Headlines } from "./headlines.js";
 import { FROM_SOURCE } from "./load-scenario.js";
@@ -49,6 +48,7 @@ function workerFile(): string {
 }
 
 export async function runBand(opts: BandOptions): Promise<BandReport> {
+  const { default: Tinypool } = await import("tinypool"); // only --band needs it: not loaded at startup
   const pool = new Tinypool({
     filename: workerFile(),
     minThreads: 1,

@@ -2,19 +2,27 @@
  * A terminal chart of `erlang:memory()` over time with asciichart, in KiB, MiB or GiB (by the peak): total, processes and
  * binary in three colours on a colour terminal, only the total without colour (uncoloured lines
  * could not be told apart); at most {@link MAX_POINTS} columns (the samples are thinned evenly, first and last
- * kept), and a legend naming each line.
+ * kept), and a legend naming each line. asciichart is required on the first chart, not at startup.
  */
-import * as asciichart from "asciichart";
+import { createRequire } from "node:module";
 import type { SampleReport } from "../lab/report.js";
 import type { Style } from "./style.js";
 
 export const MAX_POINTS = 64;
 
-const SERIES = [
-  { key: "total", color: undefined },
-  { key: "processes", color: asciichart.cyan },
-  { key: "binary", color: asciichart.magenta },
-] as const;
+type Asciichart = typeof import("asciichart");
+let loaded: Asciichart | undefined;
+function asciichartModule(): Asciichart {
+  return (loaded ??= createRequire(import.meta.url)("asciichart") as Asciichart);
+}
+
+function seriesOf(asciichart: Asciichart) {
+  return [
+    { key: "total", color: undefined },
+    { key: "processes", color: asciichart.cyan },
+    { key: "binary", color: asciichart.magenta },
+  ] as const;
+}
 
 function thin<T>(xs: readonly T[], max: number): T[] {
   if (xs.length <= max) return [...xs];
@@ -26,7 +34,9 @@ export function memoryChart(samples: readonly SampleReport[], style: Style, heig
   const pts = thin(samples, MAX_POINTS);
   const max = Math.max(...pts.map((p) => p.memory.total ?? 0));
   const [unit, div] = max >= 10 * 1024 ** 3 ? ["GiB", 1024 ** 3] : max >= 10 * 1024 ** 2 ? ["MiB", 1024 ** 2] : ["KiB", 1024];
-  const shown = style.isColorSupported ? SERIES : SERIES.slice(0, 1);
+  const asciichart = asciichartModule();
+  const all = seriesOf(asciichart);
+  const shown = style.isColorSupported ? all : all.slice(0, 1);
   const series = shown.map((s) => pts.map((p) => (p.memory[s.key] ?? 0) / div));
   const chart = asciichart.plot(series, {
     height,
