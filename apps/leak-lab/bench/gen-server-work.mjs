@@ -10,7 +10,12 @@
  * end, without the VM's boot or the report), and:
  *   speed = simulated wall / BEAM wall   (target ≤ 0.1 for gen-server-work at its defaults)
  *   memory = Node peak RSS / simulated memory   (target ≤ 0.25; routers 300 × 100 × 100 KB: RSS < 500 MB)
- * `BENCH_QUICK=1` runs a small setting only (smoke).
+ * `warm` = the same run's wall when it is the third in one Node process (V8's optimizing compiler
+ * has compiled the hot code by then): what a long-lived process (the demo server, a test suite)
+ * sees; the speed column is the cold run's, a user's `leak-lab run`.
+ * `BENCH_QUICK=1` runs a small setting only (smoke); `BENCH_RUNS=n` runs every case n times
+ * (simulator and twin interleaved) and reports the medians, each run listed below its row (the
+ * walls of both sides move by ±30 % between runs on a shared machine).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,15 +37,20 @@ const CASES = [
   { scenario: "routers", twin: "routers.escript", sets: quick ? ["routers=30", "messages=20", "binary_bytes=102400"] : ["routers=300", "messages=100", "binary_bytes=102400"] },
 ];
 
-function simulate(scenario, mode, sets) {
+/** One child `node`: the run `times` times in a row; cold = the first's wall, warm = the last's. */
+function simulate(scenario, mode, sets, times = 1) {
   const child = `
     const { run } = await import(${JSON.stringify(index)});
-    const lines = [];
-    const t0 = performance.now();
-    const code = await run(["run", ${JSON.stringify(scenario)}, "--mode", ${JSON.stringify(mode)}, ${sets.map((s) => `"--set", ${JSON.stringify(s)}`).join(", ")}${sets.length ? ", " : ""}"--json"], { out: (l) => lines.push(l), err: (l) => process.stderr.write(l + "\\n") });
-    const wall = performance.now() - t0;
-    const doc = JSON.parse(lines.join("\\n"));
-    process.stdout.write(JSON.stringify({ code, wall_ms: wall, max_rss: process.resourceUsage().maxRSS * 1024, peak_total: doc.peak.memory.total }));
+    const walls = [];
+    let doc;
+    for (let i = 0; i < ${times}; i++) {
+      const lines = [];
+      const t0 = performance.now();
+      await run(["run", ${JSON.stringify(scenario)}, "--mode", ${JSON.stringify(mode)}, ${sets.map((s) => `"--set", ${JSON.stringify(s)}`).join(", ")}${sets.length ? ", " : ""}"--json"], { out: (l) => lines.push(l), err: (l) => process.stderr.write(l + "\\n") });
+      walls.push(performance.now() - t0);
+      doc = JSON.parse(lines.join("\\n"));
+    }
+    process.stdout.write(JSON.stringify({ wall_ms: walls[0], warm_ms: walls[walls.length - 1], max_rss: process.resourceUsage().maxRSS * 1024, peak_total: doc.peak.memory.total }));
   `;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", child], { encoding: "utf8", maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`simulating ${scenario} ${mode} failed: ${r.stderr}`);
@@ -58,16 +68,32 @@ const hasErl = spawnSync("erl", ["-noshell", "-eval", "halt()."], { stdio: "igno
 const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
 console.log(`leak-lab bench: scenarios simulated from the bundle next to their twins on erl +S 1${quick ? " (BENCH_QUICK)" : ""}`);
 if (!hasErl) console.log("  erl is missing: BEAM columns are empty (install erlang-base)");
-console.log("  case                                          sim wall   BEAM work   speed    Node RSS   simulated   memory");
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => (x === undefined ? "      —" : `${x.toFixed(0).padStart(6)} ms`);
+console.log(`  case                                          sim wall   BEAM work   speed    warm      Node RSS   simulated   memory${runs > 1 ? `   (medians of ${runs} runs)` : ""}`);
 for (const c of CASES) {
   for (const mode of ["leak", "fix"]) {
-    const sim = simulate(c.scenario, mode, c.sets);
     const twin = join(twins, c.twin);
-    const beamWork = hasErl && existsSync(twin) ? twinWorkload(["escript", twin, mode, ...c.sets]) : undefined;
-    const speed = beamWork === undefined ? "—" : (sim.wall_ms / beamWork).toFixed(3);
+    const sims = [];
+    const beams = [];
+    // the warm figure: a child of its own running it three times (its RSS is not the case's)
+    const warm = simulate(c.scenario, mode, c.sets, 3).warm_ms;
+    for (let i = 0; i < runs; i++) {
+      sims.push(simulate(c.scenario, mode, c.sets));
+      const b = hasErl && existsSync(twin) ? twinWorkload(["escript", twin, mode, ...c.sets]) : undefined;
+      if (b !== undefined) beams.push(b);
+    }
+    const wall = median(sims.map((x) => x.wall_ms));
+    const beamWork = beams.length === 0 ? undefined : median(beams);
+    const rss = median(sims.map((x) => x.max_rss));
+    const peak = median(sims.map((x) => x.peak_total));
+    const speed = beamWork === undefined ? "—" : (wall / beamWork).toFixed(3);
     const label = `${c.scenario} ${mode}${c.sets.length ? ` (${c.sets.join(" ")})` : ""}`;
-    console.log(
-      `  ${label.padEnd(44)}  ${sim.wall_ms.toFixed(0).padStart(6)} ms  ${beamWork === undefined ? "      —" : `${beamWork.toFixed(0).padStart(6)} ms`}  ${speed.padStart(6)}  ${mib(sim.max_rss).padStart(10)}  ${mib(sim.peak_total).padStart(10)}  ${(sim.max_rss / sim.peak_total).toFixed(3).padStart(6)}`,
-    );
+    console.log(`  ${label.padEnd(44)}  ${ms(wall)}  ${ms(beamWork)}  ${speed.padStart(6)}  ${ms(warm)}  ${mib(rss).padStart(10)}  ${mib(peak).padStart(10)}  ${(rss / peak).toFixed(3).padStart(6)}`);
+    if (runs > 1) console.log(`      runs: sim ${sims.map((x) => x.wall_ms.toFixed(0)).join(" ")} ms; BEAM ${beams.map((x) => x.toFixed(0)).join(" ")} ms`);
   }
 }
