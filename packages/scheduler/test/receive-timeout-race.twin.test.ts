@@ -4,7 +4,9 @@
  * timeout and leaves the message for the next receive. Only the work clock lets a timer fire
  * while processes run, so the race is run with it: 500 workers of one slice each (about 200 ms
  * of work at 0.0001 ms per reduction, as the recorder's 3000 slices take about 100 ms) stand
- * between the woken receiver and its turn. process_info(self(), message_queue_len) in the
+ * between the woken receiver and its turn. As the recorder, everything is spawned by a
+ * high-priority process before any of it runs: the receiver arms its timer, workers 1-9 run a
+ * slice each, worker 10 sends `hello`. process_info(self(), message_queue_len) in the
  * `after` clause counts the inner queue only (Proc.outerQueued).
  */
 import { loadFixture } from "@beamlab/beam-oracle";
@@ -32,7 +34,6 @@ function race(afterMs: number): Outcome {
       const m2 = yield* x.receive(undefined, { after: 0 });
       out = { first: m === undefined ? "timeout" : `got ${(m as typeof HELLO).name}`, queue_len_in_after: q, second: m2 === undefined ? "nothing" : `then ${(m2 as typeof HELLO).name}` };
     });
-    yield* ctx.sleep(1);
     for (let i = 1; i <= 500; i++) {
       ctx.spawn(function* worker(w: ProcessContext) {
         for (let k = 0; k < 3990; k++) yield* w.call(); // most of a slice
@@ -40,7 +41,7 @@ function race(afterMs: number): Outcome {
       });
     }
     yield* ctx.receive((t) => t instanceof Tuple);
-  });
+  }, [], { priority: "high" });
   s.run();
   return out!;
 }

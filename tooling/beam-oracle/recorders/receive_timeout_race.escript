@@ -14,7 +14,10 @@
 %%   `receive M -> {then, M} after 0 -> nothing end`. Behind it in the run queue, 3000 workers
 %%   each run one slice of 4000 reductions (the first round takes far longer than T = 10 ms);
 %%   worker 10 sends the receiver `hello` in its first slice (the receiver wakes and is queued
-%%   behind the other workers). Recorded: what each receive returned and the receiver's
+%%   behind the other workers). The recorder spawns the receiver and all the workers at high
+%%   priority, so none of them runs before all exist: the receiver arms its timer, then workers
+%%   1-9 run one slice each before `hello` is sent (well under T even on a loaded machine; spawning
+%%   the workers after the receiver waited took over 10 ms there and let the timer fire first). Recorded: what each receive returned and the receiver's
 %%   message_queue_len inside the `after` clause — for T = 10 (the timer fires before the receiver
 %%   runs) and T = 60000 (it does not).
 %%   Finding (erts 13.1.5): with T = 10 the first receive takes the timeout although `hello` had
@@ -22,8 +25,9 @@
 %%   (message_queue_len 0 in the after clause) — and the second receive gets it; with T = 60000
 %%   the first receive gets it.
 %%
-%% DETERMINISM: the outcome only needs the first round of 3000 slices to last longer than 10 ms
-%%   (about 100 ms here); repeated runs give identical files (checked).
+%% DETERMINISM: the outcome only needs nine worker slices to take less than 10 ms and the first
+%%   round of 3000 slices longer (about 100 ms here); repeated runs give identical files (checked,
+%%   also with the machine's two cores busy).
 -module(beamlab_receive_timeout_race_recorder).
 -mode(compile).
 -export([main/1]).
@@ -33,15 +37,16 @@ busy(N) -> busy(N - 1).
 
 race(T) ->
     Me = self(),
+    %% everything is spawned before any of it runs: the receiver first, then the workers
+    process_flag(priority, high),
     A = spawn(fun() ->
                   First = receive M -> {got, M} after T -> {timeout, element(2, process_info(self(), message_queue_len))} end,
                   Second = receive M2 -> {then, M2} after 0 -> nothing end,
                   Me ! {self(), First, Second}
               end),
-    %% the receiver waits before the workers exist
-    receive after 1 -> ok end,
     Ws = [spawn(fun() -> busy(4000), case I of 10 -> A ! hello; _ -> ok end, busy(100000) end) || I <- lists:seq(1, 3000)],
     R = receive {A, F, S} -> {F, S} end,
+    process_flag(priority, normal),
     [exit(W, kill) || W <- Ws],
     R.
 
