@@ -265,9 +265,11 @@ export class RefcStore {
     for (const [owner, h] of e.holders) {
       const subs: number[] = [];
       for (const [size, n] of h.subs) for (let i = 0; i < n; i++) subs.push(size);
-      out.push({ owner, procBins: h.procBins, subBinaries: subs.sort((a, b) => a - b) });
+      if (subs.length > 1) subs.sort((a, b) => a - b);
+      out.push({ owner, procBins: h.procBins, subBinaries: subs });
     }
-    return out.sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+    if (out.length > 1) out.sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+    return out;
   }
 
   /** The processes that hold anything. */

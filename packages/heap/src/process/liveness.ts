@@ -130,18 +130,29 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     // no ProcBin on this heap: nothing to rank (most processes)
     if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
     const binaries = new Map<object, BinaryReach>();
-    const sizes = new Map<object, number>();
-    let garbageBytes = 0;
+    let unreachable = 0;
     for (const list of [st.youngMso, st.oldMso]) {
       for (const b of list) {
         const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
         const prev = binaries.get(b.data);
-        sizes.set(b.data, b.byteSize);
         // several ProcBins over one binary: the strongest reach wins
         if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
+        if (reach === "unreachable" && prev === undefined) unreachable++;
       }
     }
-    for (const [data, reach] of binaries) if (reach === "unreachable") garbageBytes += sizes.get(data) ?? 0;
+    // the bytes of the binaries no ProcBin reaches (every ProcBin over a binary has its size;
+    // each binary counted once: the ProcBin that first named it)
+    let garbageBytes = 0;
+    if (unreachable > 0) {
+      for (const list of [st.youngMso, st.oldMso]) {
+        for (const b of list) {
+          if (binaries.get(b.data) !== "unreachable") continue;
+          garbageBytes += b.byteSize;
+          binaries.set(b.data, COUNTED_UNREACHABLE);
+        }
+      }
+      for (const [data, reach] of binaries) if (reach === COUNTED_UNREACHABLE) binaries.set(data, "unreachable");
+    }
     return { ...result, binaryGarbageBytes: garbageBytes, binaries };
   } finally {
     for (const o of seen) {
@@ -150,6 +161,9 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     }
   }
 }
+
+/** A binary of the MSO lists already counted as garbage (only while the counting pass runs). */
+const COUNTED_UNREACHABLE = "counted" as BinaryReach;
 
 /** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */
 const NO_BINARIES: ReadonlyMap<object, BinaryReach> = new Map();
