@@ -73,23 +73,45 @@ export class BinaryHolderIndex {
 
   /** Every binary kept alive only by sub-binaries, most wasted bytes first (ties by id). */
   pinnedBySubBinaries(): PinnedBinary[] {
-    const out: PinnedBinary[] = [];
-    for (const row of this.byBinary.values()) {
-      if (row.holders.length === 0 || row.holders.some((h) => h.via !== "sub_binary")) continue;
-      let used = 0;
-      for (const h of row.holders) used += h.subSize ?? 0;
-      out.push({
-        binaryId: row.binaryId,
-        size: row.size,
-        usedBytes: used,
-        wastedBytes: Math.max(0, row.size - used),
-        pids: [...new Set(row.holders.map((h) => h.pid))].sort(),
-      });
-    }
-    return out.sort((a, b) => b.wastedBytes - a.wastedBytes || a.binaryId - b.binaryId);
+    return pinnedOf(this.byBinary.values());
   }
 
   get size(): number {
     return this.byBinary.size;
   }
+}
+
+const pinnedByRows = new WeakMap<readonly BinaryHolderRow[], readonly PinnedBinary[]>();
+
+/**
+ * {@link BinaryHolderIndex.pinnedBySubBinaries} of a snapshot's rows, without the index's per-pid
+ * lists; computed once per rows array (a snapshot's rows are not changed once taken: the
+ * detectors ask it of the same last snapshot several times). Do not mutate the result.
+ */
+export function pinnedBySubBinaries(rows: readonly BinaryHolderRow[]): readonly PinnedBinary[] {
+  let out = pinnedByRows.get(rows);
+  if (out === undefined) {
+    const byBinary = new Map<number, BinaryHolderRow>();
+    for (const row of rows) byBinary.set(row.binaryId, row); // (a later row of one id wins, as in the index)
+    out = pinnedOf(byBinary.values());
+    pinnedByRows.set(rows, out);
+  }
+  return out;
+}
+
+function pinnedOf(rows: Iterable<BinaryHolderRow>): PinnedBinary[] {
+  const out: PinnedBinary[] = [];
+  for (const row of rows) {
+    if (row.holders.length === 0 || row.holders.some((h) => h.via !== "sub_binary")) continue;
+    let used = 0;
+    for (const h of row.holders) used += h.subSize ?? 0;
+    out.push({
+      binaryId: row.binaryId,
+      size: row.size,
+      usedBytes: used,
+      wastedBytes: Math.max(0, row.size - used),
+      pids: [...new Set(row.holders.map((h) => h.pid))].sort(),
+    });
+  }
+  return out.sort((a, b) => b.wastedBytes - a.wastedBytes || a.binaryId - b.binaryId);
 }

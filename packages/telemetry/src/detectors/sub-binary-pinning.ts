@@ -16,7 +16,7 @@
  * processes counts in full for each of them. One finding per pid, most wasted bytes first; the
  * evidence keeps the per-binary detail (binaries, total and largest binary, largest waste).
  */
-import { BinaryHolderIndex, type PinnedBinary } from "../binary-holders.js";
+import { pinnedBySubBinaries, type PinnedBinary } from "../binary-holders.js";
 import { byPid, comparePids, type NodeSnapshot } from "../snapshot.js";
 import { culpritOf, round, type Culprit, type Finding } from "./finding.js";
 import { formatBytes } from "../format-bytes.js";
@@ -41,11 +41,11 @@ export function detectSubBinaryPinning(series: readonly NodeSnapshot[], options:
   const withRows = series.filter((s) => s.binaries !== undefined);
   if (withRows.length < o.minSamples) return [];
   const recent = withRows.slice(withRows.length - o.minSamples);
-  const pinnedSets = recent.map((s) => new Set(new BinaryHolderIndex(s.binaries ?? []).pinnedBySubBinaries().map((b) => b.binaryId)));
+  const pinnedSets = recent.map((s) => new Set(pinnedBySubBinaries(s.binaries ?? []).map((b) => b.binaryId)));
   const last = recent[recent.length - 1];
   if (last === undefined) return [];
   const perPid = new Map<string, PinnedBinary[]>();
-  for (const b of new BinaryHolderIndex(last.binaries ?? []).pinnedBySubBinaries()) {
+  for (const b of pinnedBySubBinaries(last.binaries ?? [])) {
     if (!pinnedSets.every((set) => set.has(b.binaryId))) continue;
     if (b.size === 0 || b.wastedBytes / b.size < o.minWastedFraction) continue;
     for (const pid of b.pids) {
