@@ -82,7 +82,9 @@ main(_) ->
 record(W, K, N) ->
     Self = self(),
     Tracer = spawn(fun() -> tracer([]) end),
-    P = spawn(?MODULE, run, [W, K, N]),
+    %% high priority: the recorder's wait_waiting polls (process_info signals, which cost the
+    %% target reductions when they land while it works) cannot run before P waits
+    P = spawn_opt(?MODULE, run, [W, K, N], [{priority, high}]),
     erlang:trace(P, true, [garbage_collection, {tracer, Tracer}]),
     P ! go,
     wait_waiting(P, 1000),

@@ -80,7 +80,9 @@ record(W, N, K) ->
 traced(N, K, Flags) ->
     Self = self(),
     Tracer = spawn(fun() -> tracer([]) end),
-    P = spawn(?MODULE, run, [N, K, Self]),
+    %% high priority: the recorder's wait_waiting polls (process_info signals, which cost the
+    %% target reductions when they land while it works) cannot run before P waits
+    P = spawn_opt(?MODULE, run, [N, K, Self], [{priority, high}]),
     erlang:trace(P, true, [{tracer, Tracer} | Flags]),
     P ! go,
     receive {done, P} -> ok end,
