@@ -4,6 +4,18 @@
 import { describe, expect, it } from "vitest";
 import { binLeak, ownerKey, RefcError, RefcStore } from "../src/index.js";
 
+/** p holds two ProcBins over a 200-byte binary and one over a 300-byte one; q one over the first. */
+function twoBinaries(): { s: RefcStore; a: Uint8Array; b: Uint8Array } {
+  const s = new RefcStore();
+  const a = new Uint8Array(200);
+  const b = new Uint8Array(300);
+  s.addProcBin("p", a, 200);
+  s.addProcBin("p", a, 200);
+  s.addProcBin("q", a, 200);
+  s.addProcBin("p", b, 300);
+  return { s, a, b };
+}
+
 describe("RefcStore", () => {
   it("counts one reference per ProcBin and frees at zero", () => {
     const freed: number[] = [];
@@ -46,13 +58,7 @@ describe("RefcStore", () => {
   });
 
   it("process_info(P, binary): one entry per ProcBin, with the shared refcount", () => {
-    const s = new RefcStore();
-    const a = new Uint8Array(200);
-    const b = new Uint8Array(300);
-    s.addProcBin("p", a, 200);
-    s.addProcBin("p", a, 200);
-    s.addProcBin("q", a, 200);
-    s.addProcBin("p", b, 300);
+    const { s } = twoBinaries();
     expect(s.processBinaries("p").map((x) => [x.size, x.refc])).toEqual([
       [200, 3],
       [200, 3],
@@ -61,13 +67,7 @@ describe("RefcStore", () => {
   });
 
   it("processBinarySummary sums processBinaries; everyHolderKeepsSubBinaries asks holdersOf without building it", () => {
-    const s = new RefcStore();
-    const a = new Uint8Array(200);
-    const b = new Uint8Array(300);
-    s.addProcBin("p", a, 200);
-    s.addProcBin("p", a, 200);
-    s.addProcBin("q", a, 200);
-    s.addProcBin("p", b, 300);
+    const { s, a, b } = twoBinaries();
     expect(s.processBinarySummary("p")).toEqual({ count: 3, bytes: 700 });
     expect(s.processBinarySummary("nobody")).toEqual({ count: 0, bytes: 0 });
     s.addSubBinary("p", a, 10);

@@ -255,22 +255,29 @@ function livenessOf(p: Proc, l: Liveness): LivenessSnapshot {
   };
 }
 
+/** The off-heap data of every ProcBin on the live heaps. */
+function procBinDatas(procs: readonly Proc[]): Set<object> {
+  const datas = new Set<object>();
+  for (const p of procs) {
+    const h = p.heap;
+    if (h !== undefined) for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) datas.add(b.data);
+  }
+  return datas;
+}
+
 function binaryRows(s: Scheduler, procs: readonly Proc[], lives: ReadonlyMap<Proc, Liveness>, compact: boolean): BinaryHolderRow[] {
   const store = s.refc;
   if (store === undefined) return [];
   const reachByOwner = new Map<string, ReadonlyMap<object, string>>();
+  for (const p of procs) {
+    const l = lives.get(p);
+    if (p.heap !== undefined && l !== undefined) reachByOwner.set(p.heap.owner, l.binaries);
+  }
   // the binaries the live heaps' ProcBins point at; compacted, only those some holder keeps
   // sub-binaries into can give a row, and the store indexes them (each such holder is a live
   // process with a ProcBin over it in its MSO lists: the store's invariant), so the lists of
   // every heap are not walked
-  const datas = compact ? store.binariesWithSubBinaries() : new Set<object>();
-  for (const p of procs) {
-    const h = p.heap;
-    if (h === undefined) continue;
-    if (!compact) for (const list of [h.state.youngMso, h.state.oldMso]) for (const b of list) (datas as Set<object>).add(b.data);
-    const l = lives.get(p);
-    if (l !== undefined) reachByOwner.set(h.owner, l.binaries);
-  }
+  const datas = compact ? store.binariesWithSubBinaries() : procBinDatas(procs);
   const rows: BinaryHolderRow[] = [];
   for (const data of datas) {
     const bin = store.get(data);

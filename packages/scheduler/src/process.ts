@@ -91,14 +91,15 @@ export class Proc implements Schedulable {
   gcDisabled = false;
   /** Messages queued to this process / taken out of its queue since spawn (telemetry's messages_in/out). */
   messagesIn = 0;
+  messagesOut = 0;
   /**
    * Bumped whenever something may have changed this process's heap or roots: a slice it ran, a
-   * message or signal queued to it, a queued signal handled while it waits (a deferred collection).
-   * With the heap's own counters it tells a snapshot that a process's liveness is unchanged
-   * (node-source.ts caches it); never read by the simulation.
+   * message or signal queued to it, a queued signal handled while it waits (a deferred
+   * collection), a collection asked from outside. With the heap's own counters it tells a
+   * snapshot that a process's liveness is unchanged (node-source.ts caches it); never read by
+   * the simulation.
    */
   activity = 0;
-  messagesOut = 0;
   /** The process that spawned this one (undefined when spawned from outside). */
   parent: Pid | undefined = undefined;
   /** `<0.N.S>` of {@link pid}, printed on first use (telemetry metadata names pids on every event). */

@@ -15,7 +15,7 @@ import {
   type NodeSnapshot,
   type ProcessSnapshot,
 } from "@beamlab/telemetry";
-import { node, pid, proc } from "./fixtures.js";
+import { busyWorker, node, pid, proc } from "./fixtures.js";
 
 const SAMPLES = 6;
 const series = (f: (i: number) => ProcessSnapshot[], binaries?: (i: number) => BinaryHolderRow[]): NodeSnapshot[] =>
@@ -28,19 +28,11 @@ const bins = (n: number, size: number, from = 0) => Array.from({ length: n }, (_
 /** A busy node in good health: lots of work, garbage that gets collected, queues that drain. */
 function healthyBusy(i: number): ProcessSnapshot[] {
   const workers = Array.from({ length: 20 }, (_, w) =>
-    proc(pid(100 + w), {
+    busyWorker(i, w, {
       initial_call: "worker:loop/1",
-      role: "worker",
-      parent: pid(50),
-      reductions: 10_000 * (i + 1) + w,
-      message_queue_len: (i * 7 + w * 3) % 31,
-      messages_in: 1000 * i,
-      messages_out: 1000 * i - ((i * 7 + w * 3) % 31),
       memory: 20_000 + ((i * 13 + w) % 7) * 1000,
       total_heap_size: 2000,
-      gc_count: { minor: 40 * i, major: 2 * i },
       binary: bins(3 + ((i + w) % 4), 100 * KB, w * 10),
-      liveness: { heap_live_words: 300, heap_garbage_words: 700, old_heap_live_words: 4000, old_heap_garbage_words: 500 + ((i * 977) % 1500) },
     }),
   );
   return [

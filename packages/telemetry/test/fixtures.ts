@@ -30,6 +30,22 @@ export function node(time: number, processes: ProcessSnapshot[], extra: Partial<
 
 export const pid = (n: number): string => `<0.${n}.0>`;
 
+/** Worker `w` (pid 100 + w, under the supervisor pid 50) of a busy, healthy node at sample `i`:
+ * steady work, queues that drain, garbage that gets collected. */
+export function busyWorker(i: number, w: number, o: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
+  return proc(pid(100 + w), {
+    role: "worker",
+    parent: pid(50),
+    reductions: 10_000 * (i + 1) + w,
+    message_queue_len: (i * 7 + w * 3) % 31,
+    messages_in: 1000 * i,
+    messages_out: 1000 * i - ((i * 7 + w * 3) % 31),
+    gc_count: { minor: 40 * i, major: 2 * i },
+    liveness: { heap_live_words: 300, heap_garbage_words: 700, old_heap_live_words: 4000, old_heap_garbage_words: 500 + ((i * 977) % 1500) },
+    ...o,
+  });
+}
+
 /** A NodeSource over a list of snapshots: each snapshot() returns the next one (the last one repeats). */
 export function scripted(snaps: NodeSnapshot[], collectAll?: () => void): { snapshot(): NodeSnapshot; collectAll?(): void } {
   let i = 0;

@@ -5,25 +5,13 @@
 // not BEAM measurements.
 import { describe, expect, it } from "vitest";
 import { binaryCount, binaryMemory, compactSnapshot, detectLeaks, reportsBinary, type BinaryHolderRow, type DetectLeaksOptions, type NodeSnapshot, type ProcessSnapshot } from "@beamlab/telemetry";
-import { node, pid, proc } from "./fixtures.js";
+import { busyWorker, node, pid, proc } from "./fixtures.js";
 
 const KB = 1024;
 const bins = (n: number, size: number, from = 0) => Array.from({ length: n }, (_, k) => ({ id: from + k, size, refc: 1 + (k % 2) }));
 
 function processes(i: number): ProcessSnapshot[] {
-  const workers = Array.from({ length: 8 }, (_, w) =>
-    proc(pid(100 + w), {
-      role: "worker",
-      parent: pid(50),
-      reductions: 10_000 * (i + 1) + w,
-      message_queue_len: (i * 7 + w * 3) % 31,
-      messages_in: 1000 * i,
-      messages_out: 1000 * i - ((i * 7 + w * 3) % 31),
-      gc_count: { minor: 40 * i, major: 2 * i },
-      binary: bins(3 + ((i + w) % 4), 100 * KB, w * 10),
-      liveness: { heap_live_words: 300, heap_garbage_words: 700, old_heap_live_words: 4000, old_heap_garbage_words: 500 + ((i * 977) % 1500) },
-    }),
-  );
+  const workers = Array.from({ length: 8 }, (_, w) => busyWorker(i, w, { binary: bins(3 + ((i + w) % 4), 100 * KB, w * 10) }));
   return [
     proc(pid(50), { registered_name: "worker_sup", role: "supervisor", children: [...workers.map((w) => w.pid), pid(91)], reductions: 100 * i }),
     ...workers,

@@ -130,28 +130,27 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     // no ProcBin on this heap: nothing to rank (most processes)
     if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
     const binaries = new Map<object, BinaryReach>();
-    let unreachable = 0;
+    let anyUnreachable = false;
     for (const list of [st.youngMso, st.oldMso]) {
       for (const b of list) {
         const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
         const prev = binaries.get(b.data);
         // several ProcBins over one binary: the strongest reach wins
         if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
-        if (reach === "unreachable" && prev === undefined) unreachable++;
+        if (reach === "unreachable") anyUnreachable = true;
       }
     }
-    // the bytes of the binaries no ProcBin reaches (every ProcBin over a binary has its size;
-    // each binary counted once: the ProcBin that first named it)
+    // the bytes of the binaries no ProcBin reaches, each counted once (its ProcBins all carry its size)
     let garbageBytes = 0;
-    if (unreachable > 0) {
+    if (anyUnreachable) {
+      const counted = new Set<object>();
       for (const list of [st.youngMso, st.oldMso]) {
         for (const b of list) {
-          if (binaries.get(b.data) !== "unreachable") continue;
+          if (binaries.get(b.data) !== "unreachable" || counted.has(b.data)) continue;
+          counted.add(b.data);
           garbageBytes += b.byteSize;
-          binaries.set(b.data, COUNTED_UNREACHABLE);
         }
       }
-      for (const [data, reach] of binaries) if (reach === COUNTED_UNREACHABLE) binaries.set(data, "unreachable");
     }
     return { ...result, binaryGarbageBytes: garbageBytes, binaries };
   } finally {
@@ -161,9 +160,6 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     }
   }
 }
-
-/** A binary of the MSO lists already counted as garbage (only while the counting pass runs). */
-const COUNTED_UNREACHABLE = "counted" as BinaryReach;
 
 /** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */
 const NO_BINARIES: ReadonlyMap<object, BinaryReach> = new Map();
