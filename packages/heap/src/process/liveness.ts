@@ -72,14 +72,17 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
   const young1 = st.newStamp;
   const young2 = st.matureStamp;
   const old = st.oldStamp;
-  const seen: HeapObject[] = [];
+  // one work list and one visited list for every trace (traces never nest), emptied before it
+  // returns: a trace of a small heap then allocates only its result (a snapshot traces every
+  // changed heap; fresh arrays per trace were ~1 KB of garbage each)
+  const seen = SEEN;
+  const work = WORK;
   /** ProcBins reached from something other than a (kept) sub-binary. */
   let direct: Set<object> | undefined;
   let viaSub: Binary[] | undefined;
   let youngLive = 0;
   let oldLive = 0;
   let unplaced = 0;
-  const work: Term[] = [];
   for (const r of roots) if (typeof r === "object") work.push(r);
   try {
     let fromSub = false;
@@ -120,29 +123,17 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
       if (!fromSub) pushChildren(o, work, true);
     }
     const youngUsed = st.htop + st.mbufSz;
-    const result = {
-      heapLiveWords: youngLive,
-      heapGarbageWords: Math.max(0, youngUsed - youngLive),
-      oldHeapLiveWords: oldLive,
-      oldHeapGarbageWords: Math.max(0, st.oldHtop - oldLive),
-      unplacedWords: unplaced,
-    };
+    const heapGarbageWords = Math.max(0, youngUsed - youngLive);
+    const oldHeapGarbageWords = Math.max(0, st.oldHtop - oldLive);
     // no ProcBin on this heap: nothing to rank (most processes)
-    if (st.youngMso.length === 0 && st.oldMso.length === 0) return { ...result, binaryGarbageBytes: 0, binaries: NO_BINARIES };
-    const binaries = new Map<object, BinaryReach>();
-    let anyUnreachable = false;
-    for (const list of [st.youngMso, st.oldMso]) {
-      for (const b of list) {
-        const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
-        const prev = binaries.get(b.data);
-        // several ProcBins over one binary: the strongest reach wins
-        if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
-        if (reach === "unreachable") anyUnreachable = true;
-      }
+    if (st.youngMso.length === 0 && st.oldMso.length === 0) {
+      return { heapLiveWords: youngLive, heapGarbageWords, oldHeapLiveWords: oldLive, oldHeapGarbageWords, unplacedWords: unplaced, binaryGarbageBytes: 0, binaries: NO_BINARIES };
     }
+    const binaries = new Map<object, BinaryReach>();
+    const anyUnreachable = rankReach(st.youngMso, direct, binaries) | rankReach(st.oldMso, direct, binaries);
     // the bytes of the binaries no ProcBin reaches, each counted once (its ProcBins all carry its size)
     let garbageBytes = 0;
-    if (anyUnreachable) {
+    if (anyUnreachable !== 0) {
       const counted = new Set<object>();
       for (const list of [st.youngMso, st.oldMso]) {
         for (const b of list) {
@@ -152,13 +143,35 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
         }
       }
     }
-    return { ...result, binaryGarbageBytes: garbageBytes, binaries };
+    return { heapLiveWords: youngLive, heapGarbageWords, oldHeapLiveWords: oldLive, oldHeapGarbageWords, unplacedWords: unplaced, binaryGarbageBytes: garbageBytes, binaries };
   } finally {
     for (const o of seen) {
       const m = o.gcStamp;
       o.gcStamp = m === SEEN_NEW ? young1 : m === SEEN_MATURE ? young2 : m === SEEN_OLD ? old : m === SEEN_UNSTAMPED ? 0 : PENDING;
     }
+    // emptied without dropping their backing stores (setting length 0 on an empty array would)
+    if (seen.length !== 0) seen.length = 0;
+    if (work.length !== 0) work.length = 0;
   }
+}
+
+/** The visited objects and the work list of {@link traceLiveness} (shared: traces never nest). */
+const SEEN: HeapObject[] = [];
+const WORK: Term[] = [];
+
+/**
+ * Ranks how the process reaches each binary of one MSO list into `binaries` (several ProcBins
+ * over one binary: the strongest reach wins); 1 when some ProcBin of the list is unreachable.
+ */
+function rankReach(list: readonly Binary[], direct: ReadonlySet<object> | undefined, binaries: Map<object, BinaryReach>): number {
+  let anyUnreachable = 0;
+  for (const b of list) {
+    const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
+    const prev = binaries.get(b.data);
+    if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
+    if (reach === "unreachable") anyUnreachable = 1;
+  }
+  return anyUnreachable;
 }
 
 /** The `binaries` of a heap without ProcBins (shared: a Liveness is read-only). */

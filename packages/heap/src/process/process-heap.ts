@@ -67,6 +67,9 @@ const UNREAD_GC_INFO: GcInfo = Object.freeze({
   bin_old_vheap_block_size: 0,
 });
 
+/** The roots of a liveness trace (shared: traces never nest; emptied after each). */
+const LIVENESS_ROOTS: Term[] = [];
+
 /** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
 const T_CONS = Tag.Cons;
 
@@ -690,10 +693,14 @@ export class ProcessHeap {
    */
   liveness(extraRoots: readonly Term[] = []): Liveness {
     if (this.exited) return traceLiveness({ ...this.state, htop: 0, mbufSz: 0, oldHtop: 0, youngMso: [], oldMso: [] }, []);
-    const roots: Term[] = [];
-    this.roots.collect(roots, true);
-    for (const t of extraRoots) if (typeof t === "object") roots.push(t);
-    return traceLiveness(this.state, roots);
+    const roots = LIVENESS_ROOTS;
+    try {
+      this.roots.collect(roots, true);
+      for (const t of extraRoots) if (typeof t === "object") roots.push(t);
+      return traceLiveness(this.state, roots);
+    } finally {
+      if (roots.length !== 0) roots.length = 0;
+    }
   }
 
   /** The 11 `garbage_collection_info` items. */
