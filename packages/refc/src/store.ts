@@ -84,13 +84,24 @@ class Entry implements OffHeapBinary {
   refc = 0;
   freed = false;
   /** owner → ProcBin count and sub-binary sizes (sizes kept as a multiset: size → count). */
-  readonly holders = new Map<string, { procBins: number; subs: Map<number, number> }>();
+  readonly holders = new Map<string, OwnerRefs>();
   /** Holders whose `subs` is not empty. */
   subHolders = 0;
   constructor(
     readonly id: number,
     readonly size: number,
   ) {}
+}
+
+/** One owner's references into one binary: its ProcBins, and its sub-binaries' sizes (a multiset:
+ * size → count), created with the first sub-binary (most holders never keep one). */
+class OwnerRefs {
+  procBins = 0;
+  subs: Map<number, number> | undefined = undefined;
+}
+
+function hasSubs(h: OwnerRefs): boolean {
+  return h.subs !== undefined && h.subs.size > 0;
 }
 
 export class RefcError extends Error {
@@ -164,7 +175,8 @@ export class RefcStore {
   addSubBinary(owner: string, data: object, size: number): void {
     const e = this.entries.get(data);
     if (e === undefined) throw new RefcError(`${owner}: sub-binary into a binary that is not in the store`);
-    const subs = this.holder(e, owner, data).subs;
+    const h = this.holder(e, owner, data);
+    const subs = (h.subs ??= new Map());
     if (subs.size === 0 && ++e.subHolders === 1) this.withSubs.add(data);
     subs.set(size, (subs.get(size) ?? 0) + 1);
   }
@@ -191,8 +203,8 @@ export class RefcStore {
       const e = this.entries.get(data);
       const h = e?.holders.get(owner);
       if (e === undefined || h === undefined) continue;
-      if (h.subs.size > 0) {
-        h.subs.clear();
+      if (hasSubs(h)) {
+        h.subs?.clear();
         this.lostSubHolder(e, data);
       }
       const n = h.procBins;
@@ -253,7 +265,7 @@ export class RefcStore {
   everyHolderKeepsSubBinaries(data: object): boolean {
     const e = this.entries.get(data);
     if (e === undefined || e.holders.size === 0) return false;
-    for (const h of e.holders.values()) if (h.subs.size === 0) return false;
+    for (const h of e.holders.values()) if (!hasSubs(h)) return false;
     return true;
   }
 
@@ -264,7 +276,7 @@ export class RefcStore {
     const out: Holder[] = [];
     for (const [owner, h] of e.holders) {
       const subs: number[] = [];
-      for (const [size, n] of h.subs) for (let i = 0; i < n; i++) subs.push(size);
+      if (h.subs !== undefined) for (const [size, n] of h.subs) for (let i = 0; i < n; i++) subs.push(size);
       if (subs.length > 1) subs.sort((a, b) => a - b);
       out.push({ owner, procBins: h.procBins, subBinaries: subs });
     }
@@ -309,7 +321,7 @@ export class RefcStore {
       }
       if (sum !== e.refc) throw new RefcError(`binary ${e.id}: refc ${e.refc}, holders have ${sum} ProcBins`);
       let subHolders = 0;
-      for (const h of e.holders.values()) if (h.subs.size > 0) subHolders++;
+      for (const h of e.holders.values()) if (hasSubs(h)) subHolders++;
       if (subHolders !== e.subHolders || (subHolders > 0) !== this.withSubs.has(data)) throw new RefcError(`binary ${e.id}: sub-binary index out of date`);
       if (e.refc <= 0 || e.freed) throw new RefcError(`binary ${e.id}: in the store with refc ${e.refc}`);
       total += e.size;
@@ -323,10 +335,10 @@ export class RefcStore {
     }
   }
 
-  private holder(e: Entry, owner: string, data: object): { procBins: number; subs: Map<number, number> } {
+  private holder(e: Entry, owner: string, data: object): OwnerRefs {
     let h = e.holders.get(owner);
     if (h === undefined) {
-      h = { procBins: 0, subs: new Map() };
+      h = new OwnerRefs();
       e.holders.set(owner, h);
       let set = this.byOwner.get(owner);
       if (set === undefined) this.byOwner.set(owner, (set = new Set()));
@@ -337,7 +349,7 @@ export class RefcStore {
 
   private dropHolderIfEmpty(e: Entry, owner: string, data: object): void {
     const h = e.holders.get(owner);
-    if (h === undefined || h.procBins > 0 || h.subs.size > 0) return;
+    if (h === undefined || h.procBins > 0 || hasSubs(h)) return;
     e.holders.delete(owner);
     const set = this.byOwner.get(owner);
     set?.delete(data);
@@ -355,12 +367,12 @@ export class RefcStore {
       e.subHolders = 0;
       this.withSubs.delete(data);
     }
-    for (const owner of [...e.holders.keys()]) {
-      e.holders.delete(owner);
+    for (const owner of e.holders.keys()) {
       const set = this.byOwner.get(owner);
       set?.delete(data);
       if (set?.size === 0) this.byOwner.delete(owner);
     }
+    e.holders.clear();
     this.entries.delete(data);
     this.total -= e.size;
     this.allocated -= binaryAllocatedBytes(e.size);

@@ -45,6 +45,7 @@ import {
   localCreationNumber,
   localNode,
   Pid,
+  printPid,
   printTerm,
   ProcessHeap,
   ProcessKilled,
@@ -191,7 +192,7 @@ const A = {
 /** `<0.N.S>` of a process's pid, printed once and kept on the process (telemetry metadata names
  * pids on every event; a table keyed by pid would hold an entry per short-lived process). */
 function printedPid(p: Proc): string {
-  return (p.pidText ??= printTerm(p.pid));
+  return (p.pidText ??= printPid(p.pid));
 }
 
 /** The process dictionary as a GC root source: its `{Key, Value}` tuples (erl_gc.c roots the
@@ -509,7 +510,7 @@ export class Scheduler {
     const so = this.opts;
     // the options built field by field (no object spreads: a heap is made for every process)
     const ho: { -readonly [K in keyof ProcessHeapOptions]: ProcessHeapOptions[K] } = {
-      owner: (p.pidText ??= printTerm(p.pid)),
+      owner: printedPid(p),
       spawnArgs: p.args,
     };
     // the event trace prints each collection; otherwise only its cost and reclaimed words are

@@ -67,6 +67,8 @@ const UNREAD_GC_INFO: GcInfo = Object.freeze({
   bin_old_vheap_block_size: 0,
 });
 
+/** The roots of a collection (see ProcessHeap.rootTerms). */
+const GC_ROOTS: Term[] = [];
 /** The roots of a liveness trace (shared: traces never nest; emptied after each). */
 const LIVENESS_ROOTS: Term[] = [];
 
@@ -896,15 +898,16 @@ export class ProcessHeap {
 
   /** The roots of one collection, in a buffer reused by every collection (the trace consumes it). */
   private rootTerms(extra: readonly Term[]): Term[] {
-    const roots = this.rootBuffer;
-    // the trace leaves it empty; setting length 0 on an empty array would drop its backing store
+    // one buffer for the collections of every heap, so a short-lived process does not grow a
+    // root array of its own (collections never nest: one runs no process code). The trace pops
+    // it empty; one that ended early (killed, threw) left roots: dropped here. Setting length 0
+    // on an empty array would drop its backing store.
+    const roots = GC_ROOTS;
     if (roots.length !== 0) roots.length = 0;
     this.roots.collect(roots, true);
     if (extra.length > 0) for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
   }
-
-  private readonly rootBuffer: Term[] = [];
 
   /** Runs one GC; returns true when the pending allocation was placed (delayed after a failed minor). */
   private run(need: number, extraRoots: readonly Term[], ygen: number, S: number, pending: (() => void) | undefined, dirty: boolean, afterFailedMinor = false): boolean {
