@@ -19,8 +19,9 @@ import type { Binary, SubBinary } from "../term/types.js";
 export class RefcHolders {
   /** Sub-binaries into refc binaries that this heap holds (young and old). */
   private subs: SubBinary[] = [];
-  /** ProcBins registered and not yet released, by data (for exit). */
-  private readonly procBins = new Map<object, number>();
+  /** ProcBins registered and not yet released, by data (for exit); created with the first one
+   * (a heap is made for every process, most never hold a ProcBin). */
+  private procBins: Map<object, number> | undefined = undefined;
 
   constructor(
     readonly store: RefcStore,
@@ -29,19 +30,21 @@ export class RefcHolders {
 
   procBinPlaced(b: Binary): void {
     this.store.addProcBin(this.owner, b.data, b.byteSize);
-    this.procBins.set(b.data, (this.procBins.get(b.data) ?? 0) + 1);
+    const held = (this.procBins ??= new Map());
+    held.set(b.data, (held.get(b.data) ?? 0) + 1);
   }
 
   procBinSwept(b: Binary): void {
-    const n = this.procBins.get(b.data);
-    if (n === undefined) return; // placed before the store was attached
-    if (n === 1) this.procBins.delete(b.data);
-    else this.procBins.set(b.data, n - 1);
+    const held = this.procBins;
+    const n = held?.get(b.data);
+    if (held === undefined || n === undefined) return; // placed before the store was attached
+    if (n === 1) held.delete(b.data);
+    else held.set(b.data, n - 1);
     this.store.releaseProcBin(this.owner, b.data);
   }
 
   subBinaryPlaced(s: SubBinary): void {
-    if (this.store.get(s.orig.data) === undefined || !this.procBins.has(s.orig.data)) return;
+    if (this.store.get(s.orig.data) === undefined || this.procBins?.has(s.orig.data) !== true) return;
     this.store.addSubBinary(this.owner, s.orig.data, subBytes(s));
     this.subs.push(s);
   }
@@ -64,8 +67,10 @@ export class RefcHolders {
   releaseAll(): void {
     for (const s of this.subs) this.releaseSub(s);
     this.subs = [];
-    for (const [data, n] of this.procBins) for (let i = 0; i < n; i++) this.store.releaseProcBin(this.owner, data);
-    this.procBins.clear();
+    const held = this.procBins;
+    if (held === undefined) return;
+    for (const [data, n] of held) for (let i = 0; i < n; i++) this.store.releaseProcBin(this.owner, data);
+    held.clear();
   }
 
   private releaseSub(s: SubBinary): void {
