@@ -145,13 +145,14 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     }
     return { heapLiveWords: youngLive, heapGarbageWords, oldHeapLiveWords: oldLive, oldHeapGarbageWords, unplacedWords: unplaced, binaryGarbageBytes: garbageBytes, binaries };
   } finally {
-    for (const o of seen) {
+    // both emptied by popping, which keeps their backing stores for the next trace (work is
+    // already empty unless the trace threw)
+    while (seen.length > 0) {
+      const o = seen.pop() as HeapObject;
       const m = o.gcStamp;
       o.gcStamp = m === SEEN_NEW ? young1 : m === SEEN_MATURE ? young2 : m === SEEN_OLD ? old : m === SEEN_UNSTAMPED ? 0 : PENDING;
     }
-    // emptied without dropping their backing stores (setting length 0 on an empty array would)
-    if (seen.length !== 0) seen.length = 0;
-    if (work.length !== 0) work.length = 0;
+    while (work.length > 0) work.pop();
   }
 }
 

@@ -67,6 +67,20 @@ const UNREAD_GC_INFO: GcInfo = Object.freeze({
   bin_old_vheap_block_size: 0,
 });
 
+/**
+ * The new objects of a message or fragment being placed (deliverMessage, allocFragment: nothing
+ * between claiming and stamping them can place another term), shared so that a delivery
+ * allocates no list; popped empty after each use (`length = 0` would drop its backing store).
+ * A buffer found not empty (a placement that threw) is left alone: a fresh list then.
+ */
+const FRESH: HeapObject[] = [];
+function freshBuffer(): HeapObject[] {
+  return FRESH.length === 0 ? FRESH : [];
+}
+function emptyFreshBuffer(fresh: HeapObject[]): void {
+  while (fresh.length > 0) fresh.pop();
+}
+
 /** The roots of a collection (see ProcessHeap.rootTerms). */
 const GC_ROOTS: Term[] = [];
 /** The roots of a liveness trace (shared: traces never nest; emptied after each). */
@@ -523,10 +537,11 @@ export class ProcessHeap {
    */
   allocFragment<T extends Term>(term: T, opts: { readonly check?: boolean } = {}): T {
     this.ensureAlive();
-    const fresh: HeapObject[] = [];
+    const fresh = freshBuffer();
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
     this.stampAll(fresh);
+    emptyFreshBuffer(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     if (opts.check !== false) this.safePoint([term]);
@@ -589,14 +604,16 @@ export class ProcessHeap {
    */
   deliverMessage<T extends Term>(term: T): { where: "heap" | "fragment"; term: T } {
     this.ensureAlive();
-    const fresh: HeapObject[] = [];
+    const fresh = freshBuffer();
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
     if (st.heapSz - this.stackSize - st.htop - MESSAGE_HEAP_MARGIN > words) {
       this.place(fresh, words, vheap);
+      emptyFreshBuffer(fresh);
       return { where: "heap", term };
     }
     this.stampAll(fresh);
+    emptyFreshBuffer(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     return { where: "fragment", term };
@@ -701,7 +718,8 @@ export class ProcessHeap {
       for (const t of extraRoots) if (typeof t === "object") roots.push(t);
       return traceLiveness(this.state, roots);
     } finally {
-      if (roots.length !== 0) roots.length = 0;
+      // emptied by popping: `length = 0` would drop its backing store, regrown by the next trace
+      while (roots.length > 0) roots.pop();
     }
   }
 
@@ -900,10 +918,10 @@ export class ProcessHeap {
   private rootTerms(extra: readonly Term[]): Term[] {
     // one buffer for the collections of every heap, so a short-lived process does not grow a
     // root array of its own (collections never nest: one runs no process code). The trace pops
-    // it empty; one that ended early (killed, threw) left roots: dropped here. Setting length 0
-    // on an empty array would drop its backing store.
+    // it empty; one that ended early (killed, threw) left roots: dropped here (popped: setting
+    // length 0 would drop its backing store).
     const roots = GC_ROOTS;
-    if (roots.length !== 0) roots.length = 0;
+    while (roots.length > 0) roots.pop();
     this.roots.collect(roots, true);
     if (extra.length > 0) for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
