@@ -176,7 +176,7 @@ export class RefcStore {
     const e = this.entries.get(data);
     if (e === undefined) throw new RefcError(`${owner}: sub-binary into a binary that is not in the store`);
     const h = this.holder(e, owner, data);
-    const subs = (h.subs ??= new Map());
+    const subs = (h.subs ??= new Map<number, number>());
     if (subs.size === 0 && ++e.subHolders === 1) this.withSubs.add(data);
     subs.set(size, (subs.get(size) ?? 0) + 1);
   }

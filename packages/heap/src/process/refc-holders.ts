@@ -30,7 +30,7 @@ export class RefcHolders {
 
   procBinPlaced(b: Binary): void {
     this.store.addProcBin(this.owner, b.data, b.byteSize);
-    const held = (this.procBins ??= new Map());
+    const held = (this.procBins ??= new Map<object, number>());
     held.set(b.data, (held.get(b.data) ?? 0) + 1);
   }
 
