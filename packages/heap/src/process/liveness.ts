@@ -27,6 +27,7 @@ import { Tag } from "../term/tag.js";
 import type { Binary, Term } from "../term/types.js";
 import type { HeapState } from "./heap-state.js";
 import { nodeWords, pushChildren, subBinaryBecomesHeapBinary, type HeapObject } from "./node-words.js";
+import { emptyScratch } from "./scratch.js";
 import { PENDING } from "./stamps.js";
 
 /** How a process reaches one refc binary (keyed by the binary's data, the refc store's key). */
@@ -72,9 +73,7 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
   const young1 = st.newStamp;
   const young2 = st.matureStamp;
   const old = st.oldStamp;
-  // one work list and one visited list for every trace (traces never nest), emptied before it
-  // returns: a trace of a small heap then allocates only its result (a snapshot traces every
-  // changed heap; fresh arrays per trace were ~1 KB of garbage each)
+  // scratch lists (scratch.ts; traces never nest): a small heap's trace allocates only its result
   const seen = SEEN;
   const work = WORK;
   /** ProcBins reached from something other than a (kept) sub-binary. */
@@ -130,10 +129,11 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
       return { heapLiveWords: youngLive, heapGarbageWords, oldHeapLiveWords: oldLive, oldHeapGarbageWords, unplacedWords: unplaced, binaryGarbageBytes: 0, binaries: NO_BINARIES };
     }
     const binaries = new Map<object, BinaryReach>();
-    const anyUnreachable = rankReach(st.youngMso, direct, binaries) | rankReach(st.oldMso, direct, binaries);
+    const youngUnreachable = rankReach(st.youngMso, direct, binaries);
+    const oldUnreachable = rankReach(st.oldMso, direct, binaries);
     // the bytes of the binaries no ProcBin reaches, each counted once (its ProcBins all carry its size)
     let garbageBytes = 0;
-    if (anyUnreachable !== 0) {
+    if (youngUnreachable || oldUnreachable) {
       const counted = new Set<object>();
       for (const list of [st.youngMso, st.oldMso]) {
         for (const b of list) {
@@ -145,32 +145,32 @@ export function traceLiveness(st: HeapState, roots: readonly Term[]): Liveness {
     }
     return { heapLiveWords: youngLive, heapGarbageWords, oldHeapLiveWords: oldLive, oldHeapGarbageWords, unplacedWords: unplaced, binaryGarbageBytes: garbageBytes, binaries };
   } finally {
-    // both emptied by popping, which keeps their backing stores for the next trace (work is
-    // already empty unless the trace threw)
+    // each visited object gets its stamp back as the list is popped empty (scratch.ts); the work
+    // list is empty already unless the trace threw
     while (seen.length > 0) {
       const o = seen.pop() as HeapObject;
       const m = o.gcStamp;
       o.gcStamp = m === SEEN_NEW ? young1 : m === SEEN_MATURE ? young2 : m === SEEN_OLD ? old : m === SEEN_UNSTAMPED ? 0 : PENDING;
     }
-    while (work.length > 0) work.pop();
+    emptyScratch(work);
   }
 }
 
-/** The visited objects and the work list of {@link traceLiveness} (shared: traces never nest). */
+/** The visited objects and the work list of {@link traceLiveness} (scratch lists). */
 const SEEN: HeapObject[] = [];
 const WORK: Term[] = [];
 
 /**
  * Ranks how the process reaches each binary of one MSO list into `binaries` (several ProcBins
- * over one binary: the strongest reach wins); 1 when some ProcBin of the list is unreachable.
+ * over one binary: the strongest reach wins); true when some ProcBin of the list is unreachable.
  */
-function rankReach(list: readonly Binary[], direct: ReadonlySet<object> | undefined, binaries: Map<object, BinaryReach>): number {
-  let anyUnreachable = 0;
+function rankReach(list: readonly Binary[], direct: ReadonlySet<object> | undefined, binaries: Map<object, BinaryReach>): boolean {
+  let anyUnreachable = false;
   for (const b of list) {
     const reach: BinaryReach = direct?.has(b.data) === true ? "procbin" : isSeen(b.gcStamp) ? "sub_binary" : "unreachable";
     const prev = binaries.get(b.data);
     if (prev === undefined || rank(reach) > rank(prev)) binaries.set(b.data, reach);
-    if (reach === "unreachable") anyUnreachable = 1;
+    if (reach === "unreachable") anyUnreachable = true;
   }
   return anyUnreachable;
 }

@@ -47,6 +47,7 @@ import { integerWords, subBinaryBecomesHeapBinary, type HeapObject } from "./nod
 import { RootSet, type Frame, type RootSource } from "./roots.js";
 import { freshStamp, newHeapId, trackStampOwners } from "./stamps.js";
 import { claimFresh } from "./trace-live.js";
+import { emptyScratch } from "./scratch.js";
 import { RefcHolders } from "./refc-holders.js";
 import { traceLiveness, type Liveness } from "./liveness.js";
 
@@ -67,23 +68,12 @@ const UNREAD_GC_INFO: GcInfo = Object.freeze({
   bin_old_vheap_block_size: 0,
 });
 
-/**
- * The new objects of a message or fragment being placed (deliverMessage, allocFragment: nothing
- * between claiming and stamping them can place another term), shared so that a delivery
- * allocates no list; popped empty after each use (`length = 0` would drop its backing store).
- * A buffer found not empty (a placement that threw) is left alone: a fresh list then.
- */
+// Scratch lists (scratch.ts): the new objects of a message or fragment being placed
+// (deliverMessage, allocFragment: nothing between claiming and stamping them places another
+// term), the roots of a collection (collections never nest: one runs no process code) and the
+// roots of a liveness trace (traces never nest).
 const FRESH: HeapObject[] = [];
-function freshBuffer(): HeapObject[] {
-  return FRESH.length === 0 ? FRESH : [];
-}
-function emptyFreshBuffer(fresh: HeapObject[]): void {
-  while (fresh.length > 0) fresh.pop();
-}
-
-/** The roots of a collection (see ProcessHeap.rootTerms). */
 const GC_ROOTS: Term[] = [];
-/** The roots of a liveness trace (shared: traces never nest; emptied after each). */
 const LIVENESS_ROOTS: Term[] = [];
 
 /** A module-local copy of the tag (folded by V8; an imported `Tag.Cons` is a load on every allocation). */
@@ -537,11 +527,12 @@ export class ProcessHeap {
    */
   allocFragment<T extends Term>(term: T, opts: { readonly check?: boolean } = {}): T {
     this.ensureAlive();
-    const fresh = freshBuffer();
+    const fresh = FRESH;
+    emptyScratch(fresh); // a placement that threw may have left objects
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
     this.stampAll(fresh);
-    emptyFreshBuffer(fresh);
+    emptyScratch(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     if (opts.check !== false) this.safePoint([term]);
@@ -604,16 +595,17 @@ export class ProcessHeap {
    */
   deliverMessage<T extends Term>(term: T): { where: "heap" | "fragment"; term: T } {
     this.ensureAlive();
-    const fresh = freshBuffer();
+    const fresh = FRESH;
+    emptyScratch(fresh); // a placement that threw may have left objects
     const { words, vheap } = claimFresh(term, fresh);
     const st = this.state;
     if (st.heapSz - this.stackSize - st.htop - MESSAGE_HEAP_MARGIN > words) {
       this.place(fresh, words, vheap);
-      emptyFreshBuffer(fresh);
+      emptyScratch(fresh);
       return { where: "heap", term };
     }
     this.stampAll(fresh);
-    emptyFreshBuffer(fresh);
+    emptyScratch(fresh);
     st.mbufSz += words;
     st.vheap += vheap;
     return { where: "fragment", term };
@@ -718,8 +710,7 @@ export class ProcessHeap {
       for (const t of extraRoots) if (typeof t === "object") roots.push(t);
       return traceLiveness(this.state, roots);
     } finally {
-      // emptied by popping: `length = 0` would drop its backing store, regrown by the next trace
-      while (roots.length > 0) roots.pop();
+      emptyScratch(roots);
     }
   }
 
@@ -916,12 +907,9 @@ export class ProcessHeap {
 
   /** The roots of one collection, in a buffer reused by every collection (the trace consumes it). */
   private rootTerms(extra: readonly Term[]): Term[] {
-    // one buffer for the collections of every heap, so a short-lived process does not grow a
-    // root array of its own (collections never nest: one runs no process code). The trace pops
-    // it empty; one that ended early (killed, threw) left roots: dropped here (popped: setting
-    // length 0 would drop its backing store).
+    // the trace pops it empty; one that ended early (killed, threw) left roots: dropped here
     const roots = GC_ROOTS;
-    while (roots.length > 0) roots.pop();
+    emptyScratch(roots);
     this.roots.collect(roots, true);
     if (extra.length > 0) for (const t of extra) if (typeof t === "object") roots.push(t);
     return roots;
