@@ -54,7 +54,7 @@
 import { atom, Binary, Pid, printTerm, type Liveness, type ProcessHeap, type Term } from "@beamlab/heap";
 import type { BinaryHolder, BinaryHolderRow, LivenessSnapshot, NodeSnapshot, NodeSource, ProcessSnapshot } from "@beamlab/telemetry";
 import { memory, processInfo, processMemory, type SchedulerMemoryOptions } from "./info.js";
-import type { Proc } from "./process.js";
+import { printedPid, type Proc } from "./process.js";
 import type { Scheduler } from "./scheduler.js";
 
 /** The process dictionary key whose value names a process's role (`put('$beamlab_role', router)`). */
@@ -136,26 +136,47 @@ function parentOf(p: Proc): string | undefined {
  * or among its roots has changed, so the trace would give the same result.
  */
 class LivenessCache {
-  private readonly entries = new WeakMap<Proc, { key: number[]; live: Liveness }>();
+  private readonly entries = new WeakMap<Proc, { readonly key: number[]; live: Liveness }>();
 
   get(p: Proc, h: ProcessHeap): Liveness {
-    const key = keyOf(p, h);
     const e = this.entries.get(p);
-    if (e !== undefined && sameKey(e.key, key)) return e.live;
-    const live = h.liveness();
-    this.entries.set(p, { key, live });
-    return live;
+    if (e === undefined) {
+      const live = h.liveness();
+      const key: number[] = [];
+      refreshKey(key, p, h);
+      this.entries.set(p, { key, live });
+      return live;
+    }
+    // the key is rewritten in place: a process that changed costs a trace, not an allocation
+    if (refreshKey(e.key, p, h)) e.live = h.liveness();
+    return e.live;
   }
 }
 
-function keyOf(p: Proc, h: ProcessHeap): number[] {
+/** Brings `key` up to date with what a process's liveness depends on; true when anything changed. */
+function refreshKey(key: number[], p: Proc, h: ProcessHeap): boolean {
   const st = h.state;
-  return [p.activity, st.minorCount, st.majorCount, st.failedMinorCount, st.htop, st.oldHtop, st.mbufSz, st.heapSz, st.oldSz, h.stackSize, st.youngMso.length, st.oldMso.length];
+  // a sum, not `||`: every slot is written
+  const changed =
+    slot(key, 0, p.activity) +
+    slot(key, 1, st.minorCount) +
+    slot(key, 2, st.majorCount) +
+    slot(key, 3, st.failedMinorCount) +
+    slot(key, 4, st.htop) +
+    slot(key, 5, st.oldHtop) +
+    slot(key, 6, st.mbufSz) +
+    slot(key, 7, st.heapSz) +
+    slot(key, 8, st.oldSz) +
+    slot(key, 9, h.stackSize) +
+    slot(key, 10, st.youngMso.length) +
+    slot(key, 11, st.oldMso.length);
+  return changed > 0;
 }
 
-function sameKey(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function slot(key: number[], i: number, value: number): number {
+  if (key[i] === value) return 0;
+  key[i] = value;
+  return 1;
 }
 
 function snapshotOf(s: Scheduler, opts: NodeSourceOptions, compact: boolean, cache: LivenessCache | undefined): NodeSnapshot {
@@ -199,7 +220,7 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
   const st = hh.state;
   const role = roleOf(p);
   const snap: { -readonly [K in keyof ProcessSnapshot]: ProcessSnapshot[K] } = {
-    pid: pidText(p.pid),
+    pid: printedPid(p),
     registered_name: p.registeredName,
     initial_call: p.initialCall,
     current_function: p.currentFunction ?? p.initialCall,
@@ -212,13 +233,16 @@ function processSnapshot(s: Scheduler, p: Proc, h: ProcessHeap | undefined, live
     reductions: p.reductions,
     garbage_collection: { minor_gcs: st.genGcs, fullsweep_after: st.maxGenGcs },
     garbage_collection_info: hh.gcInfo(),
-    ...(compact ? { binary_summary: binarySummary(s, h) } : { binary: h?.binaries() ?? [] }),
-    links: p.links === undefined ? [] : [...p.links].map((l) => pidText(l.pid)),
-    monitors: (p.monitors?.values() ?? []).map((t) => pidText(t.pid)),
-    monitored_by: (p.monitoredBy?.values() ?? []).map((o) => pidText(o.pid)),
-    trap_exit: p.trapExit,
-    priority: p.priority,
   };
+  // added in the report's order (insertion order is the JSON's); no spread in the literal, which
+  // would copy the object field by field at every sample
+  if (compact) snap.binary_summary = binarySummary(s, h);
+  else snap.binary = h?.binaries() ?? [];
+  snap.links = p.links === undefined ? [] : [...p.links].map(printedPid);
+  snap.monitors = (p.monitors?.values() ?? []).map(printedPid);
+  snap.monitored_by = (p.monitoredBy?.values() ?? []).map(printedPid);
+  snap.trap_exit = p.trapExit;
+  snap.priority = p.priority;
   if (opts.dictionary === true) snap.dictionary = processInfo(s, p).dictionary;
   snap.role = role;
   snap.parent = parentOf(p);
@@ -239,7 +263,7 @@ function childrenOf(p: Proc): string[] {
   const out: Proc[] = [];
   for (const c of p.links ?? []) if (c.status !== "exited" && c.parent?.id === p.pid.id && c.parent.serial === p.pid.serial) out.push(c);
   out.sort((a, b) => a.pid.serial - b.pid.serial || a.pid.id - b.pid.id);
-  return out.map((c) => pidText(c.pid));
+  return out.map(printedPid);
 }
 
 function livenessOf(p: Proc, l: Liveness): LivenessSnapshot {

@@ -13,7 +13,7 @@
  * recorded on both sides; a monitor is in the origin's `monitors` and the target's
  * `monitoredBy` under the same ref.
  */
-import { ertsNextHeapSize, H_MIN_SIZE, type Pid, type ProcessHeap, type Ref, type Term, type Tuple } from "@beamlab/heap";
+import { ertsNextHeapSize, H_MIN_SIZE, printPid, type Pid, type ProcessHeap, type Ref, type Term, type Tuple } from "@beamlab/heap";
 import type { Timer } from "./clock.js";
 import type { Mailbox } from "./mailbox.js";
 import type { Pattern } from "./pattern.js";
@@ -125,4 +125,10 @@ export class Proc implements Schedulable {
 export function freshHeapSize(opts: SpawnOptions): number {
   const m = opts.minHeapSize;
   return m === undefined || m <= H_MIN_SIZE ? H_MIN_SIZE : ertsNextHeapSize(m);
+}
+
+/** `<0.N.S>` of a process's pid, printed once and kept on the process (telemetry metadata and
+ * snapshots name pids all the time; a table keyed by pid would hold an entry per short-lived process). */
+export function printedPid(p: Proc): string {
+  return (p.pidText ??= printPid(p.pid));
 }

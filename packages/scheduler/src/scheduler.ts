@@ -45,7 +45,6 @@ import {
   localCreationNumber,
   localNode,
   Pid,
-  printPid,
   printTerm,
   ProcessHeap,
   ProcessKilled,
@@ -75,7 +74,7 @@ import { Mailbox, type Entry, type ScanCount } from "./mailbox.js";
 import { freshWords } from "./message-words.js";
 import type { Pattern } from "./pattern.js";
 import { PidAllocator, pidKey, RefAllocator } from "./pids.js";
-import { NO_ARGS, NO_OPTS, Proc, type Status } from "./process.js";
+import { NO_ARGS, NO_OPTS, printedPid, Proc, type Status } from "./process.js";
 import { RefTable } from "./ref-table.js";
 import { RunQueues } from "./run-queue.js";
 import type { Body, Op, SpawnOptions } from "./types.js";
@@ -188,12 +187,6 @@ const A = {
   js_exception: atom("js_exception"),
   system_limit: atom("system_limit"),
 } as const;
-
-/** `<0.N.S>` of a process's pid, printed once and kept on the process (telemetry metadata names
- * pids on every event; a table keyed by pid would hold an entry per short-lived process). */
-function printedPid(p: Proc): string {
-  return (p.pidText ??= printPid(p.pid));
-}
 
 /** The process dictionary as a GC root source: its `{Key, Value}` tuples (erl_gc.c roots the
  * dictionary's tuples, so each entry keeps its 3 words alive besides its key and value). */

@@ -924,10 +924,11 @@ export class ProcessHeap {
       const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
       if (this.opts.onTrace !== undefined) this.trace("gc_minor_start", need, before, dirty);
       this.emitStart("minor", need, before, reason);
-      const r = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
-      if (r !== "failed") this.hiddenWords = 0;
-      if (r === "killed") return this.killed();
-      if (r !== "failed") {
+      const m = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+      if (m !== "failed") this.hiddenWords = 0;
+      if (m === "killed") return this.killed();
+      if (m !== "failed") {
+        const r = this.held(m);
         if (this.opts.onTrace !== undefined) this.trace("gc_minor_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
         this.finish("minor", reason, need, false, dirty, r, before);
         st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
@@ -946,13 +947,23 @@ export class ProcessHeap {
     const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
     if (this.opts.onTrace !== undefined) this.trace("gc_major_start", need, before, dirty);
     this.emitStart("major", need, before, reason);
-    const r = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+    const m = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
     this.hiddenWords = 0;
-    if (r === "killed") return this.killed();
+    if (m === "killed") return this.killed();
+    const r = this.held(m);
     if (this.opts.onTrace !== undefined) this.trace("gc_major_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
     this.finish("major", reason, need, failedMinor, dirty, r, before);
     st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
     return false;
+  }
+
+  /**
+   * A collector's result kept for {@link finish}: the collectors return one shared object
+   * (minor.ts `collectResult`), which a tracer's callback — user code, run in between — could
+   * overwrite by collecting another heap; a copy only then.
+   */
+  private held(r: CollectResult): CollectResult {
+    return this.opts.onTrace === undefined ? r : { ...r };
   }
 
   /**
@@ -1019,15 +1030,17 @@ export class ProcessHeap {
       this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
       return;
     }
+    // read before any handler runs: `r` is the collectors' shared result (minor.ts collectResult)
+    const { sizeBefore, sizeAfter, promoted, copied, reductions } = r;
     const after = this.gcInfo();
     if (h?.enabled === true) {
       h.emit(
         {
-          words_before: r.sizeBefore,
-          words_after: r.sizeAfter,
-          promoted: r.promoted,
-          reclaimed: r.sizeBefore - r.sizeAfter,
-          copied: r.copied,
+          words_before: sizeBefore,
+          words_after: sizeAfter,
+          promoted,
+          reclaimed: sizeBefore - sizeAfter,
+          copied,
           need,
           heap_block_size: after.heap_block_size,
           old_heap_block_size: after.old_heap_block_size,
@@ -1035,13 +1048,13 @@ export class ProcessHeap {
           old_heap_size: after.old_heap_size,
           mbuf_size: before.mbuf_size,
           stack_size: after.stack_size,
-          reductions: r.reductions,
+          reductions,
         },
         { owner: this.owner, reason },
       );
     }
     if (onGc === undefined) {
-      this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
+      this.opts.onGcCost?.(reductions, sizeBefore - sizeAfter);
       return;
     }
     onGc({
@@ -1050,12 +1063,12 @@ export class ProcessHeap {
       need,
       afterFailedMinor,
       dirty,
-      wordsBefore: r.sizeBefore,
-      wordsAfter: r.sizeAfter,
-      promoted: r.promoted,
-      reclaimed: r.sizeBefore - r.sizeAfter,
-      copied: r.copied,
-      reductions: r.reductions,
+      wordsBefore: sizeBefore,
+      wordsAfter: sizeAfter,
+      promoted,
+      reclaimed: sizeBefore - sizeAfter,
+      copied,
+      reductions,
       before,
       after,
     });
