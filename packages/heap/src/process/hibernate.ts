@@ -12,7 +12,7 @@
 import type { Term } from "../term/types.js";
 import { F_FORCE_GC, F_HIBERNATED, S_RESERVED, type HeapState } from "./heap-state.js";
 import { fullSweepHeaps } from "./major.js";
-import { collectResult, gcCost, type CollectContext, type CollectResult } from "./minor.js";
+import { gcCost, type CollectContext, type CollectResult } from "./minor.js";
 
 /** Stack words of a hibernated process. */
 export const HIBERNATED_STACK = 1;
@@ -25,5 +25,5 @@ export function hibernateCollection(st: HeapState, roots: Term[], ctx: CollectCo
   st.flags = (st.flags & ~F_FORCE_GC) | F_HIBERNATED;
   const reductions = gcCost(live, live);
   st.reductions += reductions;
-  return collectResult(sizeBefore, live, 0, live, reductions);
+  return { sizeBefore, sizeAfter: live, promoted: 0, copied: live, reductions };
 }

@@ -17,7 +17,7 @@ import { F_HEAP_GROW, F_NEED_FULLSWEEP, S_RESERVED, type HeapState } from "./hea
 import { H_MIN_SIZE, nextHeapSize, nextVheapSize } from "./heap-sizes.js";
 import { freshStamp } from "./stamps.js";
 import { traceLive, type TraceRule } from "./trace-live.js";
-import { collectResult, gcCost, setRule, type CollectContext, type CollectResult, type ScratchRule } from "./minor.js";
+import { gcCost, setRule, type CollectContext, type CollectResult, type ScratchRule } from "./minor.js";
 
 const FROM_NEW: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
 const FROM_MATURE: ScratchRule = { from: 0, to: 0, words: 0, vheap: 0 };
@@ -111,5 +111,5 @@ export function majorCollection(st: HeapState, stack: number, need: number, ygen
   }
   const reductions = gcCost(sizeAfter, adjusted ? sizeAfter : 0);
   st.reductions += reductions;
-  return collectResult(sizeBefore, sizeAfter, 0, live, reductions);
+  return { sizeBefore, sizeAfter, promoted: 0, copied: live, reductions };
 }

@@ -51,18 +51,6 @@ export interface CollectResult {
 
 export type MinorOutcome = CollectResult | "failed" | "killed";
 
-/** The result every collector returns: one object, overwritten by the next collection (collections
- * never nest; the caller reads it at once, before anything can collect again). */
-const RESULT = { sizeBefore: 0, sizeAfter: 0, promoted: 0, copied: 0, reductions: 0 };
-export function collectResult(sizeBefore: number, sizeAfter: number, promoted: number, copied: number, reductions: number): CollectResult {
-  RESULT.sizeBefore = sizeBefore;
-  RESULT.sizeAfter = sizeAfter;
-  RESULT.promoted = promoted;
-  RESULT.copied = copied;
-  RESULT.reductions = reductions;
-  return RESULT;
-}
-
 /** `gc_cost(moved, resize_moved)`: reductions charged for a collection. */
 export function gcCost(moved: number, resizeMoved: number): number {
   const r = Math.floor(moved / 10) + Math.floor(resizeMoved / 100);
@@ -186,7 +174,7 @@ export function minorCollection(st: HeapState, stack: number, need: number, ygen
   }
   const reductions = gcCost(sizeAfter, adjust);
   st.reductions += reductions;
-  return collectResult(sizeBefore, sizeAfter, promote.words, promote.words + keep.words, reductions);
+  return { sizeBefore, sizeAfter, promoted: promote.words, copied: promote.words + keep.words, reductions };
 }
 
 /** Debug check of the invariant this collector relies on: promoted objects point only to old objects (or literals). */

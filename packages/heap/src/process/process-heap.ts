@@ -924,11 +924,10 @@ export class ProcessHeap {
       const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
       if (this.opts.onTrace !== undefined) this.trace("gc_minor_start", need, before, dirty);
       this.emitStart("minor", need, before, reason);
-      const m = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
-      if (m !== "failed") this.hiddenWords = 0;
-      if (m === "killed") return this.killed();
-      if (m !== "failed") {
-        const r = this.held(m);
+      const r = minorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+      if (r !== "failed") this.hiddenWords = 0;
+      if (r === "killed") return this.killed();
+      if (r !== "failed") {
         if (this.opts.onTrace !== undefined) this.trace("gc_minor_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
         this.finish("minor", reason, need, false, dirty, r, before);
         st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
@@ -947,23 +946,13 @@ export class ProcessHeap {
     const before = this.wantsGcInfo() ? this.gcInfo() : UNREAD_GC_INFO;
     if (this.opts.onTrace !== undefined) this.trace("gc_major_start", need, before, dirty);
     this.emitStart("major", need, before, reason);
-    const m = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
+    const r = majorCollection(st, S, need, ygen, this.rootTerms(extraRoots), this.ctx);
     this.hiddenWords = 0;
-    if (m === "killed") return this.killed();
-    const r = this.held(m);
+    if (r === "killed") return this.killed();
     if (this.opts.onTrace !== undefined) this.trace("gc_major_end", r.sizeBefore - r.sizeAfter, this.gcInfo());
     this.finish("major", reason, need, failedMinor, dirty, r, before);
     st.flags &= ~(F_FORCE_GC | F_HIBERNATED);
     return false;
-  }
-
-  /**
-   * A collector's result kept for {@link finish}: the collectors return one shared object
-   * (minor.ts `collectResult`), which a tracer's callback — user code, run in between — could
-   * overwrite by collecting another heap; a copy only then.
-   */
-  private held(r: CollectResult): CollectResult {
-    return this.opts.onTrace === undefined ? r : { ...r };
   }
 
   /**
@@ -1030,17 +1019,15 @@ export class ProcessHeap {
       this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
       return;
     }
-    // read before any handler runs: `r` is the collectors' shared result (minor.ts collectResult)
-    const { sizeBefore, sizeAfter, promoted, copied, reductions } = r;
     const after = this.gcInfo();
     if (h?.enabled === true) {
       h.emit(
         {
-          words_before: sizeBefore,
-          words_after: sizeAfter,
-          promoted,
-          reclaimed: sizeBefore - sizeAfter,
-          copied,
+          words_before: r.sizeBefore,
+          words_after: r.sizeAfter,
+          promoted: r.promoted,
+          reclaimed: r.sizeBefore - r.sizeAfter,
+          copied: r.copied,
           need,
           heap_block_size: after.heap_block_size,
           old_heap_block_size: after.old_heap_block_size,
@@ -1048,13 +1035,13 @@ export class ProcessHeap {
           old_heap_size: after.old_heap_size,
           mbuf_size: before.mbuf_size,
           stack_size: after.stack_size,
-          reductions,
+          reductions: r.reductions,
         },
         { owner: this.owner, reason },
       );
     }
     if (onGc === undefined) {
-      this.opts.onGcCost?.(reductions, sizeBefore - sizeAfter);
+      this.opts.onGcCost?.(r.reductions, r.sizeBefore - r.sizeAfter);
       return;
     }
     onGc({
@@ -1063,12 +1050,12 @@ export class ProcessHeap {
       need,
       afterFailedMinor,
       dirty,
-      wordsBefore: sizeBefore,
-      wordsAfter: sizeAfter,
-      promoted,
-      reclaimed: sizeBefore - sizeAfter,
-      copied,
-      reductions,
+      wordsBefore: r.sizeBefore,
+      wordsAfter: r.sizeAfter,
+      promoted: r.promoted,
+      reclaimed: r.sizeBefore - r.sizeAfter,
+      copied: r.copied,
+      reductions: r.reductions,
       before,
       after,
     });
