@@ -9,7 +9,7 @@ import tseslint from "typescript-eslint";
 /** @param {string} tsconfigRootDir the package directory (import.meta.dirname of its config) */
 export function beamlabConfig(tsconfigRootDir) {
   return tseslint.config(
-    { ignores: ["dist/**", "coverage/**", "*.config.*"] },
+    { ignores: ["dist/**", ".bench/**", "coverage/**", "*.config.*"] },
     js.configs.recommended,
     ...tseslint.configs.strictTypeChecked,
     ...tseslint.configs.stylisticTypeChecked,

@@ -16,7 +16,7 @@
  * runtime that cannot spawn N within 60 s (or runs out of memory) is measured at N / 10 instead,
  * and a ring that does not finish within 90 s at H / 10 hops; the output says so. Not a test:
  * nothing here asserts.
- *   tsx --conditions=@beamlab/source bench/compare.ts [N [R [H]]]
+ *   node ../../tooling/workspace-scripts/run-bench.mjs bench/compare.ts --with bench/rivals/worker.ts [N [R [H]]]
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -35,7 +35,8 @@ const RUN_TIMEOUT_MS = 90_000;
 const REPEAT_BUDGET_MS = 120_000;
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const worker = path.join(pkg, "bench/rivals/worker.ts");
+// run from the bundle (tooling/workspace-scripts/run-bench.mjs builds rivals/worker beside this file)
+const worker = fileURLToPath(new URL("./rivals/worker.js", import.meta.url));
 
 const runtimes = [
   { id: "beamlab", label: "beamlab" },
@@ -49,7 +50,7 @@ function once(args: string[]): { ok: unknown; wallMs: number } | { err: string; 
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
-    ["--conditions=@beamlab/source", "--import", "tsx", "--max-old-space-size=12288", worker, ...args],
+    ["--max-old-space-size=12288", worker, ...args],
     { cwd: pkg, encoding: "utf8", timeout: RUN_TIMEOUT_MS, maxBuffer: 1 << 24 },
   );
   const wallMs = performance.now() - t0;

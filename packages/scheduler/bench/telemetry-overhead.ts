@@ -19,7 +19,7 @@
  * time, and as the median [min..max] of its per-round ratio to that round's baseline — the spread
  * is the noise of this machine (another benchmark may share the 2 cores).
  *
- *   npx tsx --conditions=@beamlab/source bench/telemetry-overhead.ts [R] [H]
+ *   node ../../tooling/workspace-scripts/run-bench.mjs bench/telemetry-overhead.ts [R] [H]
  *   env: BENCH_RUNS (default 5), BENCH_MODES (comma list, default baseline,off,events,sampling@1000,sampling@250)
  * Not a test: nothing here asserts a time.
  */

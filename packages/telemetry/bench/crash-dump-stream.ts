@@ -4,7 +4,7 @@
 // (tooling/beam-oracle/fixtures/crash-dumps/BENCH_DUMP_SOURCE, default healthy_busy), each copy
 // under new pids (<0.N.0> → <C.N.0>), one =binary line per copy padded to BENCH_BINARY_KB
 // (default 1024) KiB of hex (the size class that makes real dumps big), then reads each in a
-// child process (`node --conditions=@beamlab/source --import tsx`) and reports the parse time,
+// child process (`node` on this bench's bundle) and reports the parse time,
 // MB/s, the child's peak RSS and its heap after a full GC (the result held) next to a child that
 // only loaded the reader. Memory grows with the processes read (the result), not with the bytes:
 // lines are cut at 64 KiB and one process's heap terms are held at a time. Files are deleted
@@ -76,7 +76,7 @@ interface ChildReport {
 
 function child(arg: string): ChildReport {
   const pkg = fileURLToPath(new URL("..", import.meta.url));
-  const r = spawnSync(process.execPath, ["--expose-gc", "--conditions=@beamlab/source", "--import", "tsx", fileURLToPath(import.meta.url), "--child", arg], { cwd: pkg, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", arg], { cwd: pkg, encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as ChildReport;
 }
