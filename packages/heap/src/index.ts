@@ -12,7 +12,7 @@ export * from "./process/gc-event.js";
 export * from "./process/copy-term.js";
 export * from "./process/binary-bifs.js";
 export { type Liveness, type BinaryReach } from "./process/liveness.js";
-export { nodeWords, integerWords, heapBinWords, isHeapObject, mapChildren, setMapWords, type HeapObject, type MapWordsFn } from "./process/node-words.js";
+export { nodeWords, integerWords, heapBinWords, isHeapObject, mapChildren, procBinVheapWords, setMapWords, type HeapObject, type MapWordsFn } from "./process/node-words.js";
 export { factoryPlacement, hamtFromListUnits, type AllocUnit } from "./process/hamt-factory.js";
 export { S_RESERVED, LONG_GC_HSIZE, DEFAULT_FULLSWEEP_AFTER, type HeapState } from "./process/heap-state.js";
 export { UseOfCollectedTerm } from "./process/trace-live.js";

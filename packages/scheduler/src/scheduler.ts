@@ -69,7 +69,7 @@ import {
 } from "./constants.js";
 import { ProcessContext } from "./context.js";
 import { ErlangError, ExitThrow } from "./errors.js";
-import { copiedWords, copyMessage } from "./copy-message.js";
+import { copiedObjects, copiedVheap, copiedWords, copyMessage } from "./copy-message.js";
 import { Mailbox, type Entry, type ScanCount } from "./mailbox.js";
 import { freshWords } from "./message-words.js";
 import type { Pattern } from "./pattern.js";
@@ -621,6 +621,9 @@ export class Scheduler {
     const mb = this.mailboxOf(to);
     let copied = copyMessage(msg);
     let words = copiedWords;
+    // the fast copy listed its objects and their vheap words: the heap places them without a walk
+    const listed = copied !== undefined;
+    const vheap = copiedVheap;
     if (copied === undefined) {
       copied = copyTerm(msg);
       words = freshWords(copied);
@@ -633,7 +636,8 @@ export class Scheduler {
       const h = this.heapOf(to);
       const st = h.state;
       if (!signal && st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > words) {
-        h.deliverMessage(copied);
+        if (listed) h.deliverCopied(copiedObjects, words, vheap);
+        else h.deliverMessage(copied);
         e = { msg: copied, words, where: "heap" };
       } else if (signal) e = { msg: copied, words, where: "signal" };
       else {

@@ -1,9 +1,9 @@
 /**
  * The send/monitor/timer fast paths give exactly what the general code gives.
  */
-import { atom, binary, Cons, copyTerm, equals, ErlFloat, isHeapObject, list, localCreationNumber, localNode, markLiteral, nil, Pid, Ref, SubBinary, Tuple, type Term } from "@beamlab/heap";
+import { atom, binary, Binary, Cons, copyTerm, equals, ErlFloat, isHeapObject, list, localCreationNumber, localNode, markLiteral, nil, Pid, ProcessHeap, Ref, SubBinary, Tuple, type Term } from "@beamlab/heap";
 import { describe, expect, it } from "vitest";
-import { copiedWords, copyMessage } from "../src/copy-message.js";
+import { copiedObjects, copiedVheap, copiedWords, copyMessage } from "../src/copy-message.js";
 import { RefTable } from "../src/ref-table.js";
 import { Clock, freshWords, Scheduler, type ProcessContext } from "../src/index.js";
 
@@ -17,6 +17,7 @@ describe("copyMessage", () => {
     ["atom", atom("ok")],
     ["small int", 42],
     ["bignum in a tuple", new Tuple([2n ** 80n, 1])],
+    ["bignums in a list", new Cons(-(2n ** 70n), new Cons(1, 2n ** 65n))],
     ["empty tuple", new Tuple([])],
     ["gen_server call", new Tuple([atom("$gen_call"), new Tuple([new Pid(localNode(), 7, 0, localCreationNumber()), new Cons(atom("alias"), ref(9))]), atom("ping")])],
     ["reply", new Tuple([new Cons(atom("alias"), ref(10)), atom("ok")])],
@@ -41,6 +42,46 @@ describe("copyMessage", () => {
       if (isHeapObject(t) && t !== lit && !(t instanceof Tuple && t.elements.length === 0)) expect(c).not.toBe(t); // a fresh copy
     });
   }
+
+  /** Every heap object of `t` (and of `u`, its copy, walked in step): whether each is stamped new on its heap. */
+  function stampedPairs(t: Term, u: Term, ht: ProcessHeap, hu: ProcessHeap, out: [boolean, boolean][]): void {
+    if (typeof t !== "object" || !isHeapObject(t) || typeof u !== "object" || !isHeapObject(u)) return;
+    out.push([t.gcStamp === ht.state.newStamp, u.gcStamp === hu.state.newStamp]);
+    if (t instanceof Tuple && u instanceof Tuple) t.elements.forEach((e, i) => { stampedPairs(e, u.elements[i] as Term, ht, hu, out); });
+    if (t instanceof Cons && u instanceof Cons) {
+      stampedPairs(t.head, u.head, ht, hu, out);
+      stampedPairs(t.tail, u.tail, ht, hu, out);
+    }
+    if (t instanceof SubBinary && u instanceof SubBinary) stampedPairs(t.orig, u.orig, ht, hu, out);
+  }
+
+  const mso = (h: ProcessHeap): number[] => h.state.youngMso.map((b: Binary) => b.byteSize);
+  const twoBinaries = new Tuple([binary("a".repeat(300)), new SubBinary(binary("b".repeat(200)), 0, 80), list([binary("c".repeat(100))])]);
+  for (const [name, t] of [...cases, ["ProcBins in a tuple, a sub-binary and a list", twoBinaries] as [string, Term]]) {
+    it(`${name}: the heap places the listed copy as it places a walked one (deliverCopied = deliverMessage)`, () => {
+      const listedHeap = new ProcessHeap();
+      const walkedHeap = new ProcessHeap();
+      const c = copyMessage(t) as Term;
+      listedHeap.deliverCopied([...copiedObjects], copiedWords, copiedVheap);
+      const d = copyTerm(t);
+      walkedHeap.deliverMessage(d);
+      expect(listedHeap.state.htop).toBe(walkedHeap.state.htop);
+      expect(listedHeap.state.vheap).toBe(walkedHeap.state.vheap);
+      expect(listedHeap.state.mbufSz).toBe(walkedHeap.state.mbufSz);
+      expect(mso(listedHeap)).toEqual(mso(walkedHeap)); // the ProcBins in the walk's order
+      const pairs: [boolean, boolean][] = [];
+      stampedPairs(c, d, listedHeap, walkedHeap, pairs);
+      for (const [listed, walked] of pairs) expect(listed).toBe(walked);
+    });
+  }
+
+  it("lists each object that takes words once, in the heap walk's order (preorder, elements first to last)", () => {
+    const inner = new Tuple([atom("b"), 2]);
+    const c = copyMessage(new Tuple([new Cons(1, nil), inner, new Pid(localNode(), 3, 0, localCreationNumber())])) as Tuple;
+    // the local pid is an immediate: not listed
+    expect(copiedObjects).toEqual([c, c.elements[0], c.elements[1]]);
+    expect(new Set(copiedObjects).size).toBe(copiedObjects.length);
+  });
 
   it("falls back (undefined) for maps, floats, funs and large terms", () => {
     expect(copyMessage(new Tuple([new ErlFloat(1.5)]))).toBeUndefined();

@@ -612,6 +612,19 @@ export class ProcessHeap {
   }
 
   /**
+   * {@link deliverMessage} for a message the caller copied and already measured, known to fit on
+   * the heap (the caller made the on-heap test): `objects` are the copy's new objects that take
+   * heap words, each once, in the order claimFresh would visit them (preorder; a tuple's
+   * elements first to last, a cons's head before its tail, a sub-binary before its binary),
+   * `words` and `vheap` their sums. Places them without walking the message again: the
+   * scheduler's send path (its copy-message.ts lists them while copying).
+   */
+  deliverCopied(objects: readonly HeapObject[], words: number, vheap: number): void {
+    this.ensureAlive();
+    this.place(objects, words, vheap);
+  }
+
+  /**
    * Whether {@link safePoint} would collect now for a reason other than fragments (the binary
    * virtual heap over its block, or a forced GC): a kit block batches only while it is false.
    */
