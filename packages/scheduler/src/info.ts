@@ -20,7 +20,7 @@
  * `system` = atom + binary + code + ets + other; `total` = processes + system.
  */
 import { bootedMemory, type BootedNodeData } from "./booted-node.js";
-import { printTerm, type GarbageCollectionItem, type GcInfo, type Pid, type Term } from "@beamlab/heap";
+import { printTerm, type GarbageCollectionItem, type GcInfo, type Pid, type ProcessHeap, type Term } from "@beamlab/heap";
 import {
   dictionaryBytes,
   LINK_BYTES,
@@ -76,33 +76,79 @@ export function processMemory(p: Proc): number {
 
 export function processInfo(s: Scheduler, p: Proc, items?: readonly InfoItem[]): ProcessInfo {
   const h = s.heapOf(p);
-  const pi = h.processInfo(0);
-  const info: ProcessInfo = {
-    pid: printTerm(p.pid),
-    registered_name: p.registeredName,
-    initial_call: p.initialCall,
-    current_function: p.currentFunction ?? p.initialCall,
-    status: p.status,
-    message_queue_len: p.mailbox?.length ?? 0,
-    links: [...(p.links ?? [])].map((l) => l.pid),
-    monitors: (p.monitors?.values() ?? []).map((t) => t.pid),
-    monitored_by: (p.monitoredBy?.values() ?? []).map((o) => o.pid),
-    dictionary: (p.dict ?? []).map((t) => [t.elements[0] as Term, t.elements[1] as Term]),
-    trap_exit: p.trapExit,
-    priority: p.priority,
-    reductions: p.reductions,
-    heap_size: pi.heap_size,
-    total_heap_size: pi.total_heap_size,
-    stack_size: pi.stack_size,
-    memory: processMemory(p),
-    garbage_collection: pi.garbage_collection,
-    garbage_collection_info: h.gcInfo(),
-    message_queue_data: p.opts.messageQueueData ?? "on_heap",
-  };
-  if (items === undefined) return info;
+  // only the asked items are computed (proc_lib asks every spawn for registered_name alone)
   const out: Partial<ProcessInfo> = {};
-  for (const k of items) (out as Record<string, unknown>)[k] = info[k];
+  for (const k of items ?? ALL_ITEMS) (out as Record<string, unknown>)[k] = infoItem(p, h, k);
   return out as ProcessInfo;
+}
+
+/** Every item, in the order `process_info(P)` without items reports them here. */
+const ALL_ITEMS: readonly InfoItem[] = [
+  "pid",
+  "registered_name",
+  "initial_call",
+  "current_function",
+  "status",
+  "message_queue_len",
+  "links",
+  "monitors",
+  "monitored_by",
+  "dictionary",
+  "trap_exit",
+  "priority",
+  "reductions",
+  "heap_size",
+  "total_heap_size",
+  "stack_size",
+  "memory",
+  "garbage_collection",
+  "garbage_collection_info",
+  "message_queue_data",
+];
+
+function infoItem(p: Proc, h: ProcessHeap, k: InfoItem): ProcessInfo[InfoItem] {
+  switch (k) {
+    case "pid":
+      return printTerm(p.pid);
+    case "registered_name":
+      return p.registeredName;
+    case "initial_call":
+      return p.initialCall;
+    case "current_function":
+      return p.currentFunction ?? p.initialCall;
+    case "status":
+      return p.status;
+    case "message_queue_len":
+      return p.mailbox?.length ?? 0;
+    case "links":
+      return [...(p.links ?? [])].map((l) => l.pid);
+    case "monitors":
+      return (p.monitors?.values() ?? []).map((t) => t.pid);
+    case "monitored_by":
+      return (p.monitoredBy?.values() ?? []).map((o) => o.pid);
+    case "dictionary":
+      return (p.dict ?? []).map((t) => [t.elements[0] as Term, t.elements[1] as Term]);
+    case "trap_exit":
+      return p.trapExit;
+    case "priority":
+      return p.priority;
+    case "reductions":
+      return p.reductions;
+    case "heap_size":
+      return h.heapSize;
+    case "total_heap_size":
+      return h.totalHeapSize;
+    case "stack_size":
+      return h.stackSize;
+    case "memory":
+      return processMemory(p);
+    case "garbage_collection":
+      return h.processInfo(0).garbage_collection;
+    case "garbage_collection_info":
+      return h.gcInfo();
+    case "message_queue_data":
+      return p.opts.messageQueueData ?? "on_heap";
+  }
 }
 
 export interface SchedulerMemoryOptions {
