@@ -24,6 +24,7 @@ import { Tag } from "../term/tag.js";
 import type { Cons, Term } from "../term/types.js";
 import { integerWords, nodeWords, procBinVheapWords, pushChildren, type HeapObject } from "./node-words.js";
 import { LITERAL, PENDING, stampOwner } from "./stamps.js";
+import { BLOB_TAG, type Blob } from "./blob.js";
 
 export interface TraceRule {
   readonly from: number;
@@ -127,6 +128,20 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
             else w2 += w;
             t = tl;
             continue;
+          }
+          if ((o.tag as number) === BLOB_TAG) {
+            // a workload-kit run (about half the objects a kit workload's collections reach):
+            // its words, no ProcBin, its children pushed as pushChildren pushes them
+            const b = o as unknown as Blob;
+            if (k === 0) w0 += b.words;
+            else if (k === 1) w1 += b.words;
+            else w2 += b.words;
+            const ch = b.children;
+            for (let i = ch.length - 1; i >= 0; i--) {
+              const x = ch[i] as Term;
+              if (typeof x === "object") work.push(x);
+            }
+            break;
           }
           const w = nodeWords(o, true);
           if (k === 0) w0 += w;
