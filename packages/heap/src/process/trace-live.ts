@@ -72,7 +72,8 @@ const THROUGH_PENDING = -4;
  *
  * Hot loop (every collection spends its time here): the rules are read into locals; a cons cell
  * — the common object — is handled inline, and the cells of a list that carry the same stamp are
- * re-stamped in one tight loop along the tails (heads are pushed); other objects go through
+ * re-stamped in one tight loop along the tails (heads are pushed); a kit blob is counted inline
+ * too (its words; its children pushed as `pushChildren` pushes them); other objects go through
  * `nodeWords`/`pushChildren`. Objects traced through (stamp 0 or PENDING, rule 2 above) are marked
  * visited with a temporary stamp, restored before returning, instead of being kept in a Set.
  */
