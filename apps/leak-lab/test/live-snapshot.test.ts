@@ -53,7 +53,15 @@ describe("a live node snapshot, the documented way", () => {
     const node = await startTarget();
     const out = join(dir, "node.snap.json");
     const env = { ...process.env, NODE: node, COOKIE: cookie, SNAPSHOT_ERL: join(RECORDERS_DIR, "beamlab_snapshot", "beamlab_snapshot.erl"), OUT: out, COUNT: "3", INTERVAL_MS: "100" };
-    const r = spawnSync("bash", ["-c", command], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+    // Erlang distribution on a loaded CI machine: the first connection of a fresh node can fail
+    // ({badrpc,nodedown}, seen once in ten CI runs, with the target up and idle); the line is run
+    // again then, up to three times in all, and the run that connects must give exactly this
+    const run = () => spawnSync("bash", ["-c", command], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+    let r = run();
+    for (let attempt = 2; attempt <= 3 && r.status !== 0 && r.stderr.includes("{badrpc,nodedown}"); attempt++) {
+      await new Promise((done) => setTimeout(done, 1000));
+      r = run();
+    }
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${out}: 3 snapshots\n`);
