@@ -1,21 +1,10 @@
 /**
- * The demo-server bundle: plain JS in dist/ (the executable and the package's index), the
- * workspace packages inlined from their sources, npm dependencies (fastify, uplot) left to
- * node_modules. The dashboard's files ship beside dist/ (dashboard/).
+ * The demo-server bundle: the workspace bundle (tooling/workspace-scripts/workspace-bundle.mjs:
+ * plain JS in dist/, the workspace packages inlined from their sources, npm dependencies —
+ * fastify, uplot — left to node_modules). Entries: the executable and the package's index. The
+ * dashboard's files ship beside dist/ (dashboard/).
  */
 import { defineConfig } from "tsup";
+import { workspaceBundle } from "../../tooling/workspace-scripts/workspace-bundle.mjs";
 
-export default defineConfig({
-  entry: { bin: "src/bin.ts", index: "src/index.ts" },
-  format: ["esm"],
-  dts: false,
-  clean: true,
-  sourcemap: false,
-  splitting: true,
-  target: "node20",
-  noExternal: [/^@beamlab\//],
-  banner: { js: 'import { createRequire as __demoCreateRequire } from "node:module"; const require = __demoCreateRequire(import.meta.url);' },
-  esbuildOptions(options) {
-    options.conditions = ["@beamlab/source"];
-  },
-});
+export default defineConfig(workspaceBundle({ bin: "src/bin.ts", index: "src/index.ts" }));

@@ -8,15 +8,17 @@
  * Bundles every named entry (and each `--with` entry: a file a bench starts as a child process or
  * a worker thread, built but not run) with the package's own tsup into `<package>/.bench/`, the
  * same depth as `bench/`, so a bench's paths relative to its own file still hold: `bench/a.ts` →
- * `.bench/a.js`, `bench/rivals/worker.ts` → `.bench/rivals/worker.js`. Workspace packages are
- * inlined from their sources (the `@beamlab/source` condition, as leak-lab's bundle); npm
- * dependencies stay in node_modules. Then runs each bench entry in turn with `node`, ARGS (what
- * follows the entries, a `--` dropped: `pnpm bench -- 200000`) passed to each, and stops at the first that fails (its exit code is this script's).
+ * `.bench/a.js`, `bench/rivals/worker.ts` → `.bench/rivals/worker.js`, with the options of every
+ * workspace bundle (workspace-bundle.mjs: workspace packages inlined from their sources, npm
+ * dependencies left in node_modules). Then runs each bench entry in turn with `node`, ARGS (what
+ * follows the entries, a `--` dropped: `pnpm bench -- 200000`) passed to each, and stops at the
+ * first that fails (its exit code is this script's).
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { workspaceBundle } from "./workspace-bundle.mjs";
 
 const run = [];
 const built = [];
@@ -47,25 +49,7 @@ const entry = Object.fromEntries([...run, ...built].map((f) => [nameOf(f), f]));
 // the package's own tsup (each package has it as a dev dependency; this folder does not)
 const tsupPath = createRequire(join(pkg, "package.json")).resolve("tsup");
 const { build } = await import(pathToFileURL(tsupPath).href);
-await build({
-  config: false,
-  entry,
-  outDir,
-  format: ["esm"],
-  platform: "node",
-  target: "node20",
-  dts: false,
-  clean: true,
-  sourcemap: false,
-  splitting: true,
-  silent: true,
-  noExternal: [/^@beamlab\/(?!beam-oracle)/],
-  // inlined packages' CommonJS dependencies (prom-client) require Node built-ins
-  banner: { js: 'import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(import.meta.url);' },
-  esbuildOptions(options) {
-    options.conditions = ["@beamlab/source"];
-  },
-});
+await build({ ...workspaceBundle(entry), config: false, outDir, silent: true });
 
 for (const file of run) {
   const r = spawnSync(process.execPath, [join(outDir, `${nameOf(file)}.js`), ...args], { stdio: "inherit" });

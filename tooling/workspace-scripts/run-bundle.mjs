@@ -1,7 +1,8 @@
 /**
  * Runs a workspace app from its tsup bundle (dist/bin.js), rebuilding the bundle first only when
  * it is missing or older than any of its inputs (the app's sources, package.json and tsup config,
- * the sources and package.json of every workspace package it inlines, the lockfile). The check is
+ * the shared workspace-bundle.mjs, the sources and package.json of every workspace package it
+ * inlines, the lockfile). The check is
  * a walk over file times (milliseconds); a cold build takes about a second. `<NAME>_REBUILD=1`
  * (e.g. LEAK_LAB_REBUILD) forces a build; `--build-only` as the first argument builds without running.
  * Used by apps/leak-lab/scripts/leak-lab.mjs and apps/demo-server/scripts/demo-server.mjs.
@@ -29,7 +30,7 @@ export async function runFromBundle(app, name) {
   const root = join(app, "..", "..");
   const bin = join(app, "dist", "bin.js");
   const inputsTime = () => {
-    let t = Math.max(newest(join(app, "src")), newest(join(app, "package.json")), newest(join(app, "tsup.config.ts")), newest(join(root, "pnpm-lock.yaml")));
+    let t = Math.max(newest(join(app, "src")), newest(join(app, "package.json")), newest(join(app, "tsup.config.ts")), newest(join(root, "tooling", "workspace-scripts", "workspace-bundle.mjs")), newest(join(root, "pnpm-lock.yaml")));
     for (const p of readdirSync(join(root, "packages"))) t = Math.max(t, newest(join(root, "packages", p, "src")), newest(join(root, "packages", p, "package.json")));
     return t;
   };

@@ -44,14 +44,13 @@ function reserve(): number {
 }
 const PLACEHOLDER = new Cons(0, 0) as HeapObject;
 
-/** Counts a new object of the copy (`w`: its nodeWords); `at`: its reserved place, or -1 to append it. */
+/**
+ * Counts a new object of the copy (`w`: its nodeWords, never 0: copy() only reaches what
+ * isHeapObject accepts, and a local pid or port — the immediates claimFresh skips — is not);
+ * `at`: its reserved place, or -1 to append it.
+ */
 function counted(c: HeapObject, w: number, at: number): void {
   copiedWords += w;
-  if (w === 0) {
-    // a local pid or port (an immediate): claimFresh neither claims nor stamps it
-    if (at >= 0) copiedObjects.splice(at, 1);
-    return;
-  }
   if (at >= 0) copiedObjects[at] = c;
   else copiedObjects.push(c);
   copiedVheap += procBinVheapWords(c);

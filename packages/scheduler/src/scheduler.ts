@@ -623,6 +623,7 @@ export class Scheduler {
     let words = copiedWords;
     // the fast copy listed its objects and their vheap words: the heap places them without a walk
     const listed = copied !== undefined;
+    const objects = copiedObjects;
     const vheap = copiedVheap;
     if (copied === undefined) {
       copied = copyTerm(msg);
@@ -636,7 +637,7 @@ export class Scheduler {
       const h = this.heapOf(to);
       const st = h.state;
       if (!signal && st.heapSz - h.stackSize - st.htop - ON_HEAP_MESSAGE_MARGIN > words) {
-        if (listed) h.deliverCopied(copiedObjects, words, vheap);
+        if (listed) h.deliverCopied(objects, words, vheap);
         else h.deliverMessage(copied);
         e = { msg: copied, words, where: "heap" };
       } else if (signal) e = { msg: copied, words, where: "signal" };

@@ -271,7 +271,8 @@ export function mapChildren(m: ErlMap): readonly Term[] {
   return [...m.keys, ...m.values];
 }
 
-function pushObjects(items: readonly Term[], out: Term[]): void {
+/** Pushes the items that may be heap objects onto `out`, last first (so the first is popped first). */
+export function pushObjects(items: readonly Term[], out: Term[]): void {
   for (let i = items.length - 1; i >= 0; i--) {
     const x = items[i] as Term;
     if (typeof x === "object") out.push(x);

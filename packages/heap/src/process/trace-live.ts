@@ -22,7 +22,7 @@
  */
 import { Tag } from "../term/tag.js";
 import type { Cons, Term } from "../term/types.js";
-import { integerWords, nodeWords, procBinVheapWords, pushChildren, type HeapObject } from "./node-words.js";
+import { integerWords, nodeWords, procBinVheapWords, pushChildren, pushObjects, type HeapObject } from "./node-words.js";
 import { LITERAL, PENDING, stampOwner } from "./stamps.js";
 import { BLOB_TAG, type Blob } from "./blob.js";
 
@@ -137,11 +137,7 @@ export function traceLive(work: Term[], rules: TraceRule[], opts: TraceOptions):
             if (k === 0) w0 += b.words;
             else if (k === 1) w1 += b.words;
             else w2 += b.words;
-            const ch = b.children;
-            for (let i = ch.length - 1; i >= 0; i--) {
-              const x = ch[i] as Term;
-              if (typeof x === "object") work.push(x);
-            }
+            pushObjects(b.children as readonly Term[], work);
             break;
           }
           const w = nodeWords(o, true);
