@@ -10,6 +10,8 @@ export declare function runEscript(script: string, args: readonly string[], opti
 export declare function runEscriptAsync(script: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<string>;
 export declare function recordAll(outDir: string): string[];
 export declare function recordAllAsync(outDir: string): Promise<string[]>;
+export declare const DRIFT_RECORDINGS: number;
+export declare function driftAcrossRecordings(firstDrift: string[], recordAgain: () => Promise<string[]>, recordings?: number): Promise<string[][]>;
 export declare function fixtureDrift(committed: unknown, live: unknown, limit?: number): string[];
 /** The -pa directory holding OTP's crashdump_viewer (undefined: built into erl); see crashdump-viewer/observer-ebin.mjs. */
 export declare function observerEbin(): string | undefined;
