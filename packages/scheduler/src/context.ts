@@ -30,7 +30,7 @@ import { processInfo, type InfoItem, type ProcessInfo } from "./info.js";
 
 /** process_info items of another process that the target answers itself, running a collection
  * it deferred (pi_collect.json). */
-const TARGET_HANDLED_ITEMS: ReadonlySet<InfoItem> = new Set<InfoItem>(["memory", "total_heap_size", "current_function"]);
+const TARGET_HANDLED_ITEMS: ReadonlySet<InfoItem> = new Set<InfoItem>(["memory", "total_heap_size", "current_function", "dictionary"]);
 
 import { any, type Pattern } from "./pattern.js";
 import { NO_ARGS, NO_OPTS, type Proc } from "./process.js";
@@ -618,14 +618,14 @@ export class ProcessContext {
 
   /**
    * `process_info(Pid, Items)` (all items when `items` is omitted). Of another, waiting process:
-   * a request for `memory`, `total_heap_size` or `current_function` (all items include them) is
+   * a request for `memory`, `total_heap_size`, `current_function` or `dictionary` (all items include them) is
    * handled by the target, which then runs the collection it deferred when it
    * went to wait — after answering when only its heap fragments made it due (the answer is the
    * state before the collection), before answering when it was forced or due to the binary
    * virtual heap (Scheduler.collectOnScheduleIn). Other items collect nothing. Measured
    * (hamt_put_limit.json's reads and pi_collect.json): a process waiting with a fragment that
    * does not fit answers `memory`/`total_heap_size` with the state before the collection that
-   * follows, and collects for `current_function`; `heap_size`, `reductions`,
+   * follows, and collects for `current_function` and `dictionary`; `heap_size`, `reductions`,
    * `garbage_collection_info`, `status`, `message_queue_len` leave it as it is; otp_memory's
    * tasks supervisor reports 25,272 B at children 50 and 99. Of itself, `message_queue_len`
    * leaves out the messages still in the outer signal queue (Proc.outerQueued).
@@ -640,7 +640,7 @@ export class ProcessContext {
       if (t.outerQueued > 0) own.message_queue_len -= t.outerQueued;
       return own;
     }
-    const collects = items === undefined || items.some((i) => TARGET_HANDLED_ITEMS.has(i)) || t.signalQueued;
+    const collects = items === undefined || items.some((i) => TARGET_HANDLED_ITEMS.has(i)) || t.signalInfoWaits;
     if (t.status !== "waiting" || !collects) return processInfo(this.s, t, items);
     if (t.signalQueued) {
       // its queued signal and this request are handled together: the answer, then the collection

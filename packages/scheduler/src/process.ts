@@ -83,9 +83,13 @@ export class Proc implements Schedulable {
    * `after` then fired before the process ran (receive_timeout_race.json); the next receive
    * fetches them. process_info(self(), message_queue_len) does not count them. */
   outerQueued = 0;
-  /** A signal (a demonitor) is in this waiting process's queue: it is in the run queue to
-   * handle it, which runs a collection it deferred, and goes back to waiting. */
+  /** A signal (a link, an unlink, a monitor, a demonitor, a dropped exit signal) is in this
+   * waiting process's queue: it is in the run queue to handle it, which runs a collection it
+   * deferred, and goes back to waiting (Scheduler.queueSignal). */
   signalQueued = false;
+  /** One of the queued signals makes a process_info request from another process wait for it
+   * (all but a monitor; Scheduler.queueSignal). */
+  signalInfoWaits = false;
   /** F_DISABLE_GC: a BIF that trapped with its state on the heap (list_to_binary) keeps the
    * process from collecting — at schedule-in, at schedule-out — until it is done. */
   gcDisabled = false;

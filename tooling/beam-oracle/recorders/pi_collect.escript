@@ -22,6 +22,18 @@
 %%     current_function              process_info(P, Item)
 %%     status_message_queue_len      process_info(P, [status, message_queue_len])
 %%     demonitor_status              erlang:demonitor(Mref, [flush]), then process_info(P, status)
+%%   Signals that need no message: X_status is the signal, then process_info(P, status); X_yield
+%%   the signal, then erlang:yield() (P, in the run queue for the signal, runs first):
+%%     link_*                        link(P)
+%%     unlink_*                      unlink(P) (linked before P started)
+%%     monitor_*                     erlang:monitor(process, P) (a second monitor)
+%%     demonitor_yield               erlang:demonitor(Mref, [flush])
+%%     exit_normal_*                 exit(P, normal) (P does not trap exits: the signal is dropped)
+%%     linked_exit_normal_status     a process linked to P (before P started) exits normally; the
+%%                                   recorder waits for its 'DOWN', then asks for P's status
+%%     alive_yield                   is_process_alive(P)
+%%     register_yield                register(pi_collect_target, P)
+%%   and process_info(P, dictionary) (step `dictionary`).
 %%   For each: heap_size and mbuf_size before and after, and the step's answer (memory in
 %%   bytes, total_heap_size in words; 0 for the others).
 %%   The model's twin: packages/scheduler/test/pi-collect.twin.test.ts.
@@ -32,7 +44,10 @@
 -export([main/1, p/0]).
 
 -define(STEPS, [status, message_queue_len, heap_size, reductions, memory, total_heap_size, current_function,
-                status_message_queue_len, demonitor_status]).
+                status_message_queue_len, demonitor_status,
+                link_status, link_yield, unlink_status, unlink_yield, monitor_status, monitor_yield,
+                demonitor_yield, exit_normal_status, exit_normal_yield, linked_exit_normal_status,
+                alive_yield, register_yield, dictionary]).
 
 main([OutDir]) ->
     ok = filelib:ensure_dir(filename:join(OutDir, "x")),
@@ -67,21 +82,54 @@ p() ->
 one(Step) ->
     P = spawn(?MODULE, p, []),
     Mref = erlang:monitor(process, P, [{alias, demonitor}]),
+    Linked = case Step of
+                 unlink_status -> link(P), undefined;
+                 unlink_yield -> link(P), undefined;
+                 linked_exit_normal_status -> spawn(fun() -> link(P), receive die -> ok end end);
+                 _ -> undefined
+             end,
     wait_waiting(P),
     P ! start,
     wait_waiting(P),
     Before = gc_info(P),
     Answer = case Step of
                  demonitor_status -> true = erlang:demonitor(Mref, [flush]), {status, _} = process_info(P, status), 0;
+                 link_status -> true = link(P), status(P);
+                 link_yield -> true = link(P), yield();
+                 unlink_status -> true = unlink(P), status(P);
+                 unlink_yield -> true = unlink(P), yield();
+                 monitor_status -> _ = erlang:monitor(process, P), status(P);
+                 monitor_yield -> _ = erlang:monitor(process, P), yield();
+                 demonitor_yield -> true = erlang:demonitor(Mref, [flush]), yield();
+                 exit_normal_status -> true = exit(P, normal), status(P);
+                 exit_normal_yield -> true = exit(P, normal), yield();
+                 linked_exit_normal_status ->
+                     Qref = erlang:monitor(process, Linked),
+                     Linked ! die,
+                     receive {'DOWN', Qref, process, _, normal} -> ok end,
+                     status(P);
+                 alive_yield -> true = is_process_alive(P), yield();
+                 register_yield -> true = register(pi_collect_target, P), yield();
+                 dictionary -> {dictionary, _} = process_info(P, dictionary), 0;
                  status_message_queue_len -> [_, _] = process_info(P, [status, message_queue_len]), 0;
                  memory -> {memory, M} = process_info(P, memory), M;
                  total_heap_size -> {total_heap_size, T} = process_info(P, total_heap_size), T;
                  _ -> {Step, _} = process_info(P, Step), 0
              end,
     After = gc_info(P),
+    unlink(P),
+    _ = [unregister(pi_collect_target) || whereis(pi_collect_target) =:= P],
     exit(P, kill),
     [<<"{">>, kv(<<"step">>, atom_to_binary(Step)), <<", ">>,
      <<"\"before\": ">>, Before, <<", ">>, kv(<<"answer">>, Answer), <<", ">>, <<"\"after\": ">>, After, <<"}">>].
+
+status(P) ->
+    {status, _} = process_info(P, status),
+    0.
+
+yield() ->
+    true = erlang:yield(),
+    0.
 
 gc_info(P) ->
     {garbage_collection_info, G} = process_info(P, garbage_collection_info),
