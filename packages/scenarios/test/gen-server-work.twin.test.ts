@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { genServerWork, type Mode } from "../src/index.js";
-import { ratio, recordOf as fixtureRecord, simulate as simulateScenario } from "./support/twin-figures.js";
+import { recordOf as fixtureRecord, simulate as simulateScenario } from "./support/twin-figures.js";
 
 const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(genServerWork, mode, set, ["server", "worker"]);
 
@@ -27,19 +27,15 @@ const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(g
  * reductions, measured (the comprehensions' returns cost one each, seq_loop's calls, length's
  * N / 16: work.ts's header).
  *
- * Fix mode at 30 × 10: the servers' young heap ends one size step above the BEAM's (376 vs 233
- * words): the pinned gap. Traced (server 1, gc events only): the model's server reaches call 4
- * with 10 more heap words than the BEAM's (204 vs 194 when the worker's 12-word result arrives),
- * so the result lands in a fragment instead of on the heap and the collections fall elsewhere.
- * After one forced collection of the idle server on both nodes (erlang:garbage_collect(S) before
- * the first round) the model's server 1 ends on the BEAM's 609 words: the difference is in the
- * heap the servers start with and keep up to call 4, still to pin down. Read with
- * process_info(S, garbage_collection_info) right after the servers are started, the first
- * server a node starts has 68 used heap words and every later one 50 (the model's 50 for all);
- * the per-call words match (44 on both, measured between forced collections). gen_server.beam's disassembly also puts the reply tuple
- * (`test_heap 4` inside handle_call, 23 stack words), try_handle_call's {ok, R} (21) and
- * gen:reply's `allocate_heap 1, 3` (13) elsewhere than the model (all at 11); moving them alone
- * does not close the gap (1.62 here, 1.24 at the defaults), so they wait for the start-up rule.
+ * Fix mode: the servers run gen_server's compiled call path (scenario.ts): try_handle_call's
+ * `{ok, Reply}` tests the heap inside its frame (20 words, where the BEAM collects when the
+ * worker's result went to a fragment) and the fix clause waits at the BEAM's 21 words. With it
+ * the 30 × 10 servers end on the BEAM's heaps (they ended one size step above: 376 vs 233 young
+ * words) and a fix server's heaps after each call are the BEAM's (gen-server-work-fix-calls.twin
+ * .test.ts, which also pins the F_DELAY_GC case the model leaves out). Read with
+ * process_info(S, garbage_collection_info) right after start, a BEAM's gen_servers start with
+ * 50 used heap words — or, in about one VM in four, all of them with 54 (4 more live words,
+ * source not found; recorders/gsw_fix_calls.escript); the model's start with 50.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
   const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode, { servers: 30, rounds: 10 });
@@ -51,18 +47,13 @@ describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => 
     expect(sim.worker?.count).toBe(0);
     expect(sim.server).toEqual(real.server);
   }, 120_000);
-  it("fix: the servers stay small, the workers are gone; the young heap one size step above the BEAM's is the pinned gap", () => {
+  it("fix: every server's heaps and memory are the BEAM's, the workers are gone", () => {
     const record = recordOf("fix");
     const sim = simulate("fix", record.params_set);
     const real = record.roles;
-    expect(sim.server?.count).toBe(real.server?.count);
+    expect(sim.server).toEqual(real.server);
     expect(sim.worker?.count).toBe(0);
-    expect(sim.server?.avg_binary_refs).toBe(0);
-    // the pinned gap: 752 vs 609 words (young 376 vs 233), 6,880 vs 5,736 B
-    expect(sim.server!.avg_heap_size).toBe(376);
-    expect(real.server!.avg_heap_size).toBeLessThan(sim.server!.avg_heap_size);
-    expect(sim.server!.avg_total_heap_size).toBe(752);
-    expect(ratio(sim.server!.avg_memory, real.server!.avg_memory)).toBeCloseTo(6880 / 5736, 6);
+    expect(sim.server!.avg_binary_refs).toBe(0);
     // the leak is the leak: the fix's servers hold 1/100 of the leak's memory on both nodes
     expect(sim.server!.avg_memory * 100).toBeLessThan(recordOf("leak").roles.server!.avg_memory * 2);
   }, 120_000);
