@@ -122,9 +122,11 @@ export interface StartOptions {
    * Run a `{'$gen_call', From, Request}` through gen_server's compiled path word for word
    * (beam_disasm of OTP 25's gen_server; frames.ts): handle_msg/6's and try_handle_call/4's
    * `allocate` tests and frames (the callback entered at stack 20 with apply's return address),
-   * try_handle_call's `{ok, Reply}` inside its frame, handle_msg trimmed to 5 y registers for
-   * gen:reply's `allocate_heap 0, 3`, and loop/7's `allocate 6` before the next receive. The
-   * callback then models its own frames on top (DynamicSupervisor's handle_call does).
+   * try_handle_call's `{ok, Reply}` inside its frame, the callback's and try_handle_call's
+   * returns (a reduction each: the process switches out there with none left), handle_msg
+   * trimmed to 5 y registers (From and the request dropped) for gen:reply's `allocate_heap 0, 3`,
+   * and loop/7's `allocate 6` before the next receive. The callback then models its own frames
+   * on top (DynamicSupervisor's handle_call does; gen-server-work's servers: gsw_fix_calls.json).
    * Overrides `callbackPathStack` for calls.
    */
   readonly compiledCallPath?: boolean;
@@ -504,6 +506,10 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
     s.state = n;
     frame.set(0, n);
   };
+  const trimRequest = (): void => {
+    frame.set(1, undefined);
+    frame.set(2, undefined);
+  };
   for (;;) {
     if (time instanceof Tuple) {
       // {continue, C}
@@ -546,7 +552,7 @@ function* loop(ctx: ProcessContext, s: Server, time0: Term): Gen<void> {
       const t = msg instanceof Tuple ? msg.elements : undefined;
       if (!(t?.length === 3 && t[0] === A.system) && !isParentExit(ctx, s, t)) s.debug.handle(ctx, s.name, tuple(K.in, msg));
     }
-    time = yield* handleMsg(ctx, s, msg, setState, time);
+    time = yield* handleMsg(ctx, s, msg, setState, time, trimRequest);
     frame.set(1, undefined);
     frame.set(2, undefined);
   }
@@ -610,8 +616,15 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   try {
     const r0 = invoke(ctx, s, which, a, b);
     const r = isGen(r0) ? yield* r0 : r0;
-    if (compiled) path.stackWords -= 1; // back in try_handle_call/4, inside its frame
-    else ctx.heap.popFrame(path);
+    if (compiled) {
+      path.stackWords -= 1; // back in try_handle_call/4, inside its frame
+      // the callback's `return` costs a reduction (the x86-64 JIT's emit_return: `dec FCALLS;
+      // jl dispatch_return`): with none left the process switches out there, the result in x0
+      const x0 = ctx.heap.pushFrame(0);
+      x0.hold(r);
+      yield* callAt(ctx, path);
+      ctx.heap.popFrame(x0);
+    } else ctx.heap.popFrame(path);
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
     // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
@@ -619,6 +632,11 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
     const hold = ctx.heap.pushFrame(0);
     hold.hold(r);
     ctx.heap.allocGarbage(3);
+    if (compiled && which === Cb.Call) {
+      // try_handle_call's `deallocate 3` and `return` (a reduction too): back in handle_msg/6
+      path.stackWords -= 4;
+      yield* callAt(ctx, path);
+    }
     ctx.heap.popFrame(hold);
     if (compiled) ctx.heap.popFrame(path);
     return r;
@@ -687,10 +705,15 @@ function compiledInfoReturn(ctx: ProcessContext): void {
  * registers and the return address stay), `call` gen_server:reply/2 → gen:reply/2's
  * `allocate_heap 0, 3` for `{Tag, Reply}`; then the tail call to loop/7 and its `allocate 6`
  * (the loop's receive is at stack 11 again). */
-function compiledReply(ctx: ProcessContext, from: Term, value: Term): void {
+function compiledReply(ctx: ProcessContext, from: Term, value: Term, trim: () => void): void {
   const heap = ctx.heap;
+  trim(); // From and the request leave handle_msg's y registers: From and Reply are in x0, x1
   const f = heap.pushFrame(5 + 1);
+  f.hold(from);
+  f.hold(value);
   allocateHeapTest(heap, 3);
+  f.release(from);
+  f.release(value);
   sendReply(ctx, from, value);
   heap.popFrame(f);
   const loopFrame = heap.pushFrame(0);
@@ -703,7 +726,9 @@ const CALL_PATH_STACK = 10;
 /** The same for handle_cast, handle_info and handle_continue. */
 const DISPATCH_PATH_STACK = 11;
 
-function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Term) => void, time: Term): Gen<Term> {
+/** `trim`: drops From and the request from the loop's frame, where the compiled path's
+ * handle_msg/6 trims its y registers before gen:reply (see {@link compiledReply}). */
+function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Term) => void, time: Term, trim: () => void): Gen<Term> {
   const t = msg instanceof Tuple ? msg.elements : undefined;
   if (t?.length === 3 && t[0] === A.gen_call) {
     const from = t[1] as Term;
@@ -711,7 +736,7 @@ function* handleMsg(ctx: ProcessContext, s: Server, msg: Term, setState: (n: Ter
     const e = r instanceof Tuple ? r.elements : undefined;
     if (e?.[0] === A.reply && (e.length === 3 || (e.length === 4 && validTimeout(e[3] as Term)))) {
       setState(e[2] as Term); // NState stays live (a y register) while gen:reply builds its tuple
-      if (s.compiledCall === true) compiledReply(ctx, from, e[1] as Term);
+      if (s.compiledCall === true) compiledReply(ctx, from, e[1] as Term, trim);
       else sendReply(ctx, from, e[1] as Term);
       const d = s.debug;
       if (d !== undefined) debugEvent(ctx, s, d, tuple(K.out, e[1] as Term, from, e[2] as Term), r);

@@ -5,11 +5,17 @@
  * integers, so that its collections fall at other heap positions; garbage_collection_info read
  * after each call (heap_size, heap_block_size, old_heap_size, old_heap_block_size, mbuf_size).
  *
- * The model is exact for 6 paddings, among them K = 0 (gen-server-work's own shape, one word
- * more per call). The other 4 part where a collection is due between the receive's match and
- * remove_message: the BEAM delays it there (F_DELAY_GC: a temporary heap, the collection forced
- * at the next opportunity), the model collects at the reply tuple's allocation just after
- * (scenario.ts says so) — the pinned gap: each run equal up to the call given below.
+ * Every padding's every call is the BEAM's. What it took (each rule found from the paddings the
+ * model missed, with the BEAM's gc trace and process_info(S, stack_size) read by the worker):
+ * - gen_server's compiled call path: try_handle_call's `{ok, Reply}` tests the heap inside its
+ *   frame, handle_msg trims From and the request before gen:reply (they are garbage there);
+ *   the callback's `return` costs a reduction (dispatch_return);
+ * - the fix clause as compiled: the fun live in x0 until erlang:spawn/3 copied it, spawn/1's
+ *   entry a reduction, the receive waiting at 21 words;
+ * - F_DELAY_GC: the clause's `test_heap 4` runs between the match and remove_message, where a
+ *   collection is delayed — the heap abandoned for a temporary one, all reductions taken, and
+ *   the forced collection run at the next switch, with the reply tuple built (the BEAM's trace:
+ *   at stack 19, inside try_handle_call; paddings 3, 5 and 7 go through it).
  */
 import { loadFixture } from "@beamlab/beam-oracle";
 import { atom, list, Tuple, type Pid } from "@beamlab/heap";
@@ -25,16 +31,20 @@ interface Run {
   start: Heaps;
   calls: Heaps[];
 }
+interface SimRun extends Run {
+  /** How many times the server's heap was abandoned for a delayed collection. */
+  abandonedHeaps: number;
+}
 const fixture = loadFixture("gsw_fix_calls") as { rounds: number; runs: Run[] };
 
 /** The model's run of the recorder's workload for padding `k`. */
-function simulate(k: number, rounds: number): Run {
+function simulate(k: number, rounds: number): SimRun {
   const run = newNode({}, { duration: 3_600_000, interval: 1 });
   const heaps = (ctx: ProcessContext, s: Pid): Heaps => {
     const g = ctx.processInfo(s, ["garbage_collection_info"])!.garbage_collection_info;
     return [g.heap_size, g.heap_block_size, g.old_heap_size, g.old_heap_block_size, g.mbuf_size];
   };
-  const out: Run = { pad: k, start: [0, 0, 0, 0, 0], calls: [] };
+  const out: SimRun = { pad: k, start: [0, 0, 0, 0, 0], calls: [], abandonedHeaps: 0 };
   let done = false;
   run.scheduler.spawn(function* driver(ctx: ProcessContext) {
     setRole(ctx, "driver");
@@ -45,14 +55,12 @@ function simulate(k: number, rounds: number): Run {
       yield* GenServer.call(ctx, s, ctx.alloc(new Tuple([atom("work"), 2000 + ((r * 37) % 3000), list(pad)])), "infinity");
       out.calls.push(heaps(ctx, s));
     }
+    out.abandonedHeaps = run.scheduler.heapOf(run.scheduler.lookup(s)!).abandonedHeaps;
     done = true;
   });
   while (!done) run.scheduler.run({ until: run.scheduler.clock.now + 1000 });
   return out;
 }
-
-/** The pinned gap: padding → the first call (1-based) whose heaps differ from the BEAM's. */
-const FIRST_DIFFERENT_CALL: Record<number, number> = { 4: 7, 6: 10, 8: 6, 9: 6 };
 
 describe("gen-server-work fix: a server's heaps after each call, against the BEAM", () => {
   it("the fixture has the ten paddings, 14 calls each, all starting at 50 words", () => {
@@ -63,17 +71,14 @@ describe("gen-server-work fix: a server's heaps after each call, against the BEA
     }
   });
 
-  it.each(fixture.runs.filter((r) => FIRST_DIFFERENT_CALL[r.pad] === undefined))("padding $pad: every call's heaps are the BEAM's", (real) => {
+  it.each(fixture.runs)("padding $pad: every call's heaps are the BEAM's", (real) => {
     const sim = simulate(real.pad, fixture.rounds);
     expect(sim.start).toEqual(real.start);
     expect(sim.calls).toEqual(real.calls);
   }, 60_000);
 
-  it.each(fixture.runs.filter((r) => FIRST_DIFFERENT_CALL[r.pad] !== undefined))("padding $pad: the BEAM's up to the pinned call (F_DELAY_GC not modelled)", (real) => {
-    const sim = simulate(real.pad, fixture.rounds);
-    const first = FIRST_DIFFERENT_CALL[real.pad]!;
-    expect(sim.start).toEqual(real.start);
-    expect(sim.calls.slice(0, first - 1)).toEqual(real.calls.slice(0, first - 1));
-    expect(sim.calls[first - 1]).not.toEqual(real.calls[first - 1]);
+  it("the paddings whose collection falls between the match and remove_message go through a delayed collection", () => {
+    const delayed = fixture.runs.filter((r) => simulate(r.pad, fixture.rounds).abandonedHeaps > 0).map((r) => r.pad);
+    expect(delayed).toEqual([3, 5, 7]);
   }, 60_000);
 });

@@ -27,15 +27,14 @@ const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(g
  * reductions, measured (the comprehensions' returns cost one each, seq_loop's calls, length's
  * N / 16: work.ts's header).
  *
- * Fix mode: the servers run gen_server's compiled call path (scenario.ts): try_handle_call's
- * `{ok, Reply}` tests the heap inside its frame (20 words, where the BEAM collects when the
- * worker's result went to a fragment) and the fix clause waits at the BEAM's 21 words. With it
- * the 30 × 10 servers end on the BEAM's heaps (they ended one size step above: 376 vs 233 young
- * words) and a fix server's heaps after each call are the BEAM's (gen-server-work-fix-calls.twin
- * .test.ts, which also pins the F_DELAY_GC case the model leaves out). Read with
- * process_info(S, garbage_collection_info) right after start, a BEAM's gen_servers start with
- * 50 used heap words — or, in about one VM in four, all of them with 54 (4 more live words,
- * source not found; recorders/gsw_fix_calls.escript); the model's start with 50.
+ * Fix mode: the servers run gen_server's compiled call path and the fix clause as compiled
+ * (scenario.ts): with them the 30 × 10 servers end on the BEAM's heaps (they ended one size
+ * step above: 376 vs 233 young words) and a fix server's heaps after each call are the BEAM's
+ * for ten request paddings (gen-server-work-fix-calls.twin.test.ts, which names the rules,
+ * F_DELAY_GC among them). Read with process_info(S, garbage_collection_info) right after start,
+ * a BEAM's gen_servers start with 50 used heap words — or, in about one VM in four, all of them
+ * with 54 (4 more live words, source not found; recorders/gsw_fix_calls.escript); the model's
+ * start with 50.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
   const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode, { servers: 30, rounds: 10 });

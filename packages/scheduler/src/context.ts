@@ -41,6 +41,14 @@ import type { Body, Op, SpawnOptions } from "./types.js";
 export interface ReceiveOptions {
   /** `after` in milliseconds (0: only look at what is queued). */
   readonly after?: number;
+  /**
+   * What the matching clause runs between the match and `remove_message`: the compiler puts the
+   * clause's own `test_heap` there (`{result, W, R} -> {reply, R, fix}`: `test_heap 4`). It runs
+   * with the message still queued and the heap's collections delayed (F_DELAY_GC): a test that
+   * fails abandons the heap for a temporary one and forces a collection at the next safe point
+   * (ProcessHeap.delayGc). Runs once, for the message the receive takes.
+   */
+  readonly beforeRemove?: () => void;
 }
 
 const A = {
@@ -335,7 +343,7 @@ export class ProcessContext {
     const after = opts.after;
     let armed = false;
     for (;;) {
-      const m = s.chargesReceiveScans ? yield* this.takeCharged(pattern) : s.take(p, pattern);
+      const m = s.chargesReceiveScans ? yield* this.takeCharged(pattern, opts.beforeRemove) : s.take(p, pattern, false, opts.beforeRemove);
       if (m !== NO_MESSAGE) {
         p.fcallsAtReceive = p.fcalls;
         return m;
@@ -385,11 +393,11 @@ export class ProcessContext {
    * yields first when no reductions are left, then fetches the outer queue for 4 — and on
    * through what the fetch brought, until a match or a fetch that finds nothing.
    */
-  private *takeCharged(pattern: Pattern): Generator<Op, Term | typeof NO_MESSAGE, unknown> {
+  private *takeCharged(pattern: Pattern, beforeRemove?: () => void): Generator<Op, Term | typeof NO_MESSAGE, unknown> {
     const s = this.s;
     const p = this.p;
     for (;;) {
-      const m = s.take(p, pattern, true);
+      const m = s.take(p, pattern, true, beforeRemove);
       if (m !== NO_MESSAGE) return m;
       if (p.fcalls <= 0) yield YIELD_OP;
       if (!s.fetchOuter(p)) return NO_MESSAGE;

@@ -73,17 +73,19 @@ export class Mailbox implements RootSource {
    * returns undefined (the save pointer is then at the end: the next scan looks only at newer
    * messages).
    */
-  take(p: Pattern): Entry | undefined {
+  take(p: Pattern, beforeRemove?: () => void): Entry | undefined {
     this.fetchOuter();
-    return this.takeInner(p);
+    return this.takeInner(p, undefined, beforeRemove);
   }
 
   /**
    * Scans the inner queue from the save pointer for a message `p` accepts (the BEAM's loop_rec
    * over `sig_qs.first`): removes and returns its entry, or returns undefined with the save
    * pointer at the inner queue's end. `count`: the messages skipped are added to it.
+   * `beforeRemove`: runs on the matching entry while it is still queued (what a clause runs
+   * between the match and remove_message).
    */
-  takeInner(p: Pattern, count?: ScanCount): Entry | undefined {
+  takeInner(p: Pattern, count?: ScanCount, beforeRemove?: () => void): Entry | undefined {
     const items = this.items;
     if (this.inner < this.head) this.inner = this.head;
     for (let i = this.save < this.head ? this.head : this.save; i < this.inner; i++) {
@@ -93,6 +95,7 @@ export class Mailbox implements RootSource {
         if (count !== undefined) count.skipped++;
         continue;
       }
+      beforeRemove?.();
       this.removeAt(i);
       this.save = this.head;
       return e;

@@ -202,6 +202,9 @@ class DictRoots implements RootSource {
   }
 }
 
+/** erl_gc.c ERTS_ABANDON_HEAP_COST: the reductions a delayed collection's abandoned heap costs. */
+const ABANDON_HEAP_COST = 10;
+
 export class Scheduler {
   readonly clock = new Clock();
   readonly contextReds: number;
@@ -693,19 +696,27 @@ export class Scheduler {
   /**
    * The receive step of `ctx.receive`: takes the first message from the save pointer on that
    * `pattern` accepts, moving its data into the heap's fragments when it was outside the heap,
-   * and applies the GC-desired rule. Returns NO_MESSAGE when none matches.
+   * and applies the GC-desired rule. Returns NO_MESSAGE when none matches. `beforeRemove`
+   * (ReceiveOptions.beforeRemove) runs while the matching message is still queued, with the
+   * heap's collections delayed (F_DELAY_GC, set by loop_rec and cleared by remove_message).
    */
-  take(p: Proc, pattern: Pattern, charged = false): Term | typeof NO_MESSAGE {
+  take(p: Proc, pattern: Pattern, charged = false, beforeRemove?: () => void): Term | typeof NO_MESSAGE {
     const mb = p.mailbox;
     if (mb === undefined || mb.length === 0) return NO_MESSAGE;
-    let e = this.scan(p, mb, pattern, charged);
+    const clause =
+      beforeRemove === undefined
+        ? undefined
+        : () => {
+            this.delayingGc(p, beforeRemove);
+          };
+    let e = this.scan(p, mb, pattern, charged, clause);
     if (e === undefined && mb.pendingDowns > 0) {
       // no match among the messages it has: the receive handles its pending signals, in order
       // (down_signals.json: a process scheduled in with 46 'DOWN's and the message it waits
       // for converts 45 and takes the message; the 46th stays a signal)
       this.handleDownSignals(p, false);
       mb.resetScan();
-      e = this.scan(p, mb, pattern, charged);
+      e = this.scan(p, mb, pattern, charged, clause);
     }
     if (e === undefined) return NO_MESSAGE;
     this.received(p, e);
@@ -716,13 +727,34 @@ export class Scheduler {
     return e.msg;
   }
 
+  /** Runs `f` with `p`'s collections delayed (F_DELAY_GC: beam_emu's loop_rec sets it, "We need
+   * to disable GC while matching messages in the queue", remove_message clears it). */
+  private delayingGc(p: Proc, f: () => void): void {
+    const h = this.heapOf(p);
+    const abandonedBefore = h.abandonedHeaps;
+    h.delayGc = true;
+    try {
+      f();
+    } finally {
+      h.delayGc = false;
+    }
+    if (h.abandonedHeaps !== abandonedBefore) {
+      // delay_garbage_collection returns the reductions left and the JIT's garbage_collect
+      // takes them all (FCALLS -= reds): the process switches out at its next call or return,
+      // and the forced collection runs as it is scheduled in. All but ERTS_ABANDON_HEAP_COST
+      // of them are virtual (not in its `reductions`).
+      if (p.fcalls > ABANDON_HEAP_COST) p.reductions -= p.fcalls - ABANDON_HEAP_COST;
+      if (p.fcalls > 0) p.fcalls = 0;
+    }
+  }
+
   /** One scan from the save pointer: of the whole queue, or (`charged`, SchedulerOptions.receiveFetchReds)
    * of the inner queue only, each message skipped a loop_rec_end (a reduction). */
-  private scan(p: Proc, mb: Mailbox, pattern: Pattern, charged: boolean): Entry | undefined {
-    if (!charged) return mb.take(pattern);
+  private scan(p: Proc, mb: Mailbox, pattern: Pattern, charged: boolean, beforeRemove?: () => void): Entry | undefined {
+    if (!charged) return mb.take(pattern, beforeRemove);
     const count = (this.scanCount ??= { skipped: 0 });
     count.skipped = 0;
-    const e = mb.takeInner(pattern, count);
+    const e = mb.takeInner(pattern, count, beforeRemove);
     p.fcalls -= count.skipped;
     return e;
   }
@@ -773,13 +805,14 @@ export class Scheduler {
     }
   }
 
-  /** ERTS_IS_GC_DESIRED with the process's real fragments (queued on_heap fragments excluded). */
+  /** ERTS_IS_GC_DESIRED with the process's real fragments (queued on_heap fragments excluded);
+   * a forced GC (F_FORCE_GC: a delayed collection) is desired too. */
   gcDesired(p: Proc): boolean {
     const h = p.heap;
     if (h === undefined) return false;
     const st = h.state;
     const mbuf = st.mbufSz - (p.mailbox?.fragmentWords ?? 0);
-    return st.heapSz - h.stackSize - st.htop < mbuf || st.vheap > st.vheapSz;
+    return st.heapSz - h.stackSize - st.htop < mbuf || h.safePointDueBesidesFragments;
   }
 
   /** Collects now if a GC is desired (a safe point: after a send or a BIF, when switched out);

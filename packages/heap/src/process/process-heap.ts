@@ -16,6 +16,10 @@
  *    pending need in a fragment and collects later with need 0 and one stack word less (the
  *    return address the JIT pushed is gone); the model places the allocation first and then
  *    collects that way;
+ *  - **delayed GC** (F_DELAY_GC, set by the scheduler between a receive's match and its
+ *    remove_message, {@link delayGc}): a heap test that fails does not collect; the heap is
+ *    abandoned for a temporary one of `S + need + 40` words (erl_gc.c
+ *    delay_garbage_collection) and a GC is forced (F_FORCE_GC) for the next safe point;
  *  - **max_heap_size**: checked before copying; `kill` makes the heap report that the process
  *    must exit with reason `killed` (`exitReason`, and a {@link ProcessKilled} thrown out of the
  *    allocation) without collecting; `error_logger` produces a report event.
@@ -31,6 +35,7 @@ import type { GcEvent, GcKind, GcReason, GcTraceEntry, GcTraceTag, MaxHeapSizeRe
 import { processMemoryBytes, type GcInfo, type MaxHeapSize, type ProcessInfoItems } from "./gc-info.js";
 import {
   DEFAULT_FULLSWEEP_AFTER,
+  DELAY_GC_EXTRA_FREE,
   F_FORCE_GC,
   F_HIBERNATED,
   F_NEED_FULLSWEEP,
@@ -667,6 +672,7 @@ export class ProcessHeap {
    */
   hibernate(liveRoots: readonly Term[] = []): void {
     this.ensureAlive();
+    this.endAbandoned();
     const st = this.state;
     const before = this.gcInfo();
     this.roots.dropFrames();
@@ -730,14 +736,16 @@ export class ProcessHeap {
   /** The 11 `garbage_collection_info` items. */
   gcInfo(): GcInfo {
     const st = this.state;
+    const a = this.abandoned;
     return {
       old_heap_block_size: st.oldSz,
-      heap_block_size: st.heapSz,
+      heap_block_size: a === undefined ? st.heapSz : a.heapSz,
       mbuf_size: st.mbufSz,
       recent_size: st.highWater,
       stack_size: this.stackSize,
       old_heap_size: st.oldHtop,
-      heap_size: st.htop - this.hiddenWords,
+      // with an abandoned heap, its use (ERTS_GET_ORIG_HEAP): the temporary heap is not shown
+      heap_size: a === undefined ? st.htop - this.hiddenWords : a.tempBase,
       bin_vheap_size: st.vheap,
       bin_vheap_block_size: st.vheapSz,
       bin_old_vheap_size: st.oldVheap,
@@ -745,15 +753,15 @@ export class ProcessHeap {
     };
   }
 
-  /** `heap_size`: the young block (heap + stack). */
+  /** `heap_size`: the young block (heap + stack); the abandoned block while one is. */
   get heapSize(): number {
-    return this.state.heapSz;
+    return this.abandoned?.heapSz ?? this.state.heapSz;
   }
 
-  /** `total_heap_size`: young block + old block + fragments. */
+  /** `total_heap_size`: young block + old block + fragments (gcInfo's three blocks). */
   get totalHeapSize(): number {
     const st = this.state;
-    return st.heapSz + st.oldSz + st.mbufSz;
+    return (this.abandoned?.heapSz ?? st.heapSz) + st.oldSz + st.mbufSz;
   }
 
   /** `process_info/2` items; `extraBytes` = what the owner adds to `memory` (links, monitors, queue, dictionary). */
@@ -874,6 +882,11 @@ export class ProcessHeap {
    * stack word less): returns true when it did so.
    */
   private collect(need: number, extraRoots: readonly Term[], pending: (() => void) | undefined): boolean {
+    if (this.delayGc) {
+      if (need > 0) this.abandon(need);
+      return false;
+    }
+    this.endAbandoned();
     const st = this.state;
     const S = this.stackSize;
     const ygen = st.htop + st.mbufSz;
@@ -907,6 +920,59 @@ export class ProcessHeap {
 
   /** Words in the delayed GC's temporary heap, not shown as heap_size until that GC has run. */
   private hiddenWords = 0;
+
+  /**
+   * F_DELAY_GC: while true, a collection a heap test asks for is delayed ({@link abandon}). The
+   * scheduler sets it for the code a receive runs between its match and remove_message.
+   */
+  delayGc = false;
+
+  /**
+   * The heap abandoned for a temporary one (erl_gc.c delay_garbage_collection), until the next
+   * collection: the abandoned block's size, and where the temporary heap starts (in the model's
+   * word count, which goes on from the abandoned heap's top) and its size.
+   */
+  private abandoned: { readonly heapSz: number; readonly tempBase: number; tempSz: number } | undefined;
+
+  /**
+   * delay_garbage_collection for `need` words: a temporary heap of the stack + need +
+   * ERTS_DELAY_GC_EXTRA_FREE words takes over (its stack copied) and a GC is forced. The model
+   * keeps counting words from the abandoned heap's top, so heap_sz stands for the temporary
+   * heap's end until the collection restores the abandoned block's size (young_gen_usage — the
+   * abandoned heap's use plus the temporary heap's and the other fragments — is then htop +
+   * mbuf_sz, as for any heap). Meanwhile gcInfo reports the abandoned heap (its block and use;
+   * the temporary heap in neither heap_size nor mbuf_size), as the BEAM's gc trace does at the
+   * collection's start. The reductions it takes are the scheduler's (Scheduler.delayingGc).
+   */
+  private abandon(need: number): void {
+    this.abandonedCount++;
+    const st = this.state;
+    const tempSz = this.stackSize + need + DELAY_GC_EXTRA_FREE;
+    if (this.abandoned === undefined) this.abandoned = { heapSz: st.heapSz, tempBase: st.htop, tempSz };
+    else this.abandoned = { heapSz: this.abandoned.heapSz, tempBase: st.htop, tempSz };
+    st.heapSz = st.htop + tempSz;
+    st.flags |= F_FORCE_GC;
+  }
+
+  private abandonedCount = 0;
+
+  /** How many times a delayed collection abandoned this heap (F_DELAY_GC, see {@link delayGc}). */
+  get abandonedHeaps(): number {
+    return this.abandonedCount;
+  }
+
+  /**
+   * Ends the abandoned state as a collection starts: heap_sz is the abandoned block's again, and
+   * the temporary heap's words stay out of the start event's heap_size, as the BEAM's gc trace
+   * shows them (gen-server-work's fix server: gc_minor_start at the abandoned heap's top).
+   */
+  private endAbandoned(): void {
+    const a = this.abandoned;
+    if (a === undefined) return;
+    this.state.heapSz = a.heapSz;
+    this.hiddenWords = this.state.htop - a.tempBase;
+    this.abandoned = undefined;
+  }
 
   /**
    * Whether a collection with this `need` could be delayed to a dirty scheduler ({@link collect},

@@ -10,7 +10,7 @@
  * FREE CHOICES (as the twin): R counts from 1; a server's state is the atom `state`-like mode atom.
  * Invariant: the run is `finished()` once the last call has returned; round R ends at virtual ms R.
  */
-import { atom, markLiteral, Tuple, type Pid, type Term } from "@beamlab/heap";
+import { atom, LocalFun, markLiteral, Tuple, type Pid, type Term } from "@beamlab/heap";
 import { GenServer } from "@beamlab/otp";
 import type { Op, ProcessContext } from "@beamlab/scheduler";
 import { defineScenario } from "../define-scenario.js";
@@ -44,24 +44,20 @@ const REPLY_TIMEOUT = markLiteral(GenServer.reply(A.timeout, A.fix));
  * The gen_server callback module; its state is the mode atom. The servers run gen_server's
  * compiled call path (GenServer's `compiledCallPath`, beam_disasm of OTP 25's gen_server):
  * handle_call/3 is entered at the BEAM's 20 words (apply's return address included; the
- * model's stack is the BEAM's + 1 while code runs, otp frames.ts), and try_handle_call's
- * `{ok, Reply}`, gen:reply's `{Tag, Reply}` and loop/7's `allocate` test the heap inside their
- * own frames. Each clause follows its `erlc -S`; a frame holds the clause's y registers and the
- * return address of the call it makes, as the workload kit's frames do:
+ * model's stack is the BEAM's + 1 while code runs, otp frames.ts), its `return` costs a
+ * reduction, try_handle_call's `{ok, Reply}`, gen:reply's `{Tag, Reply}` and loop/7's
+ * `allocate` test the heap inside their own frames, and handle_msg drops From and the request
+ * before gen:reply. Each clause follows its `erlc -S`; a frame holds the clause's y registers
+ * and the return address of the call it makes, as the workload kit's frames do:
  * - leak: `allocate 0`, `call work/1` (1 word), `test_heap 4` for `{reply, Result, leak}`;
- * - fix: `allocate_heap 1` (Worker in y0) with the fun over Server and N (7 words) and
- *   `call_ext erlang:spawn/1` (2 words more; both measured: otp_memory.json's spawn_per_call
- *   twin); the receive waits at 21 words (measured: process_info(S, stack_size) from the
- *   worker); `{reply, Result, fix}` is placed after the receive.
- * Simplified: the clause's `test_heap 4` sits between the match and remove_message, where the
- * BEAM runs with F_DELAY_GC set (beam_emu's loop_rec: "We need to disable GC while matching
- * messages"): a heap test that fails there does not collect but abandons the heap for a
- * temporary one (erl_gc.c delay_garbage_collection: the stack + need + 40 words) and forces a
- * collection at the next opportunity. The model has no such test: the reply tuple's own
- * allocation after the receive collects when it does not fit. gsw_fix_calls.json (a fix
- * server's heaps after each of 14 calls, requests padded by K = 0..9 words pairs) pins what
- * that leaves: exact for 6 of the 10 paddings — gen-server-work's own shape among them — and a
- * heap-size step apart for the other 4 (test/gen-server-work-fix-calls.twin.test.ts).
+ * - fix: `allocate_heap 1` (Worker in y0) and `make_fun3` (the fun over Server and N, 7 words,
+ *   live in x0 until erlang:spawn/3 has copied it), `call_ext erlang:spawn/1` (Erlang code: its
+ *   entry a reduction; 2 words more, measured: otp_memory.json's spawn_per_call twin); the
+ *   receive waits at 21 words (measured: process_info(S, stack_size) from the worker), and its
+ *   clause's `test_heap 4` runs between the match and remove_message, where the BEAM delays a
+ *   collection (F_DELAY_GC: ReceiveOptions.beforeRemove, ProcessHeap.delayGc).
+ * With these a fix server's heaps after each call are the BEAM's for every request padding of
+ * gsw_fix_calls.json (test/gen-server-work-fix-calls.twin.test.ts).
  */
 export const workServer: GenServer.GenServerModule = {
   name: "beamlab_twin_gen_server_work",
@@ -82,20 +78,36 @@ export const workServer: GenServer.GenServerModule = {
     }
     const frame = heap.pushFrame(0);
     heap.heapTest(1 + FUN_WORDS); // allocate_heap 1 with the fun's words
-    frame.stackWords += 2; // y0 and erlang:spawn/1's return address
-    heap.allocGarbage(FUN_WORDS + SPAWN_WORDS);
+    frame.stackWords = 1; // y0
+    // make_fun3: fun() -> … end over Server and N, live in x0 until erlang:spawn/3 copied it
+    const fun = heap.alloc(new LocalFun(MODULE, 0, 0, 0, [ctx.self, n]));
+    const x0 = heap.pushFrame(0);
+    x0.hold(fun);
+    // call_ext erlang:spawn/1 (Erlang code): its return address, and the entry's reduction —
+    // switched out there when none is left (the stack without the running code's word)
+    yield* ctx.call();
+    frame.stackWords = 2;
+    heap.allocGarbage(SPAWN_WORDS);
     const w = ctx.spawn(worker, [ctx.self, n], { initialCall: "beamlab_twin_gen_server_work:'-handle_call/3-fun-0-'/0" });
+    heap.popFrame(x0);
     frame.stackWords = 0; // waiting: the BEAM's 21 (entry 20 + y0), without running code's extra word
-    const m = yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === A.result && t.elements[1] === w, { after: 5000 });
-    frame.stackWords = 1; // running: y0 (+ the model's word)
+    const m = yield* ctx.receive((t) => t instanceof Tuple && t.elements[0] === A.result && t.elements[1] === w, {
+      after: 5000,
+      beforeRemove: () => {
+        frame.stackWords = 1; // running: y0 (+ the model's word)
+        heap.heapTest(4); // the clause's test_heap 4, collections delayed (F_DELAY_GC)
+      },
+    });
+    frame.stackWords = 1;
     const r = m === undefined ? REPLY_TIMEOUT : heap.alloc(GenServer.reply((m as Tuple).elements[2] as Term, mode));
     heap.popFrame(frame);
     return r;
   },
 };
 
-/** The fun over Server and N (measured: otp_memory.json's spawn_per_call twin). */
+/** The fun over Server and N: 5 words and its 2 free variables (erts_debug:size; otp_memory.json's spawn_per_call twin). */
 const FUN_WORDS = 7;
+const MODULE = atom("beamlab_twin_gen_server_work");
 /** What erlang:spawn/1 leaves on the caller's heap (the same twin). */
 const SPAWN_WORDS = 2;
 
