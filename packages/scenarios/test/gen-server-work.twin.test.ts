@@ -32,9 +32,9 @@ const simulate = (mode: Mode, set: Record<string, number>) => simulateScenario(g
  * step above: 376 vs 233 young words) and a fix server's heaps after each call are the BEAM's
  * for ten request paddings (gen-server-work-fix-calls.twin.test.ts, which names the rules,
  * F_DELAY_GC among them). Read with process_info(S, garbage_collection_info) right after start,
- * a BEAM's gen_servers start with 50 used heap words — or, in about one VM in four, all of them
- * with 54 (4 more live words, source not found; recorders/gsw_fix_calls.escript); the model's
- * start with 50.
+ * a BEAM's gen_servers start with 50 used heap words — or, in about one VM in five, all of them
+ * with 54 (4 more live words: most likely two process-dictionary keys in one bucket, the atom
+ * indices varying from VM to VM; recorders/gsw_fix_calls.escript); the model's start with 50.
  */
 describe("gen-server-work against the real BEAM (servers 30, rounds 10)", () => {
   const recordOf = (mode: Mode) => fixtureRecord("gen-server-work", mode, { servers: 30, rounds: 10 });

@@ -21,12 +21,16 @@
 %%   old_heap_block_size, mbuf_size.
 %%   The model (packages/scenarios, test/gen-server-work-fix-calls.twin.test.ts) runs the same.
 %%
-%% DETERMINISM: one scheduler; the same figures run after run, except that in about one VM
-%%   in four every gen_server starts with 4 more live heap words (54 instead of 50 after its
-%%   init; 19 instead of 15 after erlang:garbage_collect/1), for all servers of that VM — not
-%%   the role key's atom (a boot atom as key does the same), not a queued message; not found.
-%%   The recorder checks a probe server first and, in such a VM, runs itself again in a fresh
-%%   one (at most 8 times), so the fixture describes the 50-word start the model models.
+%% DETERMINISM: one scheduler; the same figures run after run, except that in some VMs (about
+%%   one in five) every gen_server starts with 4 more live heap words (54 instead of 50 after
+%%   its init; 19 instead of 15 after erlang:garbage_collect/1). Most likely the process
+%%   dictionary: it hashes an atom key by its atom index (erl_process_dict.c MAKE_HASH), which
+%%   for atoms created while modules load varies from VM to VM; when two of the server's three
+%%   keys share a bucket, the bucket is a list (2 cells, 4 words). Those VMs list the
+%%   dictionary in another order (process_info(S, dictionary): '$beamlab_role' before
+%%   '$ancestors' in 4 of the 5 such VMs seen, never in the 39 others). The recorder checks a
+%%   probe server first and, in such a VM, runs itself again in a fresh one (at most 8 times),
+%%   so the fixture describes the 50-word start the model models.
 -module(beamlab_gsw_fix_calls_recorder).
 -mode(compile).
 -behaviour(gen_server).
