@@ -616,21 +616,18 @@ function* guarded(ctx: ProcessContext, s: Server, which: Cb, a: Term, b: Term | 
   try {
     const r0 = invoke(ctx, s, which, a, b);
     const r = isGen(r0) ? yield* r0 : r0;
-    if (compiled) {
-      path.stackWords -= 1; // back in try_handle_call/4, inside its frame
-      // the callback's `return` costs a reduction (the x86-64 JIT's emit_return: `dec FCALLS;
-      // jl dispatch_return`): with none left the process switches out there, the result in x0
-      const x0 = ctx.heap.pushFrame(0);
-      x0.hold(r);
-      yield* callAt(ctx, path);
-      ctx.heap.popFrame(x0);
-    } else ctx.heap.popFrame(path);
+    if (compiled) path.stackWords -= 1; // back in try_handle_call/4, inside its frame
+    else ctx.heap.popFrame(path);
     // The heap words OTP's code allocates per callback: the callback's return tuple (when the
-    // callback built it fresh) and try_dispatch/try_handle_call's `{ok, Result}` wrapper.
+    // callback built it fresh: it is built before the callback returns) and
+    // try_dispatch/try_handle_call's `{ok, Result}` wrapper.
     if (typeof r === "object" && (r as { gcStamp?: number }).gcStamp === 0) ctx.alloc(r);
-    // the result stays live across the wrapper's heap test (x0 on the BEAM)
+    // the result stays live in x0 through the callback's return and the wrapper's heap test
     const hold = ctx.heap.pushFrame(0);
     hold.hold(r);
+    // the callback's `return` costs a reduction (the x86-64 JIT's emit_return: `dec FCALLS;
+    // jl dispatch_return`): with none left the process switches out there
+    if (compiled) yield* callAt(ctx, path);
     ctx.heap.allocGarbage(3);
     if (compiled && which === Cb.Call) {
       // try_handle_call's `deallocate 3` and `return` (a reduction too): back in handle_msg/6

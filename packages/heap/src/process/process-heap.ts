@@ -930,9 +930,9 @@ export class ProcessHeap {
   /**
    * The heap abandoned for a temporary one (erl_gc.c delay_garbage_collection), until the next
    * collection: the abandoned block's size, and where the temporary heap starts (in the model's
-   * word count, which goes on from the abandoned heap's top) and its size.
+   * word count, which goes on from the abandoned heap's top).
    */
-  private abandoned: { readonly heapSz: number; readonly tempBase: number; tempSz: number } | undefined;
+  private abandoned: { readonly heapSz: number; readonly tempBase: number } | undefined;
 
   /**
    * delay_garbage_collection for `need` words: a temporary heap of the stack + need +
@@ -947,10 +947,8 @@ export class ProcessHeap {
   private abandon(need: number): void {
     this.abandonedCount++;
     const st = this.state;
-    const tempSz = this.stackSize + need + DELAY_GC_EXTRA_FREE;
-    if (this.abandoned === undefined) this.abandoned = { heapSz: st.heapSz, tempBase: st.htop, tempSz };
-    else this.abandoned = { heapSz: this.abandoned.heapSz, tempBase: st.htop, tempSz };
-    st.heapSz = st.htop + tempSz;
+    this.abandoned = { heapSz: this.abandoned?.heapSz ?? st.heapSz, tempBase: st.htop };
+    st.heapSz = st.htop + this.stackSize + need + DELAY_GC_EXTRA_FREE;
     st.flags |= F_FORCE_GC;
   }
 
